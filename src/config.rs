@@ -1,0 +1,389 @@
+//! `observatory.toml`: the site's languages, fallback chains, theme, base URL and
+//! Markdown policy. Read once per build, before any content.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, Source, closest};
+use crate::load::toml::{Fields, Spanned, parse};
+
+/// A BCP 47 language tag as the site lists it (`en`, `sr-Latn`, `pt-BR`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Lang(String);
+
+impl Lang {
+    /// Accepts a language subtag of 2–3 lowercase letters followed by optional script
+    /// (4 letters) and region (2 letters or 3 digits) subtags.
+    pub fn parse(s: &str) -> Option<Lang> {
+        let mut parts = s.split('-');
+        let lang = parts.next()?;
+        if !(2..=3).contains(&lang.len()) || !lang.bytes().all(|b| b.is_ascii_lowercase()) {
+            return None;
+        }
+        for p in parts {
+            let ok = (p.len() == 4 && p.bytes().all(|b| b.is_ascii_alphabetic()))
+                || (p.len() == 2 && p.bytes().all(|b| b.is_ascii_uppercase()))
+                || (p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()));
+            if !ok {
+                return None;
+            }
+        }
+        Some(Lang(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What happens to raw HTML written inside Markdown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RawHtml {
+    Escape,
+    Sanitize,
+    Trust,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub title: BTreeMap<Lang, String>,
+    pub description: BTreeMap<Lang, String>,
+    pub base_url: String,
+    pub default_language: Lang,
+    pub languages: Vec<Lang>,
+    pub theme: String,
+    /// Per language, the languages to try when a record is missing in it.
+    pub fallback: BTreeMap<Lang, Vec<Lang>>,
+    pub fallback_default: Vec<Lang>,
+    pub raw_html: RawHtml,
+}
+
+pub const CONFIG_FILE: &str = "observatory.toml";
+
+impl Config {
+    /// Reads and checks `observatory.toml` under `root`.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                return Err(vec![
+                    Diagnostic::file(CONFIG_FILE, format!("cannot read the site settings: {e}"))
+                        .help("run limes in the site folder or pass --root DIR; the folder must hold observatory.toml"),
+                ]);
+            }
+        };
+        let src = Source::new(CONFIG_FILE, text);
+        let table = parse(&src, &src.text, 0).map_err(|d| vec![d])?;
+        let mut diags = Vec::new();
+        let mut f = Fields::new(&src, &table, "observatory.toml");
+
+        let languages: Vec<Spanned<String>> =
+            match f.opt_str_list("languages", "[\"en\", \"fr\"]", &mut diags) {
+                Some(l) => l,
+                None => {
+                    if table.get("languages").is_none() {
+                        diags.push(
+                            src.error(0..0, "observatory.toml does not list the site's languages")
+                                .help("add a line like: languages = [\"en\", \"fr\"]"),
+                        );
+                    }
+                    Vec::new()
+                }
+            };
+        let mut langs: Vec<Lang> = Vec::new();
+        for l in &languages {
+            match Lang::parse(&l.value) {
+                Some(lang) if langs.contains(&lang) => diags.push(
+                    src.error(
+                        l.span.clone(),
+                        format!("language `{}` is listed twice", l.value),
+                    )
+                    .help("list each language once"),
+                ),
+                Some(lang) => langs.push(lang),
+                None => diags.push(
+                    src.error(
+                        l.span.clone(),
+                        format!("`{}` is not a BCP 47 language code", l.value),
+                    )
+                    .help("use codes like \"en\", \"sl\", \"sr-Latn\", \"pt-BR\""),
+                ),
+            }
+        }
+        if languages.is_empty() && table.get("languages").is_some() {
+            diags.push(
+                src.error(
+                    table.get("languages").unwrap().node.span.clone(),
+                    "the site needs at least one language",
+                )
+                .help("write it like: languages = [\"en\"]"),
+            );
+        }
+
+        let check_lang = |s: &Spanned<String>, diags: &mut Vec<Diagnostic>| -> Option<Lang> {
+            match Lang::parse(&s.value) {
+                Some(l) if langs.contains(&l) => Some(l),
+                _ => {
+                    let mut d = src.error(
+                        s.span.clone(),
+                        format!("`{}` is not one of the site's languages", s.value),
+                    );
+                    d = match closest(&s.value, langs.iter().map(Lang::as_str)) {
+                        Some(c) if !langs.is_empty() => d.help(format!(
+                            "did you mean `{c}`? the languages are listed in `languages`"
+                        )),
+                        _ => d.help(format!("the site's languages are: {}", join(&langs))),
+                    };
+                    diags.push(d);
+                    None
+                }
+            }
+        };
+
+        let default_language = match f.opt_str("default_language", &mut diags) {
+            Some(s) => check_lang(&s, &mut diags),
+            None => langs.first().cloned(),
+        };
+
+        let first = default_language
+            .clone()
+            .map(|l| l.0)
+            .unwrap_or_else(|| "en".into());
+        let lang_map =
+            |key: &str, f: &mut Fields, diags: &mut Vec<Diagnostic>| -> BTreeMap<Lang, String> {
+                let mut out = BTreeMap::new();
+                for (l, text) in f.opt_lang_map(key, &first, diags).unwrap_or_default() {
+                    let s = Spanned {
+                        value: l,
+                        span: text.span.clone(),
+                    };
+                    if let Some(lang) = check_lang(&s, diags) {
+                        out.insert(lang, text.value);
+                    }
+                }
+                out
+            };
+        let title = lang_map("title", &mut f, &mut diags);
+        let description = lang_map("description", &mut f, &mut diags);
+        if title.is_empty() && table.get("title").is_none() {
+            diags.push(
+                src.error(0..0, "observatory.toml has no `title`")
+                    .help(format!(
+                        "add a line like: title = {{ {first} = \"My observatory\" }}"
+                    )),
+            );
+        }
+
+        let base_url = match f.opt_str("base_url", &mut diags) {
+            Some(s) => {
+                let v = s.value.trim_end_matches('/').to_string();
+                if !(v.starts_with("https://") || v.starts_with("http://")) {
+                    diags.push(
+                        src.error(
+                            s.span.clone(),
+                            format!("base_url `{}` is not an http(s) address", s.value),
+                        )
+                        .help("write it like: base_url = \"https://observatory.example.org\""),
+                    );
+                }
+                v
+            }
+            None => "http://127.0.0.1:1111".to_string(),
+        };
+
+        let theme = match f.opt_str("theme", &mut diags) {
+            Some(s) => {
+                if !is_slug(&s.value) {
+                    diags.push(
+                        src.error(
+                            s.span.clone(),
+                            format!("theme name `{}` is not a folder name", s.value),
+                        )
+                        .help("use lowercase letters, digits and `-`, like \"default\""),
+                    );
+                } else if !root
+                    .join("themes")
+                    .join(&s.value)
+                    .join("templates")
+                    .is_dir()
+                {
+                    diags.push(
+                        src.error(s.span.clone(), format!("there is no theme `{}`", s.value))
+                            .help(format!(
+                                "the theme's templates must be in themes/{}/templates/",
+                                s.value
+                            )),
+                    );
+                }
+                s.value
+            }
+            None => "default".to_string(),
+        };
+
+        let mut fallback = BTreeMap::new();
+        let mut fallback_default = Vec::new();
+        if let Some(t) = f.opt_table(
+            "fallback",
+            "{ hr = [\"sl\", \"en\"], default = [\"en\"] }",
+            &mut diags,
+        ) {
+            let mut ff = Fields::new(&src, t, "fallback");
+            for e in &t.entries {
+                let list = ff
+                    .opt_str_list(&e.key, "[\"en\"]", &mut diags)
+                    .unwrap_or_default();
+                let chain: Vec<Lang> = list
+                    .iter()
+                    .filter_map(|s| check_lang(s, &mut diags))
+                    .collect();
+                if e.key == "default" {
+                    fallback_default = chain;
+                } else if let Some(l) = check_lang(
+                    &Spanned {
+                        value: e.key.clone(),
+                        span: e.key_span.clone(),
+                    },
+                    &mut diags,
+                ) {
+                    fallback.insert(l, chain);
+                }
+            }
+            ff.finish(&mut diags);
+        }
+
+        let mut raw_html = RawHtml::Escape;
+        if let Some(t) = f.opt_table("markdown", "{ raw_html = \"escape\" }", &mut diags) {
+            let mut mf = Fields::new(&src, t, "[markdown]");
+            if let Some(s) = mf.opt_str("raw_html", &mut diags) {
+                raw_html = match s.value.as_str() {
+                    "escape" => RawHtml::Escape,
+                    "sanitize" => RawHtml::Sanitize,
+                    "trust" => RawHtml::Trust,
+                    other => {
+                        diags.push(
+                            src.error(s.span.clone(), format!("unknown raw_html policy `{other}`"))
+                                .help("use \"escape\" (the default), \"sanitize\" or \"trust\""),
+                        );
+                        RawHtml::Escape
+                    }
+                };
+            }
+            mf.finish(&mut diags);
+        }
+        f.finish(&mut diags);
+
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        Ok(Config {
+            title,
+            description,
+            base_url,
+            default_language: default_language.expect("checked above"),
+            languages: langs,
+            theme,
+            fallback,
+            fallback_default,
+            raw_html,
+        })
+    }
+
+    /// The languages to try, in order, for a reader of `lang`: the language itself, its
+    /// chain (or the default chain), the default language, then every other language.
+    pub fn chain<'a>(&'a self, lang: &'a Lang) -> Vec<&'a Lang> {
+        let mut out: Vec<&Lang> = vec![lang];
+        let listed = self.fallback.get(lang).unwrap_or(&self.fallback_default);
+        for l in listed
+            .iter()
+            .chain(std::iter::once(&self.default_language))
+            .chain(&self.languages)
+        {
+            if !out.contains(&l) {
+                out.push(l);
+            }
+        }
+        out
+    }
+
+    /// The path part of the base URL (`/obs` for `https://x.org/obs`), without a
+    /// trailing slash; empty for a site at the root of its host.
+    pub fn base_path(&self) -> &str {
+        let rest = self
+            .base_url
+            .split_once("://")
+            .map(|(_, r)| r)
+            .unwrap_or("");
+        rest.find('/').map(|i| &rest[i..]).unwrap_or("")
+    }
+
+    /// The scheme and host of the base URL.
+    pub fn origin(&self) -> &str {
+        let bp = self.base_path().len();
+        &self.base_url[..self.base_url.len() - bp]
+    }
+
+    /// A text in the reader's language or the first of its fallback chain that has one.
+    pub fn pick<'a>(
+        &self,
+        map: &'a BTreeMap<Lang, String>,
+        lang: &Lang,
+    ) -> Option<(&'a Lang, &'a String)> {
+        self.chain(lang)
+            .into_iter()
+            .find_map(|l| map.get_key_value(l))
+    }
+}
+
+fn join(langs: &[Lang]) -> String {
+    langs
+        .iter()
+        .map(Lang::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Lowercase ASCII letters, digits and single `-` between them.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_tags() {
+        assert!(Lang::parse("en").is_some());
+        assert!(Lang::parse("sr-Latn").is_some());
+        assert!(Lang::parse("pt-BR").is_some());
+        assert!(Lang::parse("EN").is_none());
+        assert!(Lang::parse("e").is_none());
+        assert!(Lang::parse("en_GB").is_none());
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("social-activation"));
+        assert!(is_slug("a1"));
+        assert!(!is_slug("Social"));
+        assert!(!is_slug("-a"));
+        assert!(!is_slug("a--b"));
+        assert!(!is_slug("../x"));
+    }
+}

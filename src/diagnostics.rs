@@ -1,0 +1,298 @@
+//! Diagnostics: every problem limes finds in a site, with the file, line and column it
+//! points at, a message and an optional help line. Loaders and resolvers collect them;
+//! only the binary decides how to print them and which exit code follows.
+
+use std::fmt;
+use std::ops::Range;
+
+/// How serious a diagnostic is. Errors fail the build; warnings are printed only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, pointing at a place in a file relative to the site root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the site root, with `/` separators.
+    pub file: String,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub col: usize,
+    pub message: String,
+    pub help: Option<String>,
+    /// The source line and the character range to underline in it.
+    pub snippet: Option<Box<Snippet>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snippet {
+    pub text: String,
+    pub start: usize,
+    pub len: usize,
+}
+
+impl Diagnostic {
+    /// A problem about a whole file (no position).
+    pub fn file(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            line: 0,
+            col: 0,
+            message: message.into(),
+            help: None,
+            snippet: None,
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    fn sort_key(&self) -> (&str, usize, usize, &str) {
+        (&self.file, self.line, self.col, &self.message)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        if self.line == 0 {
+            writeln!(f, "{}: {level}: {}", self.file, self.message)?;
+        } else {
+            writeln!(
+                f,
+                "{}:{}:{}: {level}: {}",
+                self.file, self.line, self.col, self.message
+            )?;
+        }
+        let gutter = self.line.to_string().len();
+        if let Some(snippet) = &self.snippet {
+            let pad = " ".repeat(gutter);
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{} | {}", self.line, snippet.text)?;
+            writeln!(
+                f,
+                "{pad} | {}{}",
+                " ".repeat(snippet.start),
+                "^".repeat(snippet.len.max(1))
+            )?;
+        }
+        if let Some(help) = &self.help {
+            writeln!(f, "{} = help: {help}", " ".repeat(gutter))?;
+        }
+        Ok(())
+    }
+}
+
+/// Every diagnostic of a build, in a stable order.
+#[derive(Clone, Debug, Default)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.is_error())
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| !d.is_error())
+    }
+
+    /// Sorts by file, line and column and drops exact repeats, so that output does not
+    /// depend on the order parallel loaders finished in.
+    pub fn sorted(mut self) -> Self {
+        self.0.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.0.dedup();
+        self
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A text file of the site, kept with its line starts so byte offsets can be turned
+/// into line and column for diagnostics.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub rel: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl Source {
+    pub fn new(rel: impl Into<String>, text: String) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Source {
+            rel: rel.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based (line, column in characters) of a byte offset.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let col = self.text[start..floor_char(&self.text, offset)]
+            .chars()
+            .count();
+        (line + 1, col + 1)
+    }
+
+    /// An error pointing at a byte range of this file.
+    pub fn error(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        let (line, col) = self.position(span.start);
+        let line_start = self.line_starts[line - 1];
+        let line_end = self.text[line_start..]
+            .find('\n')
+            .map(|i| line_start + i)
+            .unwrap_or(self.text.len());
+        let text = self.text[line_start..line_end].trim_end_matches('\r');
+        let end = floor_char(&self.text, span.end.clamp(span.start, line_end));
+        let len = self.text[floor_char(&self.text, span.start)..end]
+            .chars()
+            .count();
+        Diagnostic {
+            severity: Severity::Error,
+            file: self.rel.clone(),
+            line,
+            col,
+            message: message.into(),
+            help: None,
+            snippet: Some(Box::new(Snippet {
+                text: text.replace('\t', " "),
+                start: col - 1,
+                len,
+            })),
+        }
+    }
+
+    /// An error about a whole line (1-based), underlining nothing in particular.
+    pub fn error_at_line(&self, line: usize, message: impl Into<String>) -> Diagnostic {
+        let offset = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
+        let mut d = self.error(offset..offset, message);
+        if let Some(s) = &mut d.snippet {
+            s.len = s.text.chars().count();
+        }
+        d
+    }
+}
+
+fn floor_char(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough to be a
+/// plausible typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = levenshtein(word, c);
+        if best.is_none_or(|(bd, bc)| d < bd || (d == bd && c < bc)) {
+            best = Some((d, c));
+        }
+    }
+    let (d, c) = best?;
+    let limit = (word.chars().count().max(c.chars().count()) / 2).max(2);
+    (d <= limit).then_some(c)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters() {
+        let s = Source::new("a.md", "ab\nčđx = 1\n".to_string());
+        assert_eq!(s.position(0), (1, 1));
+        assert_eq!(s.position(3), (2, 1));
+        // "čđ" is four bytes, two characters.
+        assert_eq!(s.position(7), (2, 3));
+    }
+
+    #[test]
+    fn renders_like_rustc() {
+        let s = Source::new("content/x.md", "+++\nstatus = \"done\"\n+++\n".to_string());
+        let d = s
+            .error(13..19, "unknown status `done`")
+            .help("expected one of planned, ongoing, completed");
+        assert_eq!(
+            d.to_string(),
+            "content/x.md:2:10: error: unknown status `done`\n  |\n2 | status = \"done\"\n  |          ^^^^^^\n  = help: expected one of planned, ongoing, completed\n"
+        );
+    }
+
+    #[test]
+    fn suggests_close_words_only() {
+        let words = ["employment", "health", "social-activation"];
+        assert_eq!(closest("employmnt", words), Some("employment"));
+        assert_eq!(closest("xyzzy-qqq-www", words), None);
+    }
+}

@@ -1,0 +1,501 @@
+//! Reading the site folder: walks `content/`, classifies every file, reads the text
+//! files in parallel, splits front matter and parses it as spanned TOML. No meaning is
+//! given to fields here; that is `model`'s job.
+
+pub mod toml;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use self::toml::Table;
+use crate::config::{Config, Lang, is_slug};
+use crate::diagnostics::{Diagnostic, Source, closest};
+
+/// The three kinds of Markdown records, named by their folder under `content/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RecordKind {
+    Practice,
+    Partner,
+    Page,
+}
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 3] = [RecordKind::Practice, RecordKind::Partner, RecordKind::Page];
+
+    pub fn folder(self) -> &'static str {
+        match self {
+            RecordKind::Practice => "practices",
+            RecordKind::Partner => "partners",
+            RecordKind::Page => "pages",
+        }
+    }
+}
+
+/// One Markdown file of a record, in one language, with its front matter parsed.
+#[derive(Debug)]
+pub struct RecordFile {
+    pub kind: RecordKind,
+    pub slug: String,
+    pub lang: Lang,
+    pub src: Source,
+    pub front: Table,
+    /// Byte range of the Markdown body in `src.text`.
+    pub body: Range<usize>,
+}
+
+impl RecordFile {
+    pub fn body(&self) -> &str {
+        &self.src.text[self.body.clone()]
+    }
+}
+
+/// A file copied as it is into the output.
+#[derive(Clone, Debug)]
+pub struct StaticFile {
+    pub from: PathBuf,
+    /// Where it goes, relative to the output root, with `/` separators.
+    pub to: String,
+}
+
+/// Everything read from `content/`, not yet checked against each other.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub records: Vec<RecordFile>,
+    pub vocabularies: Option<Source>,
+    pub territories: Option<Source>,
+    pub indicators: Option<Source>,
+    pub borders: Option<Source>,
+    pub observations: Vec<Source>,
+    pub statics: Vec<StaticFile>,
+}
+
+enum Job {
+    Record {
+        kind: RecordKind,
+        slug: String,
+        lang: Lang,
+        path: PathBuf,
+        rel: String,
+    },
+    Data {
+        name: String,
+        path: PathBuf,
+        rel: String,
+    },
+}
+
+/// Relative path with `/` separators, for messages and output paths.
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Files nobody writes on purpose: hidden files and editor backups.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp")
+}
+
+/// Walks `root/content`, reads and pre-parses every file.
+pub fn load_content(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut loaded = Loaded::default();
+    let content = root.join("content");
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::file("content", "the site has no content/ folder")
+                .help("create content/ with practices/, partners/, pages/ and diagnostics/"),
+        );
+        return (loaded, diags);
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut jobs = Vec::new();
+    let mut walker = walkdir::WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let rel = e
+                    .path()
+                    .map(|p| rel_path(root, p))
+                    .unwrap_or_else(|| "content".into());
+                let msg = if e.loop_ancestor().is_some() {
+                    "symbolic link loop".to_string()
+                } else {
+                    e.to_string()
+                };
+                diags.push(Diagnostic::file(rel, format!("cannot read: {msg}")));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let rel = rel_path(root, path);
+        let name = entry.file_name().to_string_lossy().to_string();
+        if entry.depth() > 0 && is_ignored(&name) {
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.path_is_symlink() {
+            let inside = path
+                .canonicalize()
+                .map(|t| t.starts_with(&canonical_root))
+                .unwrap_or(false);
+            if !inside {
+                diags.push(
+                    Diagnostic::file(rel, "symbolic link points outside the site folder")
+                        .help("copy the file into the site instead of linking to it"),
+                );
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+                continue;
+            }
+        }
+        let parts: Vec<&str> = rel.split('/').skip(1).collect(); // after "content"
+        let is_dir = entry.file_type().is_dir();
+        match classify(&parts, is_dir, config) {
+            Class::Descend => {}
+            Class::Skip => {}
+            Class::Record(kind, slug, lang) => jobs.push(Job::Record {
+                kind,
+                slug,
+                lang,
+                path: path.to_path_buf(),
+                rel,
+            }),
+            Class::Data(name) => jobs.push(Job::Data {
+                name,
+                path: path.to_path_buf(),
+                rel,
+            }),
+            Class::Static(to) => loaded.statics.push(StaticFile {
+                from: path.to_path_buf(),
+                to,
+            }),
+            Class::Bad(msg, help) => {
+                diags.push(Diagnostic::file(rel, msg).help(help));
+                if is_dir {
+                    walker.skip_current_dir();
+                }
+            }
+        }
+    }
+
+    let results: Vec<(Option<Loadable>, Vec<Diagnostic>)> =
+        jobs.into_par_iter().map(read_job).collect();
+    for (item, ds) in results {
+        diags.extend(ds);
+        match item {
+            Some(Loadable::Record(r)) => loaded.records.push(r),
+            Some(Loadable::Data(name, src)) => match name.as_str() {
+                "vocabularies.toml" => loaded.vocabularies = Some(src),
+                "territories.toml" => loaded.territories = Some(src),
+                "indicators.toml" => loaded.indicators = Some(src),
+                "borders.toml" => loaded.borders = Some(src),
+                _ => loaded.observations.push(src),
+            },
+            None => {}
+        }
+    }
+    // Two spellings of one record in one language (folder and single file).
+    loaded.records.sort_by(|a, b| {
+        (a.kind, &a.slug, &a.lang, &a.src.rel).cmp(&(b.kind, &b.slug, &b.lang, &b.src.rel))
+    });
+    for w in loaded.records.windows(2) {
+        if w[0].kind == w[1].kind && w[0].slug == w[1].slug && w[0].lang == w[1].lang {
+            diags.push(
+                Diagnostic::file(
+                    w[1].src.rel.clone(),
+                    format!(
+                        "this {} `{}` in `{}` is also written in {}",
+                        kind_word(w[1].kind),
+                        w[1].slug,
+                        w[1].lang,
+                        w[0].src.rel
+                    ),
+                )
+                .help("keep one of the two files"),
+            );
+        }
+    }
+    (loaded, diags)
+}
+
+pub fn kind_word(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Practice => "practice",
+        RecordKind::Partner => "partner",
+        RecordKind::Page => "page",
+    }
+}
+
+enum Class {
+    Descend,
+    Skip,
+    Record(RecordKind, String, Lang),
+    Data(String),
+    Static(String),
+    Bad(String, String),
+}
+
+const CONTENT_HELP: &str =
+    "content/ holds practices/, partners/, pages/, diagnostics/, static/ and vocabularies.toml";
+
+fn classify(parts: &[&str], is_dir: bool, config: &Config) -> Class {
+    let kind_of = |s: &str| RecordKind::ALL.into_iter().find(|k| k.folder() == s);
+    match parts {
+        [] => Class::Descend,
+        ["static", rest @ ..] => {
+            if is_dir || rest.is_empty() {
+                Class::Descend
+            } else {
+                Class::Static(rest.join("/"))
+            }
+        }
+        ["vocabularies.toml"] if !is_dir => Class::Data("vocabularies.toml".into()),
+        ["diagnostics"] if is_dir => Class::Descend,
+        ["diagnostics", name] if !is_dir => match *name {
+            "territories.toml" | "indicators.toml" | "borders.toml" => {
+                Class::Data(name.to_string())
+            }
+            n if n.ends_with(".csv") => Class::Data(n.to_string()),
+            n => {
+                let help = match closest(n, ["territories.toml", "indicators.toml", "borders.toml"]) {
+                    Some(c) => format!("did you mean `{c}`? diagnostics/ holds territories.toml, indicators.toml, borders.toml and *.csv observations"),
+                    None => "diagnostics/ holds territories.toml, indicators.toml, borders.toml and *.csv observations".into(),
+                };
+                Class::Bad(format!("unexpected file `{n}` in diagnostics/"), help)
+            }
+        },
+        [folder] if is_dir && kind_of(folder).is_some() => Class::Descend,
+        [folder, name] if kind_of(folder).is_some() => {
+            let kind = kind_of(folder).unwrap();
+            if is_dir {
+                if is_slug(name) {
+                    Class::Descend
+                } else {
+                    Class::Bad(format!("`{name}` is not a valid slug"), slug_help(name))
+                }
+            } else {
+                record_file(kind, name, None, config)
+            }
+        }
+        [folder, slug, name] if kind_of(folder).is_some() && !is_dir => {
+            record_file(kind_of(folder).unwrap(), name, Some(slug), config)
+        }
+        [folder, ..] if kind_of(folder).is_some() => Class::Bad(
+            "unexpected folder inside a record folder".into(),
+            format!(
+                "a record is content/{folder}/<slug>/index.<lang>.md; put images and PDFs in content/static/"
+            ),
+        ),
+        [other, ..] => {
+            let what = if is_dir { "folder" } else { "file" };
+            let known = [
+                "practices",
+                "partners",
+                "pages",
+                "diagnostics",
+                "static",
+                "vocabularies.toml",
+            ];
+            let help = match closest(other, known) {
+                Some(c) => format!("did you mean `{c}`? {CONTENT_HELP}"),
+                None => CONTENT_HELP.into(),
+            };
+            if is_dir || parts.len() == 1 {
+                Class::Bad(format!("unexpected {what} `{other}` in content/"), help)
+            } else {
+                Class::Skip
+            }
+        }
+    }
+}
+
+fn slug_help(name: &str) -> String {
+    let suggestion: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if suggestion.is_empty() {
+        "slugs use lowercase ASCII letters, digits and `-`".into()
+    } else {
+        format!("slugs use lowercase ASCII letters, digits and `-`, for example `{suggestion}`")
+    }
+}
+
+/// `index.<lang>.md` inside a slug folder, or `<slug>.<lang>.md` directly.
+fn record_file(kind: RecordKind, name: &str, folder_slug: Option<&str>, config: &Config) -> Class {
+    let folder = kind.folder();
+    let expected = format!(
+        "name it content/{folder}/<slug>/index.<lang>.md or content/{folder}/<slug>.<lang>.md"
+    );
+    let Some(stem) = name.strip_suffix(".md") else {
+        return Class::Bad(
+            format!("unexpected file `{name}` in content/{folder}/"),
+            format!("{expected}; put images and PDFs in content/static/"),
+        );
+    };
+    let Some((base, lang)) = stem.rsplit_once('.') else {
+        return Class::Bad(format!("`{name}` does not say its language"), expected);
+    };
+    let slug = match folder_slug {
+        Some(s) => {
+            if base != "index" {
+                return Class::Bad(
+                    format!("unexpected file `{name}` in a record folder"),
+                    format!("the file must be called index.{lang}.md"),
+                );
+            }
+            s.to_string()
+        }
+        None => {
+            if !is_slug(base) {
+                return Class::Bad(format!("`{base}` is not a valid slug"), slug_help(base));
+            }
+            base.to_string()
+        }
+    };
+    match Lang::parse(lang).filter(|l| config.languages.contains(l)) {
+        Some(l) => Class::Record(kind, slug, l),
+        None => {
+            let langs: Vec<&str> = config.languages.iter().map(Lang::as_str).collect();
+            let help = match closest(lang, langs.iter().copied()) {
+                Some(c) => format!(
+                    "did you mean `{c}`? the site's languages are {}; add a language in observatory.toml",
+                    langs.join(", ")
+                ),
+                None => format!(
+                    "the site's languages are {}; add a language in observatory.toml",
+                    langs.join(", ")
+                ),
+            };
+            Class::Bad(format!("`{lang}` is not one of the site's languages"), help)
+        }
+    }
+}
+
+enum Loadable {
+    Record(RecordFile),
+    Data(String, Source),
+}
+
+fn read_source(path: &Path, rel: &str) -> Result<Source, Diagnostic> {
+    let bytes =
+        std::fs::read(path).map_err(|e| Diagnostic::file(rel, format!("cannot read: {e}")))?;
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::file(
+            rel,
+            format!(
+                "the file is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+        .help("save the file as UTF-8")
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.replace_range(..3, "   ");
+    }
+    Ok(Source::new(rel, text))
+}
+
+fn read_job(job: Job) -> (Option<Loadable>, Vec<Diagnostic>) {
+    match job {
+        Job::Data { name, path, rel } => match read_source(&path, &rel) {
+            Ok(src) => (Some(Loadable::Data(name, src)), vec![]),
+            Err(d) => (None, vec![d]),
+        },
+        Job::Record {
+            kind,
+            slug,
+            lang,
+            path,
+            rel,
+        } => {
+            let src = match read_source(&path, &rel) {
+                Ok(s) => s,
+                Err(d) => return (None, vec![d]),
+            };
+            let (front, body) = match split_front_matter(&src) {
+                Ok(x) => x,
+                Err(d) => return (None, vec![d]),
+            };
+            match toml::parse(&src, &src.text[front.clone()], front.start) {
+                Ok(table) => (
+                    Some(Loadable::Record(RecordFile {
+                        kind,
+                        slug,
+                        lang,
+                        src,
+                        front: table,
+                        body,
+                    })),
+                    vec![],
+                ),
+                Err(d) => (None, vec![d]),
+            }
+        }
+    }
+}
+
+/// Finds the TOML between a first line `+++` and the next line `+++`. Returns the byte
+/// ranges of the front matter and of the body.
+pub fn split_front_matter(src: &Source) -> Result<(Range<usize>, Range<usize>), Diagnostic> {
+    let text = &src.text;
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_end].trim() != "+++" {
+        return Err(src
+            .error_at_line(1, "the file does not start with front matter")
+            .help("start the file with a line `+++`, then the fields (title = \"...\"), then another line `+++`"));
+    }
+    let start = (first_end + 1).min(text.len());
+    let mut pos = start;
+    while pos < text.len() {
+        let end = text[pos..]
+            .find('\n')
+            .map(|i| pos + i)
+            .unwrap_or(text.len());
+        if text[pos..end].trim_end() == "+++" {
+            let body = (end + 1).min(text.len());
+            return Ok((start..pos, body..text.len()));
+        }
+        pos = end + 1;
+    }
+    Err(src
+        .error_at_line(1, "the front matter is never closed")
+        .help("end the fields with a line holding only `+++`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter() {
+        let src = Source::new("a.md", "+++\ntitle = \"x\"\n+++\nBody\n".to_string());
+        let (f, b) = split_front_matter(&src).unwrap();
+        assert_eq!(&src.text[f], "title = \"x\"\n");
+        assert_eq!(&src.text[b], "Body\n");
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let src = Source::new("a.md", "+++\ntitle = \"x\"\n".to_string());
+        let d = split_front_matter(&src).unwrap_err();
+        assert_eq!(d.message, "the front matter is never closed");
+    }
+}

@@ -1,0 +1,535 @@
+//! TOML with a span on every key and value, and a reader that takes typed fields out of
+//! a table while collecting every problem (wrong type, unknown key, missing key) instead
+//! of stopping at the first, as serde would.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostics::{Diagnostic, Source, closest};
+
+/// A calendar date as TOML writes it (`2017-09-01`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Value {
+    Str(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Date(Option<Date>, String),
+    Array(Vec<Node>),
+    Table(Table),
+}
+
+impl Value {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Str(_) => "a string",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a float",
+            Value::Bool(_) => "a boolean",
+            Value::Date(..) => "a date",
+            Value::Array(_) => "an array",
+            Value::Table(_) => "a table",
+        }
+    }
+}
+
+/// A value with its byte range in the source file.
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub value: Value,
+    pub span: Range<usize>,
+}
+
+/// A key with its byte range, and its value.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Range<usize>,
+    pub node: Node,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    pub entries: Vec<Entry>,
+    pub span: Range<usize>,
+}
+
+impl Table {
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+}
+
+/// Parses `text`, which starts at byte `offset` of `source`, into a spanned table.
+/// Syntax errors become one diagnostic pointing at the error.
+pub fn parse(source: &Source, text: &str, offset: usize) -> Result<Table, Diagnostic> {
+    match DeTable::parse(text) {
+        Ok(t) => {
+            let span = t.span();
+            Ok(convert_table(
+                t.get_ref(),
+                offset,
+                span.start + offset..span.end + offset,
+            ))
+        }
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let msg = e.message().trim().trim_end_matches('.').to_string();
+            Err(source
+                .error(
+                    span.start + offset..span.end + offset,
+                    format!("invalid TOML: {msg}"),
+                )
+                .help("see https://toml.io for the syntax; strings need double quotes"))
+        }
+    }
+}
+
+fn convert_table(t: &DeTable<'_>, offset: usize, span: Range<usize>) -> Table {
+    let entries = t
+        .iter()
+        .map(|(k, v)| {
+            let ks = k.span();
+            Entry {
+                key: k.get_ref().to_string(),
+                key_span: ks.start + offset..ks.end + offset,
+                node: convert(v.get_ref(), offset, v.span()),
+            }
+        })
+        .collect();
+    Table { entries, span }
+}
+
+fn convert(v: &DeValue<'_>, offset: usize, span: Range<usize>) -> Node {
+    let span = span.start + offset..span.end + offset;
+    let value = match v {
+        DeValue::String(s) => Value::Str(s.to_string()),
+        DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+            Ok(n) => Value::Int(n),
+            Err(_) => Value::Float(f64::INFINITY),
+        },
+        DeValue::Float(x) => Value::Float(x.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
+        DeValue::Boolean(b) => Value::Bool(*b),
+        DeValue::Datetime(d) => {
+            let date = match (&d.date, &d.time, &d.offset) {
+                (Some(date), None, None) => Some(Date {
+                    year: date.year as i32,
+                    month: date.month,
+                    day: date.day,
+                }),
+                _ => None,
+            };
+            Value::Date(date, d.to_string())
+        }
+        DeValue::Array(a) => Value::Array(
+            a.iter()
+                .map(|n| convert(n.get_ref(), offset, n.span()))
+                .collect(),
+        ),
+        DeValue::Table(t) => Value::Table(convert_table(t, offset, span.clone())),
+    };
+    Node { value, span }
+}
+
+/// A value of type `T` with the span it came from.
+#[derive(Clone, Debug)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Range<usize>,
+}
+
+/// Reads typed fields from one table of one file, collecting problems in `diags`.
+/// Call [`Fields::finish`] at the end to report keys nobody asked for.
+pub struct Fields<'a> {
+    pub src: &'a Source,
+    pub table: &'a Table,
+    /// What the table is, for messages ("front matter", "territory").
+    what: &'a str,
+    used: Vec<String>,
+}
+
+impl<'a> Fields<'a> {
+    pub fn new(src: &'a Source, table: &'a Table, what: &'a str) -> Self {
+        Fields {
+            src,
+            table,
+            what,
+            used: Vec::new(),
+        }
+    }
+
+    fn entry(&mut self, key: &str) -> Option<&'a Entry> {
+        self.used.push(key.to_string());
+        self.table.get(key)
+    }
+
+    fn type_error(&self, e: &Entry, expected: &str, example: &str, diags: &mut Vec<Diagnostic>) {
+        diags.push(
+            self.src
+                .error(
+                    e.node.span.clone(),
+                    format!(
+                        "`{}` must be {expected}, found {}",
+                        e.key,
+                        e.node.value.type_name()
+                    ),
+                )
+                .help(format!("write it like: {} = {example}", e.key)),
+        );
+    }
+
+    fn missing(&self, key: &str, example: &str, diags: &mut Vec<Diagnostic>) {
+        let span = self.table.span.start..self.table.span.start;
+        diags.push(
+            self.src
+                .error(
+                    span,
+                    format!("{} is missing the required field `{key}`", self.what),
+                )
+                .help(format!("add a line like: {key} = {example}")),
+        );
+    }
+
+    pub fn opt_str(&mut self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Spanned<String>> {
+        let e = self.entry(key)?;
+        match &e.node.value {
+            Value::Str(s) => Some(Spanned {
+                value: s.clone(),
+                span: e.node.span.clone(),
+            }),
+            _ => {
+                self.type_error(e, "a string", "\"...\"", diags);
+                None
+            }
+        }
+    }
+
+    pub fn req_str(
+        &mut self,
+        key: &str,
+        example: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Spanned<String>> {
+        if self.table.get(key).is_none() {
+            self.used.push(key.to_string());
+            self.missing(key, example, diags);
+            return None;
+        }
+        self.opt_str(key, diags)
+    }
+
+    /// A non-empty string after trimming; an empty one is reported.
+    pub fn req_text(
+        &mut self,
+        key: &str,
+        example: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Spanned<String>> {
+        let s = self.req_str(key, example, diags)?;
+        if s.value.trim().is_empty() {
+            diags.push(
+                self.src
+                    .error(s.span.clone(), format!("`{key}` is empty"))
+                    .help(format!("write it like: {key} = {example}")),
+            );
+            return None;
+        }
+        Some(s)
+    }
+
+    pub fn opt_int(&mut self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Spanned<i64>> {
+        let e = self.entry(key)?;
+        match &e.node.value {
+            Value::Int(n) => Some(Spanned {
+                value: *n,
+                span: e.node.span.clone(),
+            }),
+            _ => {
+                self.type_error(e, "a whole number", "10", diags);
+                None
+            }
+        }
+    }
+
+    /// A number, integer or float.
+    pub fn opt_number(&mut self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Spanned<f64>> {
+        let e = self.entry(key)?;
+        match &e.node.value {
+            Value::Int(n) => Some(Spanned {
+                value: *n as f64,
+                span: e.node.span.clone(),
+            }),
+            Value::Float(x) if x.is_finite() => Some(Spanned {
+                value: *x,
+                span: e.node.span.clone(),
+            }),
+            _ => {
+                self.type_error(e, "a number", "160", diags);
+                None
+            }
+        }
+    }
+
+    pub fn opt_date(&mut self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Spanned<Date>> {
+        let e = self.entry(key)?;
+        match &e.node.value {
+            Value::Date(Some(d), _) => Some(Spanned {
+                value: *d,
+                span: e.node.span.clone(),
+            }),
+            Value::Date(None, text) => {
+                diags.push(
+                    self.src
+                        .error(
+                            e.node.span.clone(),
+                            format!("`{key}` must be a date without time, found `{text}`"),
+                        )
+                        .help(format!("write it like: {key} = 2017-09-01")),
+                );
+                None
+            }
+            Value::Str(s) => {
+                diags.push(
+                    self.src
+                        .error(
+                            e.node.span.clone(),
+                            format!("`{key}` must be a date, found the string \"{s}\""),
+                        )
+                        .help(format!(
+                            "write TOML dates without quotes: {key} = 2017-09-01"
+                        )),
+                );
+                None
+            }
+            _ => {
+                self.type_error(e, "a date", "2017-09-01", diags);
+                None
+            }
+        }
+    }
+
+    /// An array of strings; a single string is reported with the fix.
+    pub fn opt_str_list(
+        &mut self,
+        key: &str,
+        example: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Vec<Spanned<String>>> {
+        let e = self.entry(key)?;
+        match &e.node.value {
+            Value::Array(items) => {
+                let mut out = Vec::new();
+                for item in items {
+                    match &item.value {
+                        Value::Str(s) => out.push(Spanned {
+                            value: s.clone(),
+                            span: item.span.clone(),
+                        }),
+                        other => diags.push(
+                            self.src
+                                .error(
+                                    item.span.clone(),
+                                    format!(
+                                        "`{key}` must list strings, found {}",
+                                        other.type_name()
+                                    ),
+                                )
+                                .help(format!("write it like: {key} = {example}")),
+                        ),
+                    }
+                }
+                Some(out)
+            }
+            _ => {
+                self.type_error(e, "an array of strings", example, diags);
+                None
+            }
+        }
+    }
+
+    pub fn opt_table(
+        &mut self,
+        key: &str,
+        example: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<&'a Table> {
+        let e = self.entry(key)?;
+        match &e.node.value {
+            Value::Table(t) => Some(t),
+            _ => {
+                self.type_error(e, "a table", example, diags);
+                None
+            }
+        }
+    }
+
+    /// An array of tables (`[[results]]`).
+    pub fn opt_tables(&mut self, key: &str, diags: &mut Vec<Diagnostic>) -> Vec<&'a Table> {
+        let Some(e) = self.entry(key) else {
+            return Vec::new();
+        };
+        match &e.node.value {
+            Value::Array(items) => {
+                let mut out = Vec::new();
+                for item in items {
+                    match &item.value {
+                        Value::Table(t) => out.push(t),
+                        other => diags.push(
+                            self.src
+                                .error(
+                                    item.span.clone(),
+                                    format!(
+                                        "`{key}` must hold tables, found {}",
+                                        other.type_name()
+                                    ),
+                                )
+                                .help(format!("write each entry as a [[{key}]] section")),
+                        ),
+                    }
+                }
+                out
+            }
+            _ => {
+                self.type_error(e, "an array of tables", &format!("[[{key}]]"), diags);
+                Vec::new()
+            }
+        }
+    }
+
+    /// A text per language: either a table `{ en = "...", fr = "..." }` or, for
+    /// single-language sites, a plain string meaning the default language.
+    pub fn opt_lang_map(
+        &mut self,
+        key: &str,
+        default_lang: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<BTreeMap<String, Spanned<String>>> {
+        let e = self.entry(key)?;
+        let mut out = BTreeMap::new();
+        match &e.node.value {
+            Value::Str(s) => {
+                out.insert(
+                    default_lang.to_string(),
+                    Spanned {
+                        value: s.clone(),
+                        span: e.node.span.clone(),
+                    },
+                );
+            }
+            Value::Table(t) => {
+                for le in &t.entries {
+                    match &le.node.value {
+                        Value::Str(s) => {
+                            out.insert(
+                                le.key.clone(),
+                                Spanned {
+                                    value: s.clone(),
+                                    span: le.key_span.clone(),
+                                },
+                            );
+                        }
+                        other => diags.push(
+                            self.src
+                                .error(
+                                    le.node.span.clone(),
+                                    format!(
+                                        "`{key}.{}` must be a string, found {}",
+                                        le.key,
+                                        other.type_name()
+                                    ),
+                                )
+                                .help(format!(
+                                    "write it like: {key} = {{ en = \"...\", fr = \"...\" }}"
+                                )),
+                        ),
+                    }
+                }
+            }
+            _ => self.type_error(
+                e,
+                "a table of texts per language",
+                "{ en = \"...\", fr = \"...\" }",
+                diags,
+            ),
+        }
+        Some(out)
+    }
+
+    /// Reports every key of the table that no reader asked for.
+    pub fn finish(self, diags: &mut Vec<Diagnostic>) {
+        for e in &self.table.entries {
+            if !self.used.contains(&e.key) {
+                let mut d = self.src.error(
+                    e.key_span.clone(),
+                    format!("unknown field `{}` in {}", e.key, self.what),
+                );
+                d = match closest(&e.key, self.used.iter().map(String::as_str)) {
+                    Some(c) => d.help(format!("did you mean `{c}`?")),
+                    None => {
+                        let mut known: Vec<&str> = self.used.iter().map(String::as_str).collect();
+                        known.sort();
+                        known.dedup();
+                        d.help(format!("the fields are: {}", known.join(", ")))
+                    }
+                };
+                diags.push(d);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_are_offset_into_the_file() {
+        let text = "+++\ntitle = \"x\"\nstart = 2020-01-02\n+++\n";
+        let src = Source::new("f.md", text.to_string());
+        let t = parse(&src, &text[4..35], 4).unwrap();
+        let mut diags = Vec::new();
+        let mut f = Fields::new(&src, &t, "front matter");
+        let title = f.req_str("title", "\"...\"", &mut diags).unwrap();
+        assert_eq!(&text[title.span.clone()], "\"x\"");
+        let d = f.opt_date("start", &mut diags).unwrap();
+        assert_eq!(
+            d.value,
+            Date {
+                year: 2020,
+                month: 1,
+                day: 2
+            }
+        );
+        f.finish(&mut diags);
+        assert!(diags.is_empty());
+    }
+
+    #[test]
+    fn reports_unknown_keys_with_suggestion() {
+        let text = "titel = \"x\"\n";
+        let src = Source::new("f.toml", text.to_string());
+        let t = parse(&src, text, 0).unwrap();
+        let mut diags = Vec::new();
+        let mut f = Fields::new(&src, &t, "front matter");
+        f.opt_str("title", &mut diags);
+        f.finish(&mut diags);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].message, "unknown field `titel` in front matter");
+        assert_eq!(diags[0].help.as_deref(), Some("did you mean `title`?"));
+    }
+}

@@ -1,0 +1,165 @@
+//! The `limes` command line: parses arguments, calls the library, prints diagnostics
+//! and maps the outcome to an exit code (0 success, 1 content errors, 2 usage errors).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use limes::{BuildOptions, build};
+
+#[derive(Parser)]
+#[command(
+    name = "limes",
+    version,
+    about = "Build multilingual cross-border good-practice observatories into static sites"
+)]
+#[command(
+    after_help = "Exit codes: 0 success, 1 content errors (each printed as path:line:col), 2 usage errors."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (replaced only when the build succeeds)
+    #[command(
+        after_help = "Examples:\n  limes build\n  limes build --root sites/adriatic --out /var/www/observatory\n  limes build --base-url https://observatory.example.org/"
+    )]
+    Build {
+        /// The site folder, holding observatory.toml
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: <root>/public]
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Overrides base_url of observatory.toml (for sitemaps and canonical links)
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Report missing interface strings as warnings and fill them from the fallback chain
+        #[arg(long)]
+        allow_missing_strings: bool,
+    },
+    /// Build the site, then serve the output folder over HTTP
+    #[command(
+        after_help = "Examples:\n  limes serve\n  limes serve --root sites/adriatic --port 8080\n  limes serve --bind 0.0.0.0   # reachable from other machines: only on a trusted network"
+    )]
+    Serve {
+        /// The site folder, holding observatory.toml
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: <root>/public]
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Port to listen on
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Report missing interface strings as warnings and fill them from the fallback chain
+        #[arg(long)]
+        allow_missing_strings: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Build {
+            root,
+            out,
+            base_url,
+            allow_missing_strings,
+        } => {
+            let opts = BuildOptions {
+                root,
+                out,
+                base_url,
+                allow_missing_strings,
+            };
+            match run_build(&opts) {
+                Some(_) => ExitCode::SUCCESS,
+                None => ExitCode::from(1),
+            }
+        }
+        Command::Serve {
+            root,
+            out,
+            port,
+            bind,
+            allow_missing_strings,
+        } => {
+            let host = if bind.contains(':') {
+                format!("[{bind}]")
+            } else {
+                bind.clone()
+            };
+            let opts = BuildOptions {
+                root,
+                out,
+                base_url: Some(format!("http://{host}:{port}")),
+                allow_missing_strings,
+            };
+            let Some(out) = run_build(&opts) else {
+                return ExitCode::from(1);
+            };
+            let result = limes::serve::serve(&out, &bind, port, |addr| {
+                eprintln!(
+                    "Serving {} at http://{addr}/ (Ctrl+C to stop)",
+                    out.display()
+                );
+            });
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    eprintln!("  = help: choose another port with --port");
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
+}
+
+/// Builds and prints the outcome; the output folder on success.
+fn run_build(opts: &BuildOptions) -> Option<PathBuf> {
+    match build(opts) {
+        Ok(report) => {
+            eprint!("{}", report.warnings);
+            eprintln!(
+                "Built {} pages ({} files) into {} in {} ms",
+                report.pages,
+                report.files,
+                report.out.display(),
+                report.millis
+            );
+            Some(report.out)
+        }
+        Err(diags) => {
+            eprint!("{diags}");
+            let errors = diags.errors().count();
+            let warnings = diags.warnings().count();
+            let mut summary = format!(
+                "error: the build failed with {errors} error{}",
+                if errors == 1 { "" } else { "s" }
+            );
+            if warnings > 0 {
+                summary.push_str(&format!(
+                    " and {warnings} warning{}",
+                    if warnings == 1 { "" } else { "s" }
+                ));
+            }
+            eprintln!("{summary}; the output folder was left as it was");
+            None
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! Markdown bodies: CommonMark with tables, footnotes, strikethrough and heading
+//! anchors; `@/kind/id` links between records; the raw HTML policy of the site.
+//! Knows nothing of the site graph: link targets come in through a closure.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
+
+use crate::config::RawHtml;
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// An `@/` link found in a body, with the byte range of the whole link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InternalLink {
+    /// `practices`, `partners`, `pages`, `territories` or `borders` (unchecked).
+    pub kind: String,
+    pub id: String,
+    pub anchor: Option<String>,
+    pub span: Range<usize>,
+}
+
+/// Parses `@/kind/id#anchor`; `None` if the destination is not an internal link.
+pub fn parse_internal(dest: &str) -> Option<(String, String, Option<String>)> {
+    let rest = dest.strip_prefix("@/")?;
+    let (path, anchor) = match rest.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string())),
+        None => (rest, None),
+    };
+    let path = path.trim_end_matches('/');
+    let (kind, id) = path.split_once('/').unwrap_or((path, ""));
+    Some((kind.to_string(), id.to_string(), anchor))
+}
+
+/// Every `@/` link and image of a body, for checking before any page is rendered.
+pub fn internal_links(md: &str) -> Vec<InternalLink> {
+    let mut out = Vec::new();
+    for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event
+            && let Some((kind, id, anchor)) = parse_internal(dest_url)
+        {
+            out.push(InternalLink {
+                kind,
+                id,
+                anchor,
+                span: range,
+            });
+        }
+    }
+    out
+}
+
+/// Unsafe URL schemes: never a link unless the site trusts its editors.
+fn is_dangerous(url: &str) -> bool {
+    let lowered: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    lowered.starts_with("javascript:")
+        || lowered.starts_with("data:")
+        || lowered.starts_with("vbscript:")
+}
+
+/// A heading of a rendered body.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// Turns `(kind, id, anchor)` of an `@/` link into a URL.
+pub type Resolver<'a> = &'a dyn Fn(&str, &str, Option<&str>) -> Option<String>;
+
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+}
+
+/// The anchor of a heading: lowercase letters and digits of any script, words joined by `-`.
+pub fn anchor_of(text: &str) -> String {
+    let mut out = String::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    if out.is_empty() {
+        "section".into()
+    } else {
+        out
+    }
+}
+
+/// Renders a body. `resolve` turns an `@/` link into a URL (checked beforehand, so
+/// `None` only happens for links that were reported as errors).
+pub fn render(
+    md: &str,
+    policy: RawHtml,
+    resolve: Resolver,
+) -> Rendered {
+    let events: Vec<Event> = Parser::new_ext(md, options()).collect();
+
+    // First pass: heading texts, to give every heading a unique id.
+    let mut headings = Vec::new();
+    let mut used: HashSet<String> = HashSet::new();
+    let mut ids: Vec<String> = Vec::new();
+    let mut in_heading: Option<(u8, Option<String>, String)> = None;
+    for ev in &events {
+        match ev {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                in_heading = Some((
+                    level_num(*level),
+                    id.as_ref().map(|s| s.to_string()),
+                    String::new(),
+                ))
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, text)) = &mut in_heading {
+                    text.push_str(t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, given, text)) = in_heading.take() {
+                    let base = given.unwrap_or_else(|| anchor_of(&text));
+                    let mut id = base.clone();
+                    let mut n = 1;
+                    while !used.insert(id.clone()) {
+                        id = format!("{base}-{n}");
+                        n += 1;
+                    }
+                    ids.push(id.clone());
+                    headings.push(Heading { level, id, text });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    let mut heading_ids = ids.into_iter();
+    let mut skip_link_end: Vec<bool> = Vec::new();
+    let mut out_events: Vec<Event> = Vec::with_capacity(events.len());
+    for ev in events {
+        match ev {
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => {
+                let id = heading_ids.next().map(CowStr::from);
+                out_events.push(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = if let Some((kind, rid, anchor)) = parse_internal(&dest_url) {
+                    resolve(&kind, &rid, anchor.as_deref()).map(CowStr::from)
+                } else if policy != RawHtml::Trust && is_dangerous(&dest_url) {
+                    None
+                } else {
+                    Some(dest_url)
+                };
+                match dest {
+                    Some(dest_url) => {
+                        skip_link_end.push(false);
+                        out_events.push(Event::Start(Tag::Link {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        }));
+                    }
+                    None => skip_link_end.push(true),
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if !skip_link_end.pop().unwrap_or(false) {
+                    out_events.push(Event::End(TagEnd::Link));
+                }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = if let Some((kind, rid, anchor)) = parse_internal(&dest_url) {
+                    resolve(&kind, &rid, anchor.as_deref())
+                        .map(CowStr::from)
+                        .unwrap_or(CowStr::Borrowed(""))
+                } else if policy != RawHtml::Trust
+                    && is_dangerous(&dest_url)
+                    && !dest_url.to_ascii_lowercase().starts_with("data:image/")
+                {
+                    CowStr::from("")
+                } else {
+                    dest_url
+                };
+                out_events.push(Event::Start(Tag::Image {
+                    link_type: if link_type == LinkType::Email {
+                        LinkType::Inline
+                    } else {
+                        link_type
+                    },
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Html(h) | Event::InlineHtml(h) if policy == RawHtml::Escape => {
+                out_events.push(Event::Text(h))
+            }
+            other => out_events.push(other),
+        }
+    }
+
+    let mut html_out = String::with_capacity(md.len() * 3 / 2);
+    html::push_html(&mut html_out, out_events.into_iter());
+    if policy == RawHtml::Sanitize {
+        html_out = sanitizer().clean(&html_out).to_string();
+    }
+    Rendered {
+        html: html_out,
+        headings,
+    }
+}
+
+fn level_num(l: HeadingLevel) -> u8 {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// The safe subset kept by `raw_html = "sanitize"`: ammonia's defaults plus the ids,
+/// classes and attributes our own Markdown output needs (heading anchors, footnotes,
+/// table alignment).
+fn sanitizer() -> ammonia::Builder<'static> {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["id"]);
+    b.add_tag_attributes("sup", ["class"]);
+    b.add_tag_attributes("div", ["class"]);
+    b.add_tag_attributes("th", ["style"]);
+    b.add_tag_attributes("td", ["style"]);
+    b.add_tags(["input"]);
+    b.add_tag_attributes("input", ["type", "checked", "disabled"]);
+    b.link_rel(Some("noopener"));
+    b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(md: &str, p: RawHtml) -> String {
+        render(md, p, &|kind, id, anchor| {
+            Some(format!(
+                "/en/{kind}/{id}/{}",
+                anchor.map(|a| format!("#{a}")).unwrap_or_default()
+            ))
+        })
+        .html
+    }
+
+    #[test]
+    fn headings_get_unique_anchors() {
+        let out = r(
+            "## Context\n\n## Context\n\n## Čakavski kraj\n",
+            RawHtml::Escape,
+        );
+        assert!(out.contains("<h2 id=\"context\">Context</h2>"), "{out}");
+        assert!(out.contains("<h2 id=\"context-1\">"), "{out}");
+        assert!(out.contains("<h2 id=\"čakavski-kraj\">"), "{out}");
+    }
+
+    #[test]
+    fn internal_links_resolve() {
+        let out = r("See [the partner](@/partners/ccae#role).", RawHtml::Escape);
+        assert!(
+            out.contains("<a href=\"/en/partners/ccae/#role\">the partner</a>"),
+            "{out}"
+        );
+        let links = internal_links("x [a](@/practices/foo) [b](https://x.org)");
+        assert_eq!(links.len(), 1);
+        assert_eq!(links[0].id, "foo");
+        assert_eq!(links[0].span, 2..22);
+    }
+
+    #[test]
+    fn raw_html_policies() {
+        let md = "<script>alert(1)</script>\n\nHi <b onclick=\"x()\">there</b>\n";
+        let escaped = r(md, RawHtml::Escape);
+        assert!(escaped.contains("&lt;script&gt;"), "{escaped}");
+        assert!(!escaped.contains("<b"), "{escaped}");
+        let clean = r(md, RawHtml::Sanitize);
+        assert!(!clean.contains("script"), "{clean}");
+        assert!(clean.contains("<b>there</b>"), "{clean}");
+        let trusted = r(md, RawHtml::Trust);
+        assert!(trusted.contains("<script>"), "{trusted}");
+    }
+
+    #[test]
+    fn dangerous_links_are_not_links() {
+        let out = r(
+            "[click](javascript:alert(1)) [d](data:text/html,x)",
+            RawHtml::Sanitize,
+        );
+        assert!(!out.contains("<a"), "{out}");
+        assert!(out.contains("click"), "{out}");
+        let out = r("[click](JavaScript:alert(1))", RawHtml::Escape);
+        assert!(!out.contains("<a"), "{out}");
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough() {
+        let out = r(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ text[^1]\n\n[^1]: note\n",
+            RawHtml::Sanitize,
+        );
+        assert!(out.contains("<table>"), "{out}");
+        assert!(out.contains("<del>old</del>"), "{out}");
+        assert!(out.contains("footnote-definition"), "{out}");
+    }
+}

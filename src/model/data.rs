@@ -1,0 +1,664 @@
+//! The data files of a site: `vocabularies.toml` and `content/diagnostics/`
+//! (territories, indicators, borders and CSV observations).
+
+use std::collections::BTreeMap;
+
+use crate::config::{Config, Lang, is_slug};
+use crate::diagnostics::{Diagnostic, Source, closest};
+use crate::load::toml::{Fields, Spanned, Table, Value, parse};
+
+use super::{Better, BorderArea, Indicator, LangMap, Observation, Territory, Vocabularies};
+
+/// Keeps the labels whose language the site has; reports the others.
+fn lang_map(
+    src: &Source,
+    config: &Config,
+    raw: BTreeMap<String, Spanned<String>>,
+    diags: &mut Vec<Diagnostic>,
+) -> LangMap {
+    let mut out = LangMap::new();
+    for (l, text) in raw {
+        match Lang::parse(&l).filter(|lang| config.languages.contains(lang)) {
+            Some(lang) => {
+                out.insert(lang, text.value);
+            }
+            None => {
+                let langs: Vec<&str> = config.languages.iter().map(Lang::as_str).collect();
+                let help = match closest(&l, langs.iter().copied()) {
+                    Some(c) => format!(
+                        "did you mean `{c}`? the site's languages are {}",
+                        langs.join(", ")
+                    ),
+                    None => format!("the site's languages are {}", langs.join(", ")),
+                };
+                diags.push(
+                    src.error(
+                        text.span,
+                        format!("`{l}` is not one of the site's languages"),
+                    )
+                    .help(help),
+                );
+            }
+        }
+    }
+    out
+}
+
+pub(crate) fn vocabularies(
+    src: Option<&Source>,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> Vocabularies {
+    let mut v = Vocabularies::default();
+    let Some(src) = src else { return v };
+    let Ok(table) = parse(src, &src.text, 0).map_err(|d| diags.push(d)) else {
+        return v;
+    };
+    for e in &table.entries {
+        let target = match e.key.as_str() {
+            "themes" => &mut v.themes,
+            "target_groups" => &mut v.target_groups,
+            "partner_kinds" => &mut v.partner_kinds,
+            other => {
+                let mut d = src.error(e.key_span.clone(), format!("unknown vocabulary `{other}`"));
+                d = match closest(other, ["themes", "target_groups", "partner_kinds"]) {
+                    Some(c) => d.help(format!("did you mean `{c}`? the vocabularies are themes, target_groups and partner_kinds")),
+                    None => d.help("the vocabularies are themes, target_groups and partner_kinds"),
+                };
+                diags.push(d);
+                continue;
+            }
+        };
+        let Value::Table(terms) = &e.node.value else {
+            diags.push(
+                src.error(
+                    e.node.span.clone(),
+                    format!("`{}` must be a table of terms", e.key),
+                )
+                .help(format!(
+                    "write each term as [{}.term-id] with a label per language",
+                    e.key
+                )),
+            );
+            continue;
+        };
+        for term in &terms.entries {
+            if !is_slug(&term.key) {
+                diags.push(
+                    src.error(
+                        term.key_span.clone(),
+                        format!("term id `{}` is not a valid slug", term.key),
+                    )
+                    .help("term ids use lowercase ASCII letters, digits and `-`"),
+                );
+                continue;
+            }
+            let Value::Table(labels) = &term.node.value else {
+                diags.push(
+                    src.error(
+                        term.node.span.clone(),
+                        format!("term `{}` must be a table of labels per language", term.key),
+                    )
+                    .help(format!(
+                        "write it like: [{}.{}] en = \"...\"",
+                        e.key, term.key
+                    )),
+                );
+                continue;
+            };
+            let mut raw = BTreeMap::new();
+            for l in &labels.entries {
+                match &l.node.value {
+                    Value::Str(s) => {
+                        raw.insert(
+                            l.key.clone(),
+                            Spanned {
+                                value: s.clone(),
+                                span: l.key_span.clone(),
+                            },
+                        );
+                    }
+                    other => diags.push(
+                        src.error(
+                            l.node.span.clone(),
+                            format!(
+                                "label `{}` must be a string, found {}",
+                                l.key,
+                                other.type_name()
+                            ),
+                        )
+                        .help(format!("write it like: {} = \"...\"", l.key)),
+                    ),
+                }
+            }
+            let labels_map = lang_map(src, config, raw, diags);
+            if labels_map.is_empty() {
+                diags.push(
+                    src.error(
+                        term.key_span.clone(),
+                        format!("term `{}` has no label", term.key),
+                    )
+                    .help(format!(
+                        "add a label, like: {} = \"...\"",
+                        config.default_language
+                    )),
+                );
+            }
+            target.insert(term.key.clone(), labels_map);
+        }
+    }
+    v
+}
+
+/// The entries of an array of tables like `[[territory]]`, reporting anything else.
+fn items<'a>(
+    src: &'a Source,
+    table: &'a Table,
+    key: &'static str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<&'a Table> {
+    let mut f = Fields::new(src, table, src.rel.as_str());
+    let out = f.opt_tables(key, diags);
+    f.finish(diags);
+    out
+}
+
+fn id_ok(src: &Source, id: &Spanned<String>, what: &str, diags: &mut Vec<Diagnostic>) -> bool {
+    let ok = !id.value.is_empty()
+        && id
+            .value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !id.value.starts_with('-');
+    if !ok {
+        diags.push(
+            src.error(
+                id.span.clone(),
+                format!(
+                    "{what} id `{}` may only use ASCII letters, digits and `-`",
+                    id.value
+                ),
+            )
+            .help("use a NUTS code where one exists, like \"FRJ15\""),
+        );
+    }
+    ok
+}
+
+fn check_country(src: &Source, c: &Spanned<String>, diags: &mut Vec<Diagnostic>) -> bool {
+    let ok = c.value.len() == 2 && c.value.bytes().all(|b| b.is_ascii_uppercase());
+    if !ok {
+        diags.push(
+            src.error(
+                c.span.clone(),
+                format!("`{}` is not an ISO 3166-1 alpha-2 country code", c.value),
+            )
+            .help(format!(
+                "use two capital letters, like \"{}\"",
+                c.value.to_uppercase().chars().take(2).collect::<String>()
+            )),
+        );
+    }
+    ok
+}
+
+pub(crate) fn territories(
+    src: Option<&Source>,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Territory> {
+    let mut out: Vec<Territory> = Vec::new();
+    let Some(src) = src else { return out };
+    let Ok(table) = parse(src, &src.text, 0).map_err(|d| diags.push(d)) else {
+        return out;
+    };
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for t in items(src, &table, "territory", diags) {
+        let mut f = Fields::new(src, t, "a [[territory]]");
+        let id = f.req_text("id", "\"FRJ15\"", diags);
+        let name = f
+            .opt_lang_map("name", config.default_language.as_str(), diags)
+            .map(|m| lang_map(src, config, m, diags))
+            .unwrap_or_default();
+        let country = f.req_text("country", "\"FR\"", diags);
+        let level = f.opt_str("level", diags).map(|s| s.value);
+        f.finish(diags);
+        let Some(id) = id else { continue };
+        if !id_ok(src, &id, "territory", diags) {
+            continue;
+        }
+        if name.is_empty() {
+            diags.push(
+                src.error(
+                    t.span.clone(),
+                    format!("territory `{}` has no name", id.value),
+                )
+                .help(format!(
+                    "add: name = {{ {} = \"...\" }}",
+                    config.default_language
+                )),
+            );
+        }
+        if let Some(&line) = seen.get(&id.value.to_lowercase()) {
+            diags.push(
+                src.error(
+                    id.span.clone(),
+                    format!(
+                        "territory `{}` is defined twice (first on line {line})",
+                        id.value
+                    ),
+                )
+                .help("territory ids are unique, whatever their case"),
+            );
+            continue;
+        }
+        seen.insert(id.value.to_lowercase(), src.position(id.span.start).0);
+        let country = country
+            .filter(|c| check_country(src, c, diags))
+            .map(|c| c.value)
+            .unwrap_or_default();
+        out.push(Territory {
+            id: id.value,
+            name,
+            country,
+            level,
+        });
+    }
+    out
+}
+
+pub(crate) fn indicators(
+    src: Option<&Source>,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Indicator> {
+    let mut out: Vec<Indicator> = Vec::new();
+    let Some(src) = src else { return out };
+    let Ok(table) = parse(src, &src.text, 0).map_err(|d| diags.push(d)) else {
+        return out;
+    };
+    for t in items(src, &table, "indicator", diags) {
+        let mut f = Fields::new(src, t, "an [[indicator]]");
+        let id = f.req_text("id", "\"unemployment-rate\"", diags);
+        let name = f
+            .opt_lang_map("name", config.default_language.as_str(), diags)
+            .map(|m| lang_map(src, config, m, diags))
+            .unwrap_or_default();
+        let unit = f.opt_str("unit", diags).map(|s| s.value);
+        let decimals = f.opt_int("decimals", diags);
+        let better = f.opt_str("better", diags);
+        let source = f
+            .opt_lang_map("source", config.default_language.as_str(), diags)
+            .map(|m| lang_map(src, config, m, diags))
+            .unwrap_or_default();
+        f.finish(diags);
+        let Some(id) = id else { continue };
+        if !is_slug(&id.value) {
+            diags.push(
+                src.error(
+                    id.span.clone(),
+                    format!("indicator id `{}` is not a valid slug", id.value),
+                )
+                .help("use lowercase ASCII letters, digits and `-`, like \"unemployment-rate\""),
+            );
+            continue;
+        }
+        if out.iter().any(|i| i.id == id.value) {
+            diags.push(
+                src.error(
+                    id.span.clone(),
+                    format!("indicator `{}` is defined twice", id.value),
+                )
+                .help("indicator ids are unique"),
+            );
+            continue;
+        }
+        if name.is_empty() {
+            diags.push(
+                src.error(
+                    t.span.clone(),
+                    format!("indicator `{}` has no name", id.value),
+                )
+                .help(format!(
+                    "add: name = {{ {} = \"...\" }}",
+                    config.default_language
+                )),
+            );
+        }
+        let decimals = match decimals {
+            Some(d) if (0..=6).contains(&d.value) => d.value as u8,
+            Some(d) => {
+                diags.push(
+                    src.error(d.span, "`decimals` must be between 0 and 6")
+                        .help("write it like: decimals = 1"),
+                );
+                0
+            }
+            None => 0,
+        };
+        let better = match better.as_ref().map(|b| b.value.as_str()) {
+            None | Some("neutral") => Better::Neutral,
+            Some("lower") => Better::Lower,
+            Some("higher") => Better::Higher,
+            Some(other) => {
+                diags.push(
+                    src.error(
+                        better.as_ref().unwrap().span.clone(),
+                        format!("unknown value `{other}` for `better`"),
+                    )
+                    .help("expected one of: lower, higher, neutral"),
+                );
+                Better::Neutral
+            }
+        };
+        out.push(Indicator {
+            id: id.value,
+            name,
+            unit,
+            decimals,
+            better,
+            source,
+        });
+    }
+    out
+}
+
+pub(crate) fn borders(
+    src: Option<&Source>,
+    config: &Config,
+    territory_ids: &BTreeMap<String, usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<BorderArea> {
+    let mut out: Vec<BorderArea> = Vec::new();
+    let Some(src) = src else { return out };
+    let Ok(table) = parse(src, &src.text, 0).map_err(|d| diags.push(d)) else {
+        return out;
+    };
+    for t in items(src, &table, "border", diags) {
+        let mut f = Fields::new(src, t, "a [[border]]");
+        let id = f.req_text("id", "\"fr-es\"", diags);
+        let name = f
+            .opt_lang_map("name", config.default_language.as_str(), diags)
+            .map(|m| lang_map(src, config, m, diags))
+            .unwrap_or_default();
+        let mut sides = Vec::new();
+        let sides_entry = t.get("sides");
+        let _ = f.opt_str("sides", &mut Vec::new()); // marks the key as known; read below
+        f.finish(diags);
+        let Some(id) = id else { continue };
+        if !is_slug(&id.value) {
+            diags.push(
+                src.error(
+                    id.span.clone(),
+                    format!("border id `{}` is not a valid slug", id.value),
+                )
+                .help("use lowercase ASCII letters, digits and `-`, like \"fr-es\""),
+            );
+            continue;
+        }
+        if out.iter().any(|b| b.id == id.value) {
+            diags.push(
+                src.error(
+                    id.span.clone(),
+                    format!("border `{}` is defined twice", id.value),
+                )
+                .help("border ids are unique"),
+            );
+            continue;
+        }
+        let sides_help =
+            "write it like: sides = [[\"FRJ15\"], [\"ES512\"]], one list of territory ids per side";
+        match sides_entry.map(|e| &e.node) {
+            None => diags.push(
+                src.error(
+                    t.span.clone(),
+                    format!("border `{}` has no `sides`", id.value),
+                )
+                .help(sides_help),
+            ),
+            Some(node) => match &node.value {
+                Value::Array(list) if list.len() >= 2 => {
+                    for side in list {
+                        let Value::Array(ids) = &side.value else {
+                            diags.push(
+                                src.error(
+                                    side.span.clone(),
+                                    "each side must be a list of territory ids",
+                                )
+                                .help(sides_help),
+                            );
+                            continue;
+                        };
+                        let mut this = Vec::new();
+                        for tid in ids {
+                            match &tid.value {
+                                Value::Str(s) if territory_ids.contains_key(s) => {
+                                    this.push(s.clone())
+                                }
+                                Value::Str(s) => diags.push(unknown_territory(
+                                    src,
+                                    s,
+                                    tid.span.clone(),
+                                    territory_ids,
+                                )),
+                                other => diags.push(
+                                    src.error(
+                                        tid.span.clone(),
+                                        format!(
+                                            "territory ids are strings, found {}",
+                                            other.type_name()
+                                        ),
+                                    )
+                                    .help(sides_help),
+                                ),
+                            }
+                        }
+                        sides.push(this);
+                    }
+                }
+                _ => diags.push(
+                    src.error(node.span.clone(), "`sides` must list at least two sides")
+                        .help(sides_help),
+                ),
+            },
+        }
+        out.push(BorderArea {
+            id: id.value,
+            name,
+            sides,
+        });
+    }
+    out
+}
+
+/// "unknown territory" with the closest id (ignoring case) as help.
+pub(crate) fn unknown_territory(
+    src: &Source,
+    id: &str,
+    span: std::ops::Range<usize>,
+    territory_ids: &BTreeMap<String, usize>,
+) -> Diagnostic {
+    let d = src.error(span, format!("unknown territory `{id}`"));
+    if let Some(exact) = territory_ids.keys().find(|k| k.eq_ignore_ascii_case(id)) {
+        return d.help(format!("did you mean `{exact}`? territory ids are written as in content/diagnostics/territories.toml"));
+    }
+    match closest(id, territory_ids.keys().map(String::as_str)) {
+        Some(c) => d.help(format!(
+            "did you mean `{c}`? territories are defined in content/diagnostics/territories.toml"
+        )),
+        None => d.help("territories are defined in content/diagnostics/territories.toml"),
+    }
+}
+
+const HEADER: [&str; 5] = ["territory", "indicator", "year", "value", "note"];
+
+/// Reads every CSV of observations; a repeated (territory, indicator, year) across
+/// files is reported with the first place it was seen.
+pub(crate) fn observations(
+    sources: &[Source],
+    territory_ids: &BTreeMap<String, usize>,
+    indicator_ids: &BTreeMap<String, usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Observation> {
+    let mut out = Vec::new();
+    let mut seen: BTreeMap<(String, String, i32), String> = BTreeMap::new();
+    for src in sources {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(src.text.as_bytes());
+        let mut records = reader.records();
+        match records.next() {
+            Some(Ok(h)) if h.iter().map(str::trim).eq(HEADER) => {}
+            Some(Ok(_)) | None => {
+                diags.push(
+                    src.error_at_line(
+                        1,
+                        "the first line of an observations file must be its header",
+                    )
+                    .help(format!("write it exactly: {}", HEADER.join(","))),
+                );
+                continue;
+            }
+            Some(Err(e)) => {
+                diags.push(
+                    src.error_at_line(1, format!("cannot read the CSV: {e}"))
+                        .help("save the file as UTF-8, comma-separated"),
+                );
+                continue;
+            }
+        }
+        for rec in records {
+            let rec = match rec {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map(|p| p.line() as usize).unwrap_or(1);
+                    diags.push(
+                        src.error_at_line(line, format!("cannot read this CSV row: {e}"))
+                            .help("save the file as UTF-8, comma-separated"),
+                    );
+                    continue;
+                }
+            };
+            let line = rec.position().map(|p| p.line() as usize).unwrap_or(1);
+            let line_start = rec.position().map(|p| p.byte() as usize).unwrap_or(0);
+            if rec.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            // Byte range of field i, exact when the row has no quoted fields.
+            let raw_line = src.text[line_start..].lines().next().unwrap_or("");
+            let field_span = |i: usize| {
+                if raw_line.contains('"') {
+                    return line_start..line_start + raw_line.len();
+                }
+                let mut start = line_start;
+                for (j, part) in raw_line.split(',').enumerate() {
+                    if j == i {
+                        return start..start + part.len();
+                    }
+                    start += part.len() + 1;
+                }
+                line_start + raw_line.len()..line_start + raw_line.len()
+            };
+            if rec.len() != HEADER.len() {
+                diags.push(
+                    src.error_at_line(
+                        line,
+                        format!("this row has {} fields, the header has 5", rec.len()),
+                    )
+                    .help(format!(
+                        "every row is: {} (leave `value` or `note` empty, but keep the commas)",
+                        HEADER.join(",")
+                    )),
+                );
+                continue;
+            }
+            let get = |i: usize| rec.get(i).unwrap_or("").trim();
+            let mut ok = true;
+            let territory = get(0);
+            if !territory_ids.contains_key(territory) {
+                diags.push(unknown_territory(
+                    src,
+                    territory,
+                    field_span(0),
+                    territory_ids,
+                ));
+                ok = false;
+            }
+            let indicator = get(1);
+            if !indicator_ids.contains_key(indicator) {
+                let d = src.error(field_span(1), format!("unknown indicator `{indicator}`"));
+                diags.push(match closest(indicator, indicator_ids.keys().map(String::as_str)) {
+                    Some(c) => d.help(format!("did you mean `{c}`? indicators are defined in content/diagnostics/indicators.toml")),
+                    None => d.help("indicators are defined in content/diagnostics/indicators.toml"),
+                });
+                ok = false;
+            }
+            let year = match get(2).parse::<i32>() {
+                Ok(y) => Some(y),
+                Err(_) => {
+                    diags.push(
+                        src.error(
+                            field_span(2),
+                            format!("year `{}` is not a whole number", get(2)),
+                        )
+                        .help("write the year as four digits, like 2022"),
+                    );
+                    ok = false;
+                    None
+                }
+            };
+            let value_text = get(3);
+            let value = if value_text.is_empty() {
+                None
+            } else {
+                match value_text.parse::<f64>() {
+                    Ok(v) if v.is_finite() => Some(v),
+                    _ => {
+                        let help = if value_text.contains(',')
+                            || value_text.parse::<f64>().is_err()
+                                && value_text.replace(',', ".").parse::<f64>().is_ok()
+                        {
+                            "use a dot as the decimal separator, like 12.1, and quote nothing"
+                                .to_string()
+                        } else {
+                            "write a number like 12.1, or leave the value empty when it is not available".to_string()
+                        };
+                        diags.push(
+                            src.error(
+                                field_span(3),
+                                format!("value `{value_text}` is not a number"),
+                            )
+                            .help(help),
+                        );
+                        ok = false;
+                        None
+                    }
+                }
+            };
+            if !ok {
+                continue;
+            }
+            let year = year.expect("checked");
+            let key = (territory.to_string(), indicator.to_string(), year);
+            let place = format!("{}:{line}", src.rel);
+            if let Some(first) = seen.get(&key) {
+                diags.push(
+                    src.error_at_line(line, format!("a second value for {territory}, {indicator}, {year} (the first is at {first})"))
+                        .help("keep one row per territory, indicator and year"),
+                );
+                continue;
+            }
+            seen.insert(key, place);
+            let note = Some(get(4).to_string()).filter(|n| !n.is_empty());
+            out.push(Observation {
+                territory: territory.to_string(),
+                indicator: indicator.to_string(),
+                year,
+                value,
+                note,
+            });
+        }
+    }
+    out
+}

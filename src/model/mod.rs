@@ -1,0 +1,301 @@
+//! The site graph: every record grouped by slug with its translations, the
+//! vocabularies, territories, indicators, borders and observations, and the indexes
+//! that join them both ways. Built once per build by [`resolve`]; immutable after, and
+//! shared by every renderer.
+
+mod data;
+mod records;
+mod resolve;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::config::{Config, Lang};
+use crate::i18n::Strings;
+use crate::load::StaticFile;
+use crate::load::toml::Date;
+
+pub use resolve::resolve;
+
+/// A text per language.
+pub type LangMap = BTreeMap<Lang, String>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Planned,
+    Ongoing,
+    Completed,
+}
+
+impl Status {
+    pub const ALL: [Status; 3] = [Status::Planned, Status::Ongoing, Status::Completed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Planned => "planned",
+            Status::Ongoing => "ongoing",
+            Status::Completed => "completed",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Low,
+    Medium,
+    High,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Low => "low",
+            Level::Medium => "medium",
+            Level::High => "high",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Better {
+    Lower,
+    Higher,
+    Neutral,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Budget {
+    pub amount: f64,
+    pub currency: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub email: Option<String>,
+}
+
+/// A quantified result: the value and unit are facts, the label is text.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ResultFact {
+    pub value: f64,
+    pub unit: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SourceRef {
+    pub title: String,
+    pub url: Option<String>,
+}
+
+/// One translation of a practice: its text fields and body.
+#[derive(Clone, Debug)]
+pub struct PracticeText {
+    pub title: String,
+    pub summary: Option<String>,
+    pub programme: Option<String>,
+    pub website: Option<String>,
+    pub contact: Option<Contact>,
+    /// Labels of the results, in the order of the facts; empty if this translation
+    /// leaves the results to the others.
+    pub result_labels: Vec<String>,
+    pub sources: Vec<SourceRef>,
+    pub body: String,
+    /// The file, relative to the site root.
+    pub file: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Practice {
+    pub slug: String,
+    pub status: Status,
+    pub start: Option<Date>,
+    pub end: Option<Date>,
+    pub countries: Vec<String>,
+    pub territories: Vec<String>,
+    pub border: Option<String>,
+    pub themes: Vec<String>,
+    pub target_groups: Vec<String>,
+    /// Partner slugs, the lead first.
+    pub partners: Vec<String>,
+    pub budget: Option<Budget>,
+    pub transferability: Option<Level>,
+    pub results: Vec<ResultFact>,
+    pub texts: BTreeMap<Lang, PracticeText>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PartnerText {
+    pub name: String,
+    pub short_name: Option<String>,
+    pub city: Option<String>,
+    pub website: Option<String>,
+    pub body: String,
+    pub file: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Partner {
+    pub slug: String,
+    pub kind: String,
+    pub country: String,
+    pub territory: Option<String>,
+    pub texts: BTreeMap<Lang, PartnerText>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PageText {
+    pub title: String,
+    pub summary: Option<String>,
+    pub updated: Option<Date>,
+    pub body: String,
+    pub file: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub slug: String,
+    pub menu: Option<i64>,
+    pub texts: BTreeMap<Lang, PageText>,
+}
+
+/// The controlled terms: term id → label per language.
+#[derive(Clone, Debug, Default)]
+pub struct Vocabularies {
+    pub themes: BTreeMap<String, LangMap>,
+    pub target_groups: BTreeMap<String, LangMap>,
+    pub partner_kinds: BTreeMap<String, LangMap>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Territory {
+    pub id: String,
+    pub name: LangMap,
+    pub country: String,
+    pub level: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Indicator {
+    pub id: String,
+    pub name: LangMap,
+    pub unit: Option<String>,
+    pub decimals: u8,
+    pub better: Better,
+    pub source: LangMap,
+}
+
+#[derive(Clone, Debug)]
+pub struct BorderArea {
+    pub id: String,
+    pub name: LangMap,
+    pub sides: Vec<Vec<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Observation {
+    pub territory: String,
+    pub indicator: String,
+    pub year: i32,
+    /// `None`: not available (never shown as 0).
+    pub value: Option<f64>,
+    pub note: Option<String>,
+}
+
+/// Lookups and reverse references, built once by `resolve`. Lists of practices are
+/// slugs in slug order; renderers sort them for display.
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    pub practice: BTreeMap<String, usize>,
+    pub partner: BTreeMap<String, usize>,
+    pub page: BTreeMap<String, usize>,
+    pub territory: BTreeMap<String, usize>,
+    pub indicator: BTreeMap<String, usize>,
+    pub border: BTreeMap<String, usize>,
+    pub partner_practices: BTreeMap<String, Vec<String>>,
+    pub territory_practices: BTreeMap<String, Vec<String>>,
+    pub territory_partners: BTreeMap<String, Vec<String>>,
+    pub border_practices: BTreeMap<String, Vec<String>>,
+    pub theme_practices: BTreeMap<String, Vec<String>>,
+    pub target_group_practices: BTreeMap<String, Vec<String>>,
+    pub country_practices: BTreeMap<String, Vec<String>>,
+    pub status_practices: BTreeMap<Status, Vec<String>>,
+    /// Observations of a (territory, indicator), by year.
+    pub series: BTreeMap<(String, String), Vec<usize>>,
+    /// Borders a territory belongs to.
+    pub territory_borders: BTreeMap<String, Vec<String>>,
+}
+
+/// The whole observatory, checked and cross-referenced.
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub strings: Strings,
+    pub practices: Vec<Practice>,
+    pub partners: Vec<Partner>,
+    pub pages: Vec<Page>,
+    pub vocab: Vocabularies,
+    pub territories: Vec<Territory>,
+    pub indicators: Vec<Indicator>,
+    pub borders: Vec<BorderArea>,
+    pub observations: Vec<Observation>,
+    pub statics: Vec<StaticFile>,
+    pub index: Index,
+}
+
+impl Site {
+    pub fn practice(&self, slug: &str) -> Option<&Practice> {
+        self.index.practice.get(slug).map(|&i| &self.practices[i])
+    }
+    pub fn partner(&self, slug: &str) -> Option<&Partner> {
+        self.index.partner.get(slug).map(|&i| &self.partners[i])
+    }
+    pub fn territory(&self, id: &str) -> Option<&Territory> {
+        self.index.territory.get(id).map(|&i| &self.territories[i])
+    }
+    pub fn indicator(&self, id: &str) -> Option<&Indicator> {
+        self.index.indicator.get(id).map(|&i| &self.indicators[i])
+    }
+    pub fn border(&self, id: &str) -> Option<&BorderArea> {
+        self.index.border.get(id).map(|&i| &self.borders[i])
+    }
+
+    /// The observations of one territory and indicator, oldest first.
+    pub fn series(&self, territory: &str, indicator: &str) -> impl Iterator<Item = &Observation> {
+        self.index
+            .series
+            .get(&(territory.to_string(), indicator.to_string()))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.observations[i])
+    }
+
+    /// The newest observation that has a value, else the newest one.
+    pub fn latest(&self, territory: &str, indicator: &str) -> Option<&Observation> {
+        let all: Vec<&Observation> = self.series(territory, indicator).collect();
+        all.iter()
+            .rev()
+            .find(|o| o.value.is_some())
+            .or(all.last())
+            .copied()
+    }
+}
+
+/// Picks the translation a reader of `lang` sees: their own, else the first of the
+/// fallback chain that exists.
+pub fn pick<'a, T>(
+    config: &Config,
+    texts: &'a BTreeMap<Lang, T>,
+    lang: &Lang,
+) -> Option<(&'a Lang, &'a T)> {
+    config
+        .chain(lang)
+        .into_iter()
+        .find_map(|l| texts.get_key_value(l))
+}

@@ -1,0 +1,325 @@
+//! Reading the front matter of one record file into its facts (with spans, so that
+//! disagreements and bad references can be pointed at) and its text.
+
+use std::ops::Range;
+
+use crate::diagnostics::Diagnostic;
+use crate::load::RecordFile;
+use crate::load::toml::{Date, Fields, Spanned, Table};
+
+use super::{
+    Budget, Contact, Level, PageText, PartnerText, PracticeText, ResultFact, SourceRef, Status,
+};
+
+pub(crate) type List = Option<Vec<Spanned<String>>>;
+
+/// Facts of one practice file; `None` where the file leaves a fact to the others.
+pub(crate) struct PracticeFacts {
+    pub status: Option<Spanned<Status>>,
+    pub start: Option<Spanned<Date>>,
+    pub end: Option<Spanned<Date>>,
+    pub countries: List,
+    pub territories: List,
+    pub border: Option<Spanned<String>>,
+    pub themes: List,
+    pub target_groups: List,
+    pub partners: List,
+    pub budget: Option<Spanned<Budget>>,
+    pub transferability: Option<Spanned<Level>>,
+    pub results: Option<Spanned<Vec<ResultFact>>>,
+}
+
+pub(crate) struct PartnerFacts {
+    pub kind: Option<Spanned<String>>,
+    pub country: Option<Spanned<String>>,
+    pub territory: Option<Spanned<String>>,
+}
+
+pub(crate) struct PageFacts {
+    pub menu: Option<Spanned<i64>>,
+}
+
+fn span_of(t: &Table, key: &str) -> Range<usize> {
+    t.get(key)
+        .map(|e| e.node.span.clone())
+        .unwrap_or(t.span.start..t.span.start)
+}
+
+fn enum_field<T: Copy>(
+    f: &mut Fields,
+    key: &'static str,
+    values: &[(&str, T)],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Spanned<T>> {
+    let s = f.opt_str(key, diags)?;
+    match values.iter().find(|(name, _)| *name == s.value) {
+        Some((_, v)) => Some(Spanned {
+            value: *v,
+            span: s.span,
+        }),
+        None => {
+            let names: Vec<&str> = values.iter().map(|(n, _)| *n).collect();
+            let mut d = f
+                .src
+                .error(s.span.clone(), format!("unknown {key} `{}`", s.value));
+            d = match crate::diagnostics::closest(&s.value.to_lowercase(), names.iter().copied()) {
+                Some(c) => d.help(format!(
+                    "did you mean `{c}`? expected one of: {}",
+                    names.join(", ")
+                )),
+                None => d.help(format!("expected one of: {}", names.join(", "))),
+            };
+            diags.push(d);
+            None
+        }
+    }
+}
+
+/// An http(s) or mailto address; anything else (javascript:, data:) is refused.
+fn url_field(f: &mut Fields, key: &'static str, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let s = f.opt_str(key, diags)?;
+    check_url(f, &s, key, diags).then_some(s.value)
+}
+
+fn check_url(f: &Fields, s: &Spanned<String>, key: &str, diags: &mut Vec<Diagnostic>) -> bool {
+    let v = s.value.trim();
+    let ok = (v.starts_with("https://") || v.starts_with("http://"))
+        && v.len() > 8
+        && !v.contains(char::is_whitespace);
+    if !ok {
+        diags.push(
+            f.src
+                .error(
+                    s.span.clone(),
+                    format!("`{key}` must be a web address starting with https:// or http://"),
+                )
+                .help(format!(
+                    "write it like: {key} = \"https://example.org/project\""
+                )),
+        );
+    }
+    ok
+}
+
+pub(crate) fn practice(
+    file: &RecordFile,
+    diags: &mut Vec<Diagnostic>,
+) -> (PracticeFacts, PracticeText) {
+    let mut f = Fields::new(&file.src, &file.front, "a practice's front matter");
+    let title = f.req_text("title", "\"Social activation across the border\"", diags);
+    let summary = f.opt_str("summary", diags).map(|s| s.value);
+    let status = enum_field(
+        &mut f,
+        "status",
+        &[
+            ("planned", Status::Planned),
+            ("ongoing", Status::Ongoing),
+            ("completed", Status::Completed),
+        ],
+        diags,
+    );
+    let start = f.opt_date("start", diags);
+    let end = f.opt_date("end", diags);
+    if let (Some(s), Some(e)) = (&start, &end)
+        && e.value < s.value
+    {
+        diags.push(
+            file.src
+                .error(
+                    e.span.clone(),
+                    format!(
+                        "the practice ends ({}) before it starts ({})",
+                        e.value, s.value
+                    ),
+                )
+                .help("check the `start` and `end` dates"),
+        );
+    }
+    let countries = f.opt_str_list("countries", "[\"SI\", \"HR\"]", diags);
+    let territories = f.opt_str_list("territories", "[\"SI042\", \"HR031\"]", diags);
+    let border = f.opt_str("border", diags);
+    let themes = f.opt_str_list("themes", "[\"employment\"]", diags);
+    let target_groups = f.opt_str_list("target_groups", "[\"long-term-unemployed\"]", diags);
+    let partners = f.opt_str_list(
+        "partners",
+        "[\"lead-partner-slug\", \"other-partner\"]",
+        diags,
+    );
+    let programme = f.opt_str("programme", diags).map(|s| s.value);
+    let website = url_field(&mut f, "website", diags);
+
+    let budget = f.opt_table("budget", "{ amount = 1250000, currency = \"EUR\" }", diags).and_then(|t| {
+        let mut bf = Fields::new(&file.src, t, "budget");
+        let amount = bf.opt_number("amount", diags);
+        let currency = bf.opt_str("currency", diags);
+        bf.finish(diags);
+        if let Some(c) = &currency
+            && !(c.value.len() == 3 && c.value.bytes().all(|b| b.is_ascii_uppercase()))
+        {
+            diags.push(file.src.error(c.span.clone(), format!("`{}` is not an ISO 4217 currency code", c.value)).help("use three capital letters, like \"EUR\""));
+        }
+        match (amount, currency) {
+            (Some(a), Some(c)) => Some(Spanned { value: Budget { amount: a.value, currency: c.value }, span: span_of(&file.front, "budget") }),
+            (a, c) => {
+                if a.is_none() && t.get("amount").is_none() || c.is_none() && t.get("currency").is_none() {
+                    diags.push(file.src.error(span_of(&file.front, "budget"), "a budget needs an `amount` and a `currency`").help("write it like: budget = { amount = 1250000, currency = \"EUR\" }"));
+                }
+                None
+            }
+        }
+    });
+    let transferability = enum_field(
+        &mut f,
+        "transferability",
+        &[
+            ("low", Level::Low),
+            ("medium", Level::Medium),
+            ("high", Level::High),
+        ],
+        diags,
+    );
+    let contact = f
+        .opt_table(
+            "contact",
+            "{ name = \"Project office\", email = \"office@example.org\" }",
+            diags,
+        )
+        .map(|t| {
+            let mut cf = Fields::new(&file.src, t, "contact");
+            let name = cf.opt_str("name", diags).map(|s| s.value);
+            let email = cf.opt_str("email", diags).and_then(|e| {
+                let v = e.value.trim();
+                let ok = v.split_once('@').is_some_and(|(a, b)| {
+                    !a.is_empty() && b.contains('.') && !v.contains(char::is_whitespace)
+                });
+                if !ok {
+                    diags.push(
+                        file.src
+                            .error(
+                                e.span.clone(),
+                                format!("`{}` is not an email address", e.value),
+                            )
+                            .help("write it like: email = \"office@example.org\""),
+                    );
+                }
+                ok.then(|| v.to_string())
+            });
+            cf.finish(diags);
+            Contact { name, email }
+        });
+
+    let results_key = file.front.get("results").map(|e| e.node.span.clone());
+    let result_tables = f.opt_tables("results", diags);
+    let mut labels = Vec::new();
+    let mut facts = Vec::new();
+    for t in &result_tables {
+        let mut rf = Fields::new(&file.src, t, "a [[results]] entry");
+        let label = rf.req_text("label", "\"Staff trained in social activation\"", diags);
+        let value = rf.opt_number("value", diags);
+        if t.get("value").is_none() {
+            diags.push(
+                file.src
+                    .error(t.span.clone(), "a result needs a `value`")
+                    .help("write it like: value = 160"),
+            );
+        }
+        let unit = rf.opt_str("unit", diags).map(|s| s.value);
+        rf.finish(diags);
+        labels.push(label.map(|l| l.value).unwrap_or_default());
+        facts.push(ResultFact {
+            value: value.map(|v| v.value).unwrap_or(f64::NAN),
+            unit,
+        });
+    }
+    let results = results_key.map(|span| Spanned { value: facts, span });
+
+    let mut sources = Vec::new();
+    for t in f.opt_tables("sources", diags) {
+        let mut sf = Fields::new(&file.src, t, "a [[sources]] entry");
+        let stitle = sf.req_text("title", "\"Project description\"", diags);
+        let url = url_field(&mut sf, "url", diags);
+        sf.finish(diags);
+        if let Some(t) = stitle {
+            sources.push(SourceRef {
+                title: t.value,
+                url,
+            });
+        }
+    }
+    f.finish(diags);
+
+    let text = PracticeText {
+        title: title.map(|t| t.value).unwrap_or_else(|| file.slug.clone()),
+        summary,
+        programme,
+        website,
+        contact,
+        result_labels: labels,
+        sources,
+        body: file.body().to_string(),
+        file: file.src.rel.clone(),
+    };
+    let facts = PracticeFacts {
+        status,
+        start,
+        end,
+        countries,
+        territories,
+        border,
+        themes,
+        target_groups,
+        partners,
+        budget,
+        transferability,
+        results,
+    };
+    (facts, text)
+}
+
+pub(crate) fn partner(
+    file: &RecordFile,
+    diags: &mut Vec<Diagnostic>,
+) -> (PartnerFacts, PartnerText) {
+    let mut f = Fields::new(&file.src, &file.front, "a partner's front matter");
+    let name = f.req_text("name", "\"Regional Institute of Social Work\"", diags);
+    let short_name = f.opt_str("short_name", diags).map(|s| s.value);
+    let kind = f.opt_str("kind", diags);
+    let country = f.opt_str("country", diags);
+    let territory = f.opt_str("territory", diags);
+    let city = f.opt_str("city", diags).map(|s| s.value);
+    let website = url_field(&mut f, "website", diags);
+    f.finish(diags);
+    let text = PartnerText {
+        name: name.map(|n| n.value).unwrap_or_else(|| file.slug.clone()),
+        short_name,
+        city,
+        website,
+        body: file.body().to_string(),
+        file: file.src.rel.clone(),
+    };
+    (
+        PartnerFacts {
+            kind,
+            country,
+            territory,
+        },
+        text,
+    )
+}
+
+pub(crate) fn page(file: &RecordFile, diags: &mut Vec<Diagnostic>) -> (PageFacts, PageText) {
+    let mut f = Fields::new(&file.src, &file.front, "a page's front matter");
+    let title = f.req_text("title", "\"About the observatory\"", diags);
+    let summary = f.opt_str("summary", diags).map(|s| s.value);
+    let menu = f.opt_int("menu", diags);
+    let updated = f.opt_date("updated", diags).map(|d| d.value);
+    f.finish(diags);
+    let text = PageText {
+        title: title.map(|t| t.value).unwrap_or_else(|| file.slug.clone()),
+        summary,
+        updated,
+        body: file.body().to_string(),
+        file: file.src.rel.clone(),
+    };
+    (PageFacts { menu }, text)
+}

@@ -1,0 +1,389 @@
+//! What every template sees, computed once per build and per language: addresses,
+//! the language's strings and navigation, practice cards and facet counts. Built
+//! before the parallel render so that pages only clone cheap values.
+
+use std::collections::BTreeMap;
+
+use minijinja::Value;
+use serde::Serialize;
+
+use crate::config::Lang;
+use crate::i18n::{self, compare};
+use crate::model::{LangMap, Practice, Site, Status, pick};
+
+use super::Facet;
+
+/// Addresses of the site, with the base path of `base_url` in front.
+#[derive(Clone, Debug)]
+pub struct Urls {
+    base: String,
+    origin: String,
+}
+
+impl Urls {
+    pub fn new(site: &Site) -> Self {
+        Urls {
+            base: site.config.base_path().to_string(),
+            origin: site.config.origin().to_string(),
+        }
+    }
+    pub fn root(&self) -> String {
+        format!("{}/", self.base)
+    }
+    pub fn home(&self, l: &Lang) -> String {
+        format!("{}/{l}/", self.base)
+    }
+    /// `/<lang>/<rest>` where rest is `practices/slug/` style (no leading slash).
+    pub fn at(&self, l: &Lang, rest: &str) -> String {
+        format!("{}/{l}/{rest}", self.base)
+    }
+    pub fn practice(&self, l: &Lang, slug: &str) -> String {
+        self.at(l, &format!("practices/{slug}/"))
+    }
+    pub fn partner(&self, l: &Lang, slug: &str) -> String {
+        self.at(l, &format!("partners/{slug}/"))
+    }
+    pub fn page(&self, l: &Lang, slug: &str) -> String {
+        self.at(l, &format!("{slug}/"))
+    }
+    pub fn territory(&self, l: &Lang, id: &str) -> String {
+        self.at(l, &format!("territories/{}/", id.to_lowercase()))
+    }
+    pub fn term(&self, l: &Lang, facet: Facet, term: &str) -> String {
+        let term = if facet == Facet::Country {
+            term.to_lowercase()
+        } else {
+            term.to_string()
+        };
+        self.at(l, &format!("{}/{term}/", facet.segment()))
+    }
+    pub fn facet(&self, l: &Lang, facet: Facet) -> String {
+        self.at(l, &format!("{}/", facet.segment()))
+    }
+    pub fn asset(&self, path: &str) -> String {
+        format!("{}/{path}", self.base)
+    }
+    /// The absolute form of a root-relative address, for sitemaps and alternates.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{path}", self.origin)
+    }
+    /// The output file of an address: `/base/en/x/` → `en/x/index.html`.
+    pub fn file_of(&self, url: &str) -> String {
+        let rel = url
+            .strip_prefix(&self.base)
+            .unwrap_or(url)
+            .trim_start_matches('/');
+        if rel.is_empty() || rel.ends_with('/') {
+            format!("{rel}index.html")
+        } else {
+            rel.to_string()
+        }
+    }
+}
+
+/// A label in the reader's language or its fallback, with the language it is in.
+pub fn label<'a>(site: &'a Site, map: &'a LangMap, lang: &Lang) -> (&'a str, &'a Lang) {
+    match site.config.pick(map, lang) {
+        Some((l, s)) => (s.as_str(), l),
+        None => ("", &site.config.default_language),
+    }
+}
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+    /// Language of the title when it differs from the page (fallback label).
+    pub lang: Option<String>,
+    pub count: Option<usize>,
+}
+
+/// One practice as listings show it.
+#[derive(Serialize, Clone)]
+pub struct Card {
+    pub slug: String,
+    pub url: String,
+    pub title: String,
+    pub summary: Option<String>,
+    /// Set when the text is shown from another language than the page's.
+    pub lang: Option<String>,
+    pub status: &'static str,
+    pub status_label: String,
+    pub period: Option<String>,
+    pub countries: Vec<String>,
+}
+
+/// Per language: the values every page of that language shares.
+pub struct LangShared {
+    pub site: Value,
+    pub strings: BTreeMap<String, String>,
+    /// Practice cards by practice index.
+    pub cards: Vec<Card>,
+    /// Practice indices in display order (by title in the language).
+    pub rank: Vec<usize>,
+    pub facets: Value,
+}
+
+pub struct Shared {
+    pub urls: Urls,
+    pub langs: BTreeMap<Lang, LangShared>,
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    lang: &'a str,
+    dir: &'static str,
+    root_url: String,
+    home_url: String,
+    base_url: &'a str,
+    stylesheet: String,
+    nav: Vec<Link>,
+    default_language: &'a str,
+}
+
+#[derive(Serialize)]
+struct FacetGroup {
+    key: &'static str,
+    title: String,
+    url: String,
+    terms: Vec<Link>,
+}
+
+pub fn period(p: &Practice) -> Option<String> {
+    match (p.start, p.end) {
+        (Some(s), Some(e)) => Some(format!("{s} – {e}")),
+        (Some(s), None) => Some(format!("{s} –")),
+        (None, Some(e)) => Some(format!("– {e}")),
+        (None, None) => None,
+    }
+}
+
+pub fn status_label(strings: &BTreeMap<String, String>, s: Status) -> String {
+    strings
+        .get(&format!("status_{}", s.as_str()))
+        .cloned()
+        .unwrap_or_else(|| s.as_str().to_string())
+}
+
+impl Shared {
+    pub fn new(site: &Site) -> Self {
+        let urls = Urls::new(site);
+        let langs = site
+            .config
+            .languages
+            .iter()
+            .map(|lang| (lang.clone(), Self::for_lang(site, &urls, lang)))
+            .collect();
+        Shared { urls, langs }
+    }
+
+    fn for_lang(site: &Site, urls: &Urls, lang: &Lang) -> LangShared {
+        let strings = site.strings.table(&site.config, lang);
+        let s = |k: &str| strings.get(k).cloned().unwrap_or_default();
+        let title = site
+            .config
+            .pick(&site.config.title, lang)
+            .map(|(_, t)| t.as_str())
+            .unwrap_or("");
+        let description = site
+            .config
+            .pick(&site.config.description, lang)
+            .map(|(_, t)| t.as_str())
+            .unwrap_or("");
+
+        let mut nav = vec![
+            Link {
+                title: s("practices"),
+                url: urls.at(lang, "practices/"),
+                lang: None,
+                count: None,
+            },
+            Link {
+                title: s("partners"),
+                url: urls.at(lang, "partners/"),
+                lang: None,
+                count: None,
+            },
+            Link {
+                title: s("territories"),
+                url: urls.at(lang, "territories/"),
+                lang: None,
+                count: None,
+            },
+        ];
+        let mut menu: Vec<(i64, String, Link)> = site
+            .pages
+            .iter()
+            .filter_map(|p| {
+                let order = p.menu?;
+                let (shown, text) = pick(&site.config, &p.texts, lang)?;
+                let l = (shown != lang).then(|| shown.to_string());
+                Some((
+                    order,
+                    p.slug.clone(),
+                    Link {
+                        title: text.title.clone(),
+                        url: urls.page(lang, &p.slug),
+                        lang: l,
+                        count: None,
+                    },
+                ))
+            })
+            .collect();
+        menu.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        nav.extend(menu.into_iter().map(|m| m.2));
+
+        let cards: Vec<Card> = site
+            .practices
+            .iter()
+            .map(|p| card(site, urls, &strings, p, lang))
+            .collect();
+        let mut rank: Vec<usize> = (0..cards.len()).collect();
+        rank.sort_by(|&a, &b| {
+            compare(lang, &cards[a].title, &cards[b].title)
+                .then_with(|| cards[a].slug.cmp(&cards[b].slug))
+        });
+
+        let facets: Vec<FacetGroup> = Facet::ALL
+            .into_iter()
+            .map(|f| FacetGroup {
+                key: f.segment(),
+                title: s(f.label_key()),
+                url: urls.facet(lang, f),
+                terms: facet_links(site, urls, &strings, lang, f),
+            })
+            .collect();
+
+        let site_ctx = SiteCtx {
+            title,
+            description,
+            lang: lang.as_str(),
+            dir: i18n::direction(lang),
+            root_url: urls.root(),
+            home_url: urls.home(lang),
+            base_url: &site.config.base_url,
+            stylesheet: urls.asset("css/site.css"),
+            nav,
+            default_language: site.config.default_language.as_str(),
+        };
+        LangShared {
+            site: Value::from_serialize(&site_ctx),
+            strings,
+            cards,
+            rank,
+            facets: Value::from_serialize(&facets),
+        }
+    }
+}
+
+fn card(
+    site: &Site,
+    urls: &Urls,
+    strings: &BTreeMap<String, String>,
+    p: &Practice,
+    lang: &Lang,
+) -> Card {
+    let (shown, text) =
+        pick(&site.config, &p.texts, lang).expect("a practice has at least one translation");
+    Card {
+        slug: p.slug.clone(),
+        url: urls.practice(lang, &p.slug),
+        title: text.title.clone(),
+        summary: text.summary.clone(),
+        lang: (shown != lang).then(|| shown.to_string()),
+        status: p.status.as_str(),
+        status_label: status_label(strings, p.status),
+        period: period(p),
+        countries: p
+            .countries
+            .iter()
+            .map(|c| {
+                site.strings
+                    .country(&site.config, lang, c)
+                    .unwrap_or(c)
+                    .to_string()
+            })
+            .collect(),
+    }
+}
+
+/// The label of a term of a facet in `lang`, with the language it is shown in.
+pub fn term_label(
+    site: &Site,
+    strings: &BTreeMap<String, String>,
+    lang: &Lang,
+    facet: Facet,
+    term: &str,
+) -> (String, Option<String>) {
+    let from_map = |map: Option<&LangMap>| match map {
+        Some(m) => {
+            let (text, shown) = label(site, m, lang);
+            (text.to_string(), (shown != lang).then(|| shown.to_string()))
+        }
+        None => (term.to_string(), None),
+    };
+    match facet {
+        Facet::Theme => from_map(site.vocab.themes.get(term)),
+        Facet::TargetGroup => from_map(site.vocab.target_groups.get(term)),
+        Facet::Border => from_map(site.border(term).map(|b| &b.name)),
+        Facet::Country => (
+            site.strings
+                .country(&site.config, lang, term)
+                .unwrap_or(term)
+                .to_string(),
+            None,
+        ),
+        Facet::Status => (
+            strings
+                .get(&format!("status_{term}"))
+                .cloned()
+                .unwrap_or_else(|| term.to_string()),
+            None,
+        ),
+    }
+}
+
+/// The practices of a term (slugs), from the indexes built at resolve.
+pub fn term_practices<'a>(site: &'a Site, facet: Facet, term: &str) -> &'a [String] {
+    let idx = &site.index;
+    let list = match facet {
+        Facet::Theme => idx.theme_practices.get(term),
+        Facet::TargetGroup => idx.target_group_practices.get(term),
+        Facet::Country => idx.country_practices.get(term),
+        Facet::Border => idx.border_practices.get(term),
+        Facet::Status => Status::ALL
+            .iter()
+            .find(|s| s.as_str() == term)
+            .and_then(|s| idx.status_practices.get(s)),
+    };
+    list.map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// Every term of a facet as a link with its count, sorted by label.
+pub fn facet_links(
+    site: &Site,
+    urls: &Urls,
+    strings: &BTreeMap<String, String>,
+    lang: &Lang,
+    facet: Facet,
+) -> Vec<Link> {
+    let mut links: Vec<Link> = super::facet_terms(site, facet)
+        .into_iter()
+        .map(|term| {
+            let (title, l) = term_label(site, strings, lang, facet, &term);
+            let count = term_practices(site, facet, &term).len();
+            Link {
+                title,
+                url: urls.term(lang, facet, &term),
+                lang: l,
+                count: Some(count),
+            }
+        })
+        .collect();
+    if facet != Facet::Status {
+        links.sort_by(|a, b| compare(lang, &a.title, &b.title));
+    }
+    links
+}

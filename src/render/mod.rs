@@ -1,0 +1,349 @@
+//! Rendering: pure functions from the site graph and a language to output files.
+//! Builds the template environment once, lists every page of every language, renders
+//! them in parallel and adds the sitemap, robots.txt and static files. Templates see
+//! only plain serialisable context (documented in themes/default/README.md).
+
+mod context;
+mod pages;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use minijinja::value::{Kwargs, Value};
+use minijinja::{Environment, Error as TemplateError, ErrorKind, UndefinedBehavior};
+use rayon::prelude::*;
+
+use crate::config::Lang;
+use crate::diagnostics::Diagnostic;
+use crate::load::{is_ignored, rel_path};
+use crate::model::Site;
+use crate::output::{Body, OutputFile, safe_join};
+
+pub use context::Urls;
+
+/// Practices per listing page before the list is split into pages.
+pub const PER_PAGE: usize = 50;
+
+/// One HTML page to render.
+#[derive(Clone, Debug)]
+pub(crate) enum Job {
+    Chooser,
+    NotFound,
+    Home(Lang),
+    Practice(Lang, usize),
+    Partner(Lang, usize),
+    Page(Lang, usize),
+    Practices(Lang),
+    Partners(Lang),
+    /// The index of one facet (`themes`, `target-groups`, `countries`, `borders`, `status`).
+    Facet(Lang, Facet),
+    /// The practices of one term of a facet.
+    Term(Lang, Facet, String),
+    Territories(Lang),
+    Territory(Lang, usize),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Facet {
+    Theme,
+    TargetGroup,
+    Country,
+    Border,
+    Status,
+}
+
+impl Facet {
+    pub const ALL: [Facet; 5] = [
+        Facet::Theme,
+        Facet::TargetGroup,
+        Facet::Country,
+        Facet::Border,
+        Facet::Status,
+    ];
+
+    /// The address segment, the same in every language.
+    pub fn segment(self) -> &'static str {
+        match self {
+            Facet::Theme => "themes",
+            Facet::TargetGroup => "target-groups",
+            Facet::Country => "countries",
+            Facet::Border => "borders",
+            Facet::Status => "status",
+        }
+    }
+
+    /// The interface string naming the facet.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Facet::Theme => "themes",
+            Facet::TargetGroup => "target_groups",
+            Facet::Country => "countries_label",
+            Facet::Border => "borders",
+            Facet::Status => "status",
+        }
+    }
+}
+
+/// A page rendered: its address (for the sitemap) and file.
+pub(crate) struct Rendered {
+    pub file: OutputFile,
+    /// Absolute URL for the sitemap; `None` keeps the page out of it.
+    pub sitemap: Option<String>,
+}
+
+/// Builds the template environment: the site's own `templates/` first, then the
+/// theme's, so a site overrides a theme template by giving one the same name.
+pub fn environment(site: &Site) -> Environment<'static> {
+    let mut env = Environment::new();
+    let dirs = template_dirs(site);
+    env.set_loader(move |name| {
+        for d in &dirs {
+            if let Some(p) = safe_join(d, name)
+                && p.is_file()
+            {
+                return std::fs::read_to_string(&p).map(Some).map_err(|e| {
+                    TemplateError::new(
+                        ErrorKind::InvalidOperation,
+                        format!("cannot read template {name}: {e}"),
+                    )
+                });
+            }
+        }
+        Ok(None)
+    });
+    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".html") || name.ends_with(".xml") {
+            minijinja::AutoEscape::Html
+        } else {
+            minijinja::AutoEscape::None
+        }
+    });
+    env.add_filter("fill", fill);
+    env
+}
+
+fn template_dirs(site: &Site) -> Vec<PathBuf> {
+    vec![
+        site.root.join("templates"),
+        site.root
+            .join("themes")
+            .join(&site.config.theme)
+            .join("templates"),
+    ]
+}
+
+/// `"Page {page} of {pages}" | fill(page=1, pages=3)`: puts values into a string's
+/// `{name}` places.
+fn fill(s: String, kwargs: Kwargs) -> Result<String, TemplateError> {
+    let mut out = s;
+    for key in kwargs.args().map(str::to_string).collect::<Vec<_>>() {
+        let v: Value = kwargs.get(&key)?;
+        out = out.replace(&format!("{{{key}}}"), &v.to_string());
+    }
+    kwargs.assert_all_used()?;
+    Ok(out)
+}
+
+/// Turns a template error into a diagnostic at the template file and line.
+fn template_diagnostic(site: &Site, err: &TemplateError) -> Diagnostic {
+    let name = err.name().unwrap_or("?");
+    let file = template_dirs(site)
+        .iter()
+        .filter_map(|d| safe_join(d, name))
+        .find(|p| p.is_file())
+        .map(|p| rel_path(&site.root, &p))
+        .unwrap_or_else(|| format!("themes/{}/templates/{name}", site.config.theme));
+    let mut msg = err.kind().to_string();
+    if let Some(detail) = err.detail() {
+        msg = format!("{msg}: {detail}");
+    }
+    let mut d = Diagnostic::file(file, format!("template error: {msg}"));
+    if let Some(line) = err.line() {
+        d.line = line;
+        d.col = 1;
+    }
+    d.help("fix the template; templates see the context documented in themes/default/README.md")
+}
+
+/// Every page of every language, the sitemap, robots.txt and the static files.
+pub fn render_site(site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let env = environment(site);
+    let shared = context::Shared::new(site);
+    let jobs = jobs(site);
+    let results: Vec<Result<Vec<Rendered>, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            pages::render(site, &env, &shared, job).map_err(|e| template_diagnostic(site, &e))
+        })
+        .collect();
+    let mut diags = Vec::new();
+    let mut files = Vec::new();
+    let mut sitemap = Vec::new();
+    for r in results {
+        match r {
+            Ok(pages) => {
+                for p in pages {
+                    if let Some(url) = p.sitemap {
+                        sitemap.push(url);
+                    }
+                    files.push(p.file);
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    if !diags.is_empty() {
+        diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+        diags.dedup();
+        return Err(diags);
+    }
+    sitemap.sort();
+    files.push(OutputFile {
+        path: "sitemap.xml".into(),
+        body: Body::Bytes(sitemap_xml(&sitemap).into_bytes()),
+    });
+    files.push(OutputFile {
+        path: "robots.txt".into(),
+        body: Body::Bytes(
+            format!(
+                "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
+                site.config.base_url
+            )
+            .into_bytes(),
+        ),
+    });
+    add_static(site, &mut files, &mut diags);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// The pages, in a stable order.
+fn jobs(site: &Site) -> Vec<Job> {
+    let mut jobs = vec![Job::Chooser, Job::NotFound];
+    for lang in &site.config.languages {
+        let l = || lang.clone();
+        jobs.push(Job::Home(l()));
+        jobs.push(Job::Practices(l()));
+        jobs.push(Job::Partners(l()));
+        jobs.push(Job::Territories(l()));
+        jobs.extend((0..site.practices.len()).map(|i| Job::Practice(l(), i)));
+        jobs.extend((0..site.partners.len()).map(|i| Job::Partner(l(), i)));
+        jobs.extend((0..site.pages.len()).map(|i| Job::Page(l(), i)));
+        jobs.extend((0..site.territories.len()).map(|i| Job::Territory(l(), i)));
+        for facet in Facet::ALL {
+            jobs.push(Job::Facet(l(), facet));
+            for term in facet_terms(site, facet) {
+                jobs.push(Job::Term(l(), facet, term));
+            }
+        }
+    }
+    jobs
+}
+
+/// The terms of a facet that get a page: every vocabulary term and border (even with
+/// no practice yet, so links never break), every country and status in use.
+pub(crate) fn facet_terms(site: &Site, facet: Facet) -> Vec<String> {
+    match facet {
+        Facet::Theme => site.vocab.themes.keys().cloned().collect(),
+        Facet::TargetGroup => site.vocab.target_groups.keys().cloned().collect(),
+        Facet::Country => {
+            let mut c: Vec<String> = site.index.country_practices.keys().cloned().collect();
+            for code in site
+                .partners
+                .iter()
+                .map(|p| &p.country)
+                .chain(site.territories.iter().map(|t| &t.country))
+            {
+                if !code.is_empty() && !c.contains(code) {
+                    c.push(code.clone());
+                }
+            }
+            c.sort();
+            c
+        }
+        Facet::Border => site.borders.iter().map(|b| b.id.clone()).collect(),
+        Facet::Status => site
+            .index
+            .status_practices
+            .keys()
+            .map(|s| s.as_str().to_string())
+            .collect(),
+    }
+}
+
+fn sitemap_xml(urls: &[String]) -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for u in urls {
+        s.push_str("  <url><loc>");
+        s.push_str(&xml_escape(u));
+        s.push_str("</loc></url>\n");
+    }
+    s.push_str("</urlset>\n");
+    s
+}
+
+pub(crate) fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+/// The theme's `static/` then the site's `content/static/`; the site wins over the
+/// theme, but no static file may take the place of a generated page.
+fn add_static(site: &Site, files: &mut Vec<OutputFile>, diags: &mut Vec<Diagnostic>) {
+    let generated: BTreeMap<String, ()> = files.iter().map(|f| (f.path.clone(), ())).collect();
+    let mut statics: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let theme_static = site
+        .root
+        .join("themes")
+        .join(&site.config.theme)
+        .join("static");
+    if theme_static.is_dir() {
+        for e in walkdir::WalkDir::new(&theme_static)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if e.file_type().is_file() && !is_ignored(&e.file_name().to_string_lossy()) {
+                statics.insert(rel_path(&theme_static, e.path()), e.path().to_path_buf());
+            }
+        }
+    }
+    for s in &site.statics {
+        statics.insert(s.to.clone(), s.from.clone());
+    }
+    for (to, from) in statics {
+        if generated.contains_key(&to) {
+            diags.push(
+                Diagnostic::file(
+                    rel_path(&site.root, &from),
+                    format!("this static file would replace the generated page /{to}"),
+                )
+                .help("rename or move the file"),
+            );
+            continue;
+        }
+        if safe_join(Path::new("/"), &to).is_none() {
+            diags.push(
+                Diagnostic::file(
+                    rel_path(&site.root, &from),
+                    "this static file's name cannot be published safely",
+                )
+                .help("rename the file"),
+            );
+            continue;
+        }
+        files.push(OutputFile {
+            path: to,
+            body: Body::Copy(from),
+        });
+    }
+}

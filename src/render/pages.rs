@@ -1,0 +1,1079 @@
+//! One function per page kind: the context of the page and the template that
+//! renders it. Each reads the site graph and the shared per-language values only.
+
+use std::collections::BTreeMap;
+
+use minijinja::{Environment, Error, Value, context};
+use serde::Serialize;
+
+use crate::config::Lang;
+use crate::i18n::{compare, format_decimal, format_number};
+use crate::markdown;
+use crate::model::{Observation, Site, pick};
+use crate::output::{Body, OutputFile};
+
+use super::context::{
+    Card, LangShared, Link, Shared, Urls, label, period, status_label, term_label, term_practices,
+};
+use super::{Facet, Job, PER_PAGE, Rendered};
+
+#[derive(Serialize)]
+struct LangLink {
+    code: String,
+    name: String,
+    url: String,
+    current: bool,
+    /// The page's record exists in this language (always true for pages that are not
+    /// records).
+    available: bool,
+}
+
+#[derive(Serialize)]
+struct Alternate {
+    hreflang: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct PageCtx {
+    kind: &'static str,
+    title: String,
+    description: String,
+    url: String,
+    canonical: String,
+    languages: Vec<LangLink>,
+    alternates: Vec<Alternate>,
+    breadcrumbs: Vec<Link>,
+    /// Set when the content is shown in another language than the page's.
+    content_lang: Option<String>,
+    content_lang_name: Option<String>,
+}
+
+/// Where a page is and which languages have its content.
+struct Place<'a> {
+    lang: &'a Lang,
+    /// Address after `/<lang>/`, like `practices/x/`.
+    rest: String,
+    /// Languages the content exists in; `None` for interface pages (all languages).
+    exists_in: Option<Vec<&'a Lang>>,
+    /// The language the content is shown in, when not the page's.
+    shown: Option<&'a Lang>,
+}
+
+fn page_ctx(
+    site: &Site,
+    urls: &Urls,
+    place: &Place,
+    kind: &'static str,
+    title: String,
+    description: String,
+    breadcrumbs: Vec<Link>,
+) -> PageCtx {
+    let url = urls.at(place.lang, &place.rest);
+    let exists = |l: &Lang| place.exists_in.as_ref().is_none_or(|e| e.contains(&l));
+    let languages = site
+        .config
+        .languages
+        .iter()
+        .map(|l| LangLink {
+            code: l.to_string(),
+            name: site.strings.language_name(l).to_string(),
+            url: urls.at(l, &place.rest),
+            current: l == place.lang,
+            available: exists(l),
+        })
+        .collect();
+    let mut alternates: Vec<Alternate> = site
+        .config
+        .languages
+        .iter()
+        .filter(|l| exists(l))
+        .map(|l| Alternate {
+            hreflang: l.to_string(),
+            href: urls.absolute(&urls.at(l, &place.rest)),
+        })
+        .collect();
+    let default = &site.config.default_language;
+    let x_default = if place.rest.is_empty() {
+        urls.root()
+    } else {
+        urls.at(default, &place.rest)
+    };
+    alternates.push(Alternate {
+        hreflang: "x-default".into(),
+        href: urls.absolute(&x_default),
+    });
+    // A page shown in a fallback language points search engines at the original.
+    let canonical = match place.shown {
+        Some(shown) => urls.absolute(&urls.at(shown, &place.rest)),
+        None => urls.absolute(&url),
+    };
+    PageCtx {
+        kind,
+        title,
+        description,
+        url,
+        canonical,
+        languages,
+        alternates,
+        breadcrumbs,
+        content_lang: place.shown.map(|l| l.to_string()),
+        content_lang_name: place
+            .shown
+            .map(|l| site.strings.language_name(l).to_string()),
+    }
+}
+
+fn crumbs(ls: &LangShared, urls: &Urls, lang: &Lang, trail: &[(&str, String)]) -> Vec<Link> {
+    let mut out = vec![Link {
+        title: ls.strings.get("home").cloned().unwrap_or_default(),
+        url: urls.home(lang),
+        lang: None,
+        count: None,
+    }];
+    out.extend(trail.iter().map(|(t, u)| Link {
+        title: t.to_string(),
+        url: u.clone(),
+        lang: None,
+        count: None,
+    }));
+    out
+}
+
+fn html(env: &Environment<'static>, template: &str, ctx: Value) -> Result<Vec<u8>, Error> {
+    let mut out = env.get_template(template)?.render(ctx)?;
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    Ok(out.into_bytes())
+}
+
+fn page_file(urls: &Urls, url: &str, bytes: Vec<u8>, in_sitemap: bool) -> Rendered {
+    Rendered {
+        file: OutputFile {
+            path: urls.file_of(url),
+            body: Body::Bytes(bytes),
+        },
+        sitemap: in_sitemap.then(|| urls.absolute(url)),
+    }
+}
+
+/// Renders a Markdown body for a reader of `lang`: `@/` links go to that language.
+fn body_html(site: &Site, urls: &Urls, lang: &Lang, md: &str) -> Value {
+    let resolve = |kind: &str, id: &str, anchor: Option<&str>| -> Option<String> {
+        let base = match kind {
+            "practices" => urls.practice(lang, id),
+            "partners" => urls.partner(lang, id),
+            "pages" => urls.page(lang, id),
+            "territories" => urls.territory(lang, id),
+            "borders" => urls.term(lang, Facet::Border, id),
+            _ => return None,
+        };
+        Some(match anchor {
+            Some(a) => format!("{base}#{a}"),
+            None => base,
+        })
+    };
+    Value::from_safe_string(markdown::render(md, site.config.raw_html, &resolve).html)
+}
+
+pub(crate) fn render(
+    site: &Site,
+    env: &Environment<'static>,
+    shared: &Shared,
+    job: &Job,
+) -> Result<Vec<Rendered>, Error> {
+    let urls = &shared.urls;
+    match job {
+        Job::Chooser => chooser(site, env, shared),
+        Job::NotFound => not_found(site, env, shared),
+        Job::Home(lang) => home(site, env, shared, lang),
+        Job::Practice(lang, i) => practice(site, env, shared, lang, *i),
+        Job::Partner(lang, i) => partner(site, env, shared, lang, *i),
+        Job::Page(lang, i) => free_page(site, env, shared, lang, *i),
+        Job::Practices(lang) => {
+            let ls = &shared.langs[lang];
+            let title = ls.strings.get("all_practices").cloned().unwrap_or_default();
+            let cards: Vec<&Card> = ls.rank.iter().map(|&i| &ls.cards[i]).collect();
+            let place = Place {
+                lang,
+                rest: "practices/".into(),
+                exists_in: None,
+                shown: None,
+            };
+            let description = site
+                .config
+                .pick(&site.config.description, lang)
+                .map(|d| d.1.clone())
+                .unwrap_or_default();
+            listing(
+                site,
+                env,
+                shared,
+                &place,
+                title,
+                description,
+                cards,
+                crumbs(ls, urls, lang, &[]),
+                Value::UNDEFINED,
+            )
+        }
+        Job::Term(lang, facet, term) => {
+            let ls = &shared.langs[lang];
+            let (title, title_lang) = term_label(site, &ls.strings, lang, *facet, term);
+            let slugs = term_practices(site, *facet, term);
+            let mut idx: Vec<usize> = slugs
+                .iter()
+                .filter_map(|s| site.index.practice.get(s).copied())
+                .collect();
+            let pos: BTreeMap<usize, usize> =
+                ls.rank.iter().enumerate().map(|(r, &i)| (i, r)).collect();
+            idx.sort_by_key(|i| pos[i]);
+            let cards: Vec<&Card> = idx.iter().map(|&i| &ls.cards[i]).collect();
+            let facet_title = ls
+                .strings
+                .get(facet.label_key())
+                .cloned()
+                .unwrap_or_default();
+            let term_seg = if *facet == Facet::Country {
+                term.to_lowercase()
+            } else {
+                term.clone()
+            };
+            let place = Place {
+                lang,
+                rest: format!("{}/{term_seg}/", facet.segment()),
+                exists_in: None,
+                shown: None,
+            };
+            let trail = [(facet_title.as_str(), urls.facet(lang, *facet))];
+            let extra = context! { facet => facet.segment(), term => term, title_lang => title_lang, border => (*facet == Facet::Border).then(|| border_ctx(site, urls, ls, lang, term)) };
+            listing(
+                site,
+                env,
+                shared,
+                &place,
+                title,
+                String::new(),
+                cards,
+                crumbs(ls, urls, lang, &trail),
+                extra,
+            )
+        }
+        Job::Facet(lang, facet) => {
+            let ls = &shared.langs[lang];
+            let title = ls
+                .strings
+                .get(facet.label_key())
+                .cloned()
+                .unwrap_or_default();
+            let place = Place {
+                lang,
+                rest: format!("{}/", facet.segment()),
+                exists_in: None,
+                shown: None,
+            };
+            let page = page_ctx(
+                site,
+                urls,
+                &place,
+                "facet",
+                title,
+                String::new(),
+                crumbs(ls, urls, lang, &[]),
+            );
+            let terms = super::context::facet_links(site, urls, &ls.strings, lang, *facet);
+            let ctx = context! { site => ls.site.clone(), t => ls.strings.clone(), page => page, facets => ls.facets.clone(), facet => facet.segment(), terms => terms };
+            Ok(vec![page_file(
+                urls,
+                &urls.at(lang, &place.rest),
+                html(env, "facet.html", ctx)?,
+                true,
+            )])
+        }
+        Job::Partners(lang) => partners(site, env, shared, lang),
+        Job::Territories(lang) => territories(site, env, shared, lang),
+        Job::Territory(lang, i) => territory(site, env, shared, lang, *i),
+    }
+}
+
+fn chooser(
+    site: &Site,
+    env: &Environment<'static>,
+    shared: &Shared,
+) -> Result<Vec<Rendered>, Error> {
+    let urls = &shared.urls;
+    let default = &site.config.default_language;
+    let ls = &shared.langs[default];
+    let choices: Vec<Value> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| {
+            let lsl = &shared.langs[l];
+            let title = site.config.pick(&site.config.title, l).map(|t| t.1.clone()).unwrap_or_default();
+            context! { code => l.as_str(), name => site.strings.language_name(l), url => urls.home(l), title => title, prompt => lsl.strings.get("choose_language").cloned().unwrap_or_default() }
+        })
+        .collect();
+    let place = Place {
+        lang: default,
+        rest: String::new(),
+        exists_in: None,
+        shown: None,
+    };
+    let mut page = page_ctx(
+        site,
+        urls,
+        &place,
+        "chooser",
+        site.config
+            .pick(&site.config.title, default)
+            .map(|t| t.1.clone())
+            .unwrap_or_default(),
+        String::new(),
+        vec![],
+    );
+    page.url = urls.root();
+    page.canonical = urls.absolute(&urls.root());
+    for l in &mut page.languages {
+        l.url = urls.home(&Lang::parse(&l.code).expect("site language"));
+    }
+    for a in &mut page.alternates {
+        if a.hreflang != "x-default" {
+            a.href = urls.absolute(&urls.home(&Lang::parse(&a.hreflang).expect("site language")));
+        }
+    }
+    let ctx = context! { site => ls.site.clone(), t => ls.strings.clone(), page => page, choices => choices };
+    Ok(vec![page_file(
+        urls,
+        &urls.root(),
+        html(env, "chooser.html", ctx)?,
+        true,
+    )])
+}
+
+fn not_found(
+    site: &Site,
+    env: &Environment<'static>,
+    shared: &Shared,
+) -> Result<Vec<Rendered>, Error> {
+    let urls = &shared.urls;
+    let default = &site.config.default_language;
+    let ls = &shared.langs[default];
+    let place = Place {
+        lang: default,
+        rest: String::new(),
+        exists_in: None,
+        shown: None,
+    };
+    let mut page = page_ctx(
+        site,
+        urls,
+        &place,
+        "not-found",
+        ls.strings
+            .get("not_found_title")
+            .cloned()
+            .unwrap_or_default(),
+        String::new(),
+        vec![],
+    );
+    page.alternates.clear();
+    for l in &mut page.languages {
+        l.url = urls.home(&Lang::parse(&l.code).expect("site language"));
+    }
+    let ctx = context! { site => ls.site.clone(), t => ls.strings.clone(), page => page };
+    let bytes = html(env, "404.html", ctx)?;
+    Ok(vec![Rendered {
+        file: OutputFile {
+            path: "404.html".into(),
+            body: Body::Bytes(bytes),
+        },
+        sitemap: None,
+    }])
+}
+
+fn home(
+    site: &Site,
+    env: &Environment<'static>,
+    shared: &Shared,
+    lang: &Lang,
+) -> Result<Vec<Rendered>, Error> {
+    let urls = &shared.urls;
+    let ls = &shared.langs[lang];
+    // Latest: by start date, newest first; undated records after, by title.
+    let mut idx: Vec<usize> = (0..site.practices.len()).collect();
+    let pos: BTreeMap<usize, usize> = ls.rank.iter().enumerate().map(|(r, &i)| (i, r)).collect();
+    idx.sort_by(|&a, &b| {
+        site.practices[b]
+            .start
+            .cmp(&site.practices[a].start)
+            .then(pos[&a].cmp(&pos[&b]))
+    });
+    let latest: Vec<&Card> = idx.iter().take(6).map(|&i| &ls.cards[i]).collect();
+    let title = site
+        .config
+        .pick(&site.config.title, lang)
+        .map(|t| t.1.clone())
+        .unwrap_or_default();
+    let description = site
+        .config
+        .pick(&site.config.description, lang)
+        .map(|t| t.1.clone())
+        .unwrap_or_default();
+    let place = Place {
+        lang,
+        rest: String::new(),
+        exists_in: None,
+        shown: None,
+    };
+    let page = page_ctx(site, urls, &place, "home", title, description, vec![]);
+    let ctx = context! { site => ls.site.clone(), t => ls.strings.clone(), page => page, facets => ls.facets.clone(), latest => latest, practices_url => urls.at(lang, "practices/"), practice_count => site.practices.len() };
+    Ok(vec![page_file(
+        urls,
+        &urls.home(lang),
+        html(env, "home.html", ctx)?,
+        true,
+    )])
+}
+
+/// A listing of practices, split into pages of [`PER_PAGE`].
+#[allow(clippy::too_many_arguments)]
+fn listing(
+    site: &Site,
+    env: &Environment<'static>,
+    shared: &Shared,
+    place: &Place,
+    title: String,
+    description: String,
+    cards: Vec<&Card>,
+    breadcrumbs: Vec<Link>,
+    extra: Value,
+) -> Result<Vec<Rendered>, Error> {
+    let urls = &shared.urls;
+    let ls = &shared.langs[place.lang];
+    let pages = cards.len().div_ceil(PER_PAGE).max(1);
+    let first_url = urls.at(place.lang, &place.rest);
+    let page_url = |n: usize| {
+        if n == 1 {
+            first_url.clone()
+        } else {
+            format!("{first_url}page/{n}/")
+        }
+    };
+    let mut out = Vec::with_capacity(pages);
+    for n in 1..=pages {
+        let items: Vec<&&Card> = cards
+            .iter()
+            .skip((n - 1) * PER_PAGE)
+            .take(PER_PAGE)
+            .collect();
+        let sub = Place {
+            lang: place.lang,
+            rest: if n == 1 {
+                place.rest.clone()
+            } else {
+                format!("{}page/{n}/", place.rest)
+            },
+            exists_in: None,
+            shown: None,
+        };
+        let page = page_ctx(
+            site,
+            urls,
+            &sub,
+            "listing",
+            title.clone(),
+            description.clone(),
+            breadcrumbs.clone(),
+        );
+        let pagination = context! {
+            page => n, pages => pages,
+            prev_url => (n > 1).then(|| page_url(n - 1)),
+            next_url => (n < pages).then(|| page_url(n + 1)),
+            links => (1..=pages).map(|k| context! { number => k, url => page_url(k), current => k == n }).collect::<Vec<_>>(),
+        };
+        let ctx = context! { site => ls.site.clone(), t => ls.strings.clone(), page => page, facets => ls.facets.clone(), items => items, total => cards.len(), pagination => pagination, listing => extra.clone() };
+        out.push(page_file(
+            urls,
+            &page_url(n),
+            html(env, "listing.html", ctx)?,
+            true,
+        ));
+    }
+    Ok(out)
+}
+
+fn link_to(title: impl Into<String>, url: String, lang: Option<String>) -> Link {
+    Link {
+        title: title.into(),
+        url,
+        lang,
+        count: None,
+    }
+}
+
+fn practice(
+    site: &Site,
+    env: &Environment<'static>,
+    shared: &Shared,
+    lang: &Lang,
+    i: usize,
+) -> Result<Vec<Rendered>, Error> {
+    let urls = &shared.urls;
+    let ls = &shared.langs[lang];
+    let p = &site.practices[i];
+    let (shown, text) = pick(&site.config, &p.texts, lang).expect("a practice has a translation");
+    let s = |k: &str| ls.strings.get(k).cloned().unwrap_or_default();
+    let term_links = |facet: Facet, ids: &[String]| -> Vec<Link> {
+        ids.iter()
+            .map(|id| {
+                let (t, l) = term_label(site, &ls.strings, lang, facet, id);
+                link_to(t, urls.term(lang, facet, id), l)
+            })
+            .collect()
+    };
+    let partners: Vec<Link> = p
+        .partners
+        .iter()
+        .filter_map(|slug| {
+            let partner = site.partner(slug)?;
+            let (pl, pt) = pick(&site.config, &partner.texts, lang)?;
+            Some(link_to(
+                pt.name.clone(),
+                urls.partner(lang, slug),
+                (pl != lang).then(|| pl.to_string()),
+            ))
+        })
+        .collect();
+    let territories: Vec<Link> = p
+        .territories
+        .iter()
+        .filter_map(|id| {
+            let t = site.territory(id)?;
+            let (name, l) = label(site, &t.name, lang);
+            Some(link_to(
+                name,
+                urls.territory(lang, id),
+                (l != lang).then(|| l.to_string()),
+            ))
+        })
+        .collect();
+    // Text fields a translation may leave out come from the fallback chain.
+    let chain_text = |f: &dyn Fn(&crate::model::PracticeText) -> Option<String>| -> Option<String> {
+        site.config
+            .chain(lang)
+            .into_iter()
+            .filter_map(|l| p.texts.get(l))
+            .find_map(f)
+    };
+    let labels: Vec<String> = site
+        .config
+        .chain(lang)
+        .into_iter()
+        .filter_map(|l| p.texts.get(l))
+        .map(|t| t.result_labels.clone())
+        .find(|l| !l.is_empty())
+        .unwrap_or_default();
+    let results: Vec<Value> = p
+        .results
+        .iter()
+        .enumerate()
+        .map(|(k, r)| context! { label => labels.get(k).cloned().unwrap_or_default(), value => format_number(lang, r.value), unit => r.unit.clone() })
+        .collect();
+    let contact = site
+        .config
+        .chain(lang)
+        .into_iter()
+        .filter_map(|l| p.texts.get(l))
+        .find_map(|t| t.contact.clone());
+    let sources = site
+        .config
+        .chain(lang)
+        .into_iter()
+        .filter_map(|l| p.texts.get(l))
+        .map(|t| t.sources.clone())
+        .find(|s| !s.is_empty())
+        .unwrap_or_default();
+    let exists_in: Vec<&Lang> = site
+        .config
+        .languages
+        .iter()
+        .filter(|l| p.texts.contains_key(*l))
+        .collect();
+    let also: Vec<Link> = exists_in
+        .iter()
+        .filter(|l| **l != lang)
+        .map(|l| {
+            link_to(
+                site.strings.language_name(l),
+                urls.practice(l, &p.slug),
+                Some(l.to_string()),
+            )
+        })
+        .collect();
+    let practice = context! {
+        slug => &p.slug,
+        title => &text.title,
+        summary => &text.summary,
+        body => body_html(site, urls, lang, &text.body),
+        status => p.status.as_str(),
+        status_label => status_label(&ls.strings, p.status),
+        start => p.start.map(|d| d.to_string()),
+        end => p.end.map(|d| d.to_string()),
+        period => period(p),
+        countries => term_links(Facet::Country, &p.countries),
+        territories => territories,
+        border => p.border.as_ref().map(|b| term_links(Facet::Border, std::slice::from_ref(b)).remove(0)),
+        themes => term_links(Facet::Theme, &p.themes),
+        target_groups => term_links(Facet::TargetGroup, &p.target_groups),
+        partners => partners,
+        programme => chain_text(&|t| t.programme.clone()),
+        website => chain_text(&|t| t.website.clone()),
+        contact => contact,
+        budget => p.budget.as_ref().map(|b| context! { amount => format_number(lang, b.amount), currency => &b.currency }),
+        transferability => p.transferability.map(|t| t.as_str()),
+        transferability_label => p.transferability.map(|t| s(&format!("transferability_{}", t.as_str()))),
+        results => results,
+        sources => sources,
+        also_available => also,
+    };
+    let place = Place {
+        lang,
+        rest: format!("practices/{}/", p.slug),
+        exists_in: Some(exists_in),
+        shown: (shown != lang).then_some(shown),
+    };
+    let trail = [(s("practices"), urls.at(lang, "practices/"))];
+    let trail: Vec<(&str, String)> = trail.iter().map(|(a, b)| (a.as_str(), b.clone())).collect();
+    let page = page_ctx(
+        site,
+        urls,
+        &place,
+        "practice",
+        text.title.clone(),
+        text.summary.clone().unwrap_or_default(),
+        crumbs(ls, urls, lang, &trail),
+    );
+    let in_sitemap = place.shown.is_none();
+    let ctx = context! { site => ls.site.clone(), t => ls.strings.clone(), page => page, practice => practice };
+    Ok(vec![page_file(
+        urls,
+        &urls.practice(lang, &p.slug),
+        html(env, "practice.html", ctx)?,
+        in_sitemap,
+    )])
+}
+
+fn cards_for<'a>(site: &Site, ls: &'a LangShared, slugs: &[String]) -> Vec<&'a Card> {
+    let pos: BTreeMap<usize, usize> = ls.rank.iter().enumerate().map(|(r, &i)| (i, r)).collect();
+    let mut idx: Vec<usize> = slugs
+        .iter()
+        .filter_map(|s| site.index.practice.get(s).copied())
+        .collect();
+    idx.sort_by_key(|i| pos[i]);
+    idx.dedup();
+    idx.iter().map(|&i| &ls.cards[i]).collect()
+}
+
+fn partner(
+    site: &Site,
+    env: &Environment<'static>,
+    shared: &Shared,
+    lang: &Lang,
+    i: usize,
+) -> Result<Vec<Rendered>, Error> {
+    let urls = &shared.urls;
+    let ls = &shared.langs[lang];
+    let p = &site.partners[i];
+    let (shown, text) = pick(&site.config, &p.texts, lang).expect("a partner has a translation");
+    let s = |k: &str| ls.strings.get(k).cloned().unwrap_or_default();
+    let practices = cards_for(
+        site,
+        ls,
+        site.index
+            .partner_practices
+            .get(&p.slug)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]),
+    );
+    let kind = site.vocab.partner_kinds.get(&p.kind).map(|m| {
+        let (t, l) = label(site, m, lang);
+        link_to(t, String::new(), (l != lang).then(|| l.to_string()))
+    });
+    let territory = p.territory.as_ref().and_then(|id| {
+        let t = site.territory(id)?;
+        let (name, l) = label(site, &t.name, lang);
+        Some(link_to(
+            name,
+            urls.territory(lang, id),
+            (l != lang).then(|| l.to_string()),
+        ))
+    });
+    let exists_in: Vec<&Lang> = site
+        .config
+        .languages
+        .iter()
+        .filter(|l| p.texts.contains_key(*l))
+        .collect();
+    let also: Vec<Link> = exists_in
+        .iter()
+        .filter(|l| **l != lang)
+        .map(|l| {
+            link_to(
+                site.strings.language_name(l),
+                urls.partner(l, &p.slug),
+                Some(l.to_string()),
+            )
+        })
+        .collect();
+    let country_name = site
+        .strings
+        .country(&site.config, lang, &p.country)
+        .unwrap_or(&p.country)
+        .to_string();
+    let partner = context! {
+        slug => &p.slug,
+        name => &text.name,
+        short_name => &text.short_name,
+        city => site.config.chain(lang).into_iter().filter_map(|l| p.texts.get(l)).find_map(|t| t.city.clone()),
+        website => site.config.chain(lang).into_iter().filter_map(|l| p.texts.get(l)).find_map(|t| t.website.clone()),
+        kind => kind,
+        country => link_to(country_name, urls.term(lang, Facet::Country, &p.country), None),
+        territory => territory,
+        body => body_html(site, urls, lang, &text.body),
+        practices => practices,
+        also_available => also,
+    };
+    let place = Place {
+        lang,
+        rest: format!("partners/{}/", p.slug),
+        exists_in: Some(exists_in),
+        shown: (shown != lang).then_some(shown),
+    };
+    let trail = [(s("partners"), urls.at(lang, "partners/"))];
+    let trail: Vec<(&str, String)> = trail.iter().map(|(a, b)| (a.as_str(), b.clone())).collect();
+    let page = page_ctx(
+        site,
+        urls,
+        &place,
+        "partner",
+        text.name.clone(),
+        String::new(),
+        crumbs(ls, urls, lang, &trail),
+    );
+    let in_sitemap = place.shown.is_none();
+    let ctx = context! { site => ls.site.clone(), t => ls.strings.clone(), page => page, partner => partner };
+    Ok(vec![page_file(
+        urls,
+        &urls.partner(lang, &p.slug),
+        html(env, "partner.html", ctx)?,
+        in_sitemap,
+    )])
+}
+
+fn free_page(
+    site: &Site,
+    env: &Environment<'static>,
+    shared: &Shared,
+    lang: &Lang,
+    i: usize,
+) -> Result<Vec<Rendered>, Error> {
+    let urls = &shared.urls;
+    let ls = &shared.langs[lang];
+    let p = &site.pages[i];
+    let (shown, text) = pick(&site.config, &p.texts, lang).expect("a page has a translation");
+    let exists_in: Vec<&Lang> = site
+        .config
+        .languages
+        .iter()
+        .filter(|l| p.texts.contains_key(*l))
+        .collect();
+    let also: Vec<Link> = exists_in
+        .iter()
+        .filter(|l| **l != lang)
+        .map(|l| {
+            link_to(
+                site.strings.language_name(l),
+                urls.page(l, &p.slug),
+                Some(l.to_string()),
+            )
+        })
+        .collect();
+    let content = context! {
+        slug => &p.slug, title => &text.title, summary => &text.summary, updated => text.updated.map(|d| d.to_string()),
+        body => body_html(site, urls, lang, &text.body), also_available => also,
+    };
+    let place = Place {
+        lang,
+        rest: format!("{}/", p.slug),
+        exists_in: Some(exists_in),
+        shown: (shown != lang).then_some(shown),
+    };
+    let page = page_ctx(
+        site,
+        urls,
+        &place,
+        "page",
+        text.title.clone(),
+        text.summary.clone().unwrap_or_default(),
+        crumbs(ls, urls, lang, &[]),
+    );
+    let in_sitemap = place.shown.is_none();
+    let ctx = context! { site => ls.site.clone(), t => ls.strings.clone(), page => page, content => content };
+    Ok(vec![page_file(
+        urls,
+        &urls.page(lang, &p.slug),
+        html(env, "page.html", ctx)?,
+        in_sitemap,
+    )])
+}
+
+fn partners(
+    site: &Site,
+    env: &Environment<'static>,
+    shared: &Shared,
+    lang: &Lang,
+) -> Result<Vec<Rendered>, Error> {
+    let urls = &shared.urls;
+    let ls = &shared.langs[lang];
+    let mut items: Vec<Value> = Vec::new();
+    let mut sorted: Vec<(String, Value)> = site
+        .partners
+        .iter()
+        .filter_map(|p| {
+            let (shown, text) = pick(&site.config, &p.texts, lang)?;
+            let kind = site.vocab.partner_kinds.get(&p.kind).map(|m| label(site, m, lang).0.to_string());
+            let country = site.strings.country(&site.config, lang, &p.country).unwrap_or(&p.country).to_string();
+            let v = context! {
+                slug => &p.slug, url => urls.partner(lang, &p.slug), name => &text.name, short_name => &text.short_name,
+                lang => (shown != lang).then(|| shown.to_string()), kind => kind, country => country,
+                city => site.config.chain(lang).into_iter().filter_map(|l| p.texts.get(l)).find_map(|t| t.city.clone()),
+                practice_count => site.index.partner_practices.get(&p.slug).map(Vec::len).unwrap_or(0),
+            };
+            Some((text.name.clone(), v))
+        })
+        .collect();
+    sorted.sort_by(|a, b| compare(lang, &a.0, &b.0));
+    items.extend(sorted.into_iter().map(|x| x.1));
+    let title = ls.strings.get("partners").cloned().unwrap_or_default();
+    let place = Place {
+        lang,
+        rest: "partners/".into(),
+        exists_in: None,
+        shown: None,
+    };
+    let page = page_ctx(
+        site,
+        urls,
+        &place,
+        "partners",
+        title,
+        String::new(),
+        crumbs(ls, urls, lang, &[]),
+    );
+    let ctx =
+        context! { site => ls.site.clone(), t => ls.strings.clone(), page => page, items => items };
+    Ok(vec![page_file(
+        urls,
+        &urls.at(lang, "partners/"),
+        html(env, "partners.html", ctx)?,
+        true,
+    )])
+}
+
+/// A value as the indicator shows it, in the reader's language.
+fn shown_value(site: &Site, lang: &Lang, o: Option<&Observation>) -> Value {
+    match o {
+        Some(o) => {
+            let ind = site.indicator(&o.indicator);
+            let decimals = ind.map(|i| i.decimals).unwrap_or(0);
+            context! { value => o.value.map(|v| format_decimal(lang, v, decimals)), unit => ind.and_then(|i| i.unit.clone()), year => o.year, note => &o.note }
+        }
+        None => Value::from(()),
+    }
+}
+
+fn territories(
+    site: &Site,
+    env: &Environment<'static>,
+    shared: &Shared,
+    lang: &Lang,
+) -> Result<Vec<Rendered>, Error> {
+    let urls = &shared.urls;
+    let ls = &shared.langs[lang];
+    let mut rows: Vec<(String, String, Value)> = site
+        .territories
+        .iter()
+        .map(|t| {
+            let (name, l) = label(site, &t.name, lang);
+            let country = site.strings.country(&site.config, lang, &t.country).unwrap_or(&t.country).to_string();
+            let v = context! { id => &t.id, url => urls.territory(lang, &t.id), name => name, lang => (l != lang).then(|| l.to_string()), country => &country, level => &t.level,
+                practice_count => site.index.territory_practices.get(&t.id).map(Vec::len).unwrap_or(0) };
+            (country, name.to_string(), v)
+        })
+        .collect();
+    rows.sort_by(|a, b| compare(lang, &a.0, &b.0).then(compare(lang, &a.1, &b.1)));
+    let title = ls.strings.get("territories").cloned().unwrap_or_default();
+    let place = Place {
+        lang,
+        rest: "territories/".into(),
+        exists_in: None,
+        shown: None,
+    };
+    let page = page_ctx(
+        site,
+        urls,
+        &place,
+        "territories",
+        title,
+        String::new(),
+        crumbs(ls, urls, lang, &[]),
+    );
+    let items: Vec<Value> = rows.into_iter().map(|r| r.2).collect();
+    let ctx =
+        context! { site => ls.site.clone(), t => ls.strings.clone(), page => page, items => items };
+    Ok(vec![page_file(
+        urls,
+        &urls.at(lang, "territories/"),
+        html(env, "territories.html", ctx)?,
+        true,
+    )])
+}
+
+fn indicator_name(site: &Site, lang: &Lang, id: &str) -> (String, Option<String>) {
+    match site.indicator(id) {
+        Some(ind) => {
+            let (n, l) = label(site, &ind.name, lang);
+            (n.to_string(), (l != lang).then(|| l.to_string()))
+        }
+        None => (id.to_string(), None),
+    }
+}
+
+fn territory(
+    site: &Site,
+    env: &Environment<'static>,
+    shared: &Shared,
+    lang: &Lang,
+    i: usize,
+) -> Result<Vec<Rendered>, Error> {
+    let urls = &shared.urls;
+    let ls = &shared.langs[lang];
+    let t = &site.territories[i];
+    let (name, name_lang) = label(site, &t.name, lang);
+    let indicators: Vec<Value> = site
+        .indicators
+        .iter()
+        .map(|ind| {
+            let (iname, ilang) = indicator_name(site, lang, &ind.id);
+            let source = site.config.pick(&ind.source, lang).map(|s| s.1.clone());
+            context! { id => &ind.id, name => iname, lang => ilang, latest => shown_value(site, lang, site.latest(&t.id, &ind.id)), source => source }
+        })
+        .collect();
+    let practices = cards_for(
+        site,
+        ls,
+        site.index
+            .territory_practices
+            .get(&t.id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]),
+    );
+    let borders: Vec<Link> = site
+        .index
+        .territory_borders
+        .get(&t.id)
+        .into_iter()
+        .flatten()
+        .map(|b| {
+            let (title, l) = term_label(site, &ls.strings, lang, Facet::Border, b);
+            link_to(title, urls.term(lang, Facet::Border, b), l)
+        })
+        .collect();
+    let country = site
+        .strings
+        .country(&site.config, lang, &t.country)
+        .unwrap_or(&t.country)
+        .to_string();
+    let territory = context! {
+        id => &t.id, name => name, lang => (name_lang != lang).then(|| name_lang.to_string()), level => &t.level,
+        country => link_to(country, urls.term(lang, Facet::Country, &t.country), None),
+        indicators => indicators, practices => practices, borders => borders,
+    };
+    let s = |k: &str| ls.strings.get(k).cloned().unwrap_or_default();
+    let place = Place {
+        lang,
+        rest: format!("territories/{}/", t.id.to_lowercase()),
+        exists_in: None,
+        shown: None,
+    };
+    let trail = [(s("territories"), urls.at(lang, "territories/"))];
+    let trail: Vec<(&str, String)> = trail.iter().map(|(a, b)| (a.as_str(), b.clone())).collect();
+    let page = page_ctx(
+        site,
+        urls,
+        &place,
+        "territory",
+        name.to_string(),
+        String::new(),
+        crumbs(ls, urls, lang, &trail),
+    );
+    let ctx = context! { site => ls.site.clone(), t => ls.strings.clone(), page => page, territory => territory };
+    Ok(vec![page_file(
+        urls,
+        &urls.territory(lang, &t.id),
+        html(env, "territory.html", ctx)?,
+        true,
+    )])
+}
+
+/// The sides of a border and, per indicator, each territory's latest value.
+fn border_ctx(site: &Site, urls: &Urls, _ls: &LangShared, lang: &Lang, id: &str) -> Value {
+    let Some(b) = site.border(id) else {
+        return Value::from(());
+    };
+    let sides: Vec<Value> = b
+        .sides
+        .iter()
+        .enumerate()
+        .map(|(n, side)| {
+            let territories: Vec<Link> = side
+                .iter()
+                .filter_map(|tid| {
+                    let t = site.territory(tid)?;
+                    let (name, l) = label(site, &t.name, lang);
+                    Some(link_to(
+                        name,
+                        urls.territory(lang, tid),
+                        (l != lang).then(|| l.to_string()),
+                    ))
+                })
+                .collect();
+            context! { number => n + 1, territories => territories }
+        })
+        .collect();
+    let columns: Vec<&String> = b.sides.iter().flatten().collect();
+    let rows: Vec<Value> = site
+        .indicators
+        .iter()
+        .map(|ind| {
+            let (iname, ilang) = indicator_name(site, lang, &ind.id);
+            let values: Vec<Value> = columns.iter().map(|tid| shown_value(site, lang, site.latest(tid, &ind.id))).collect();
+            context! { id => &ind.id, name => iname, lang => ilang, values => values, source => site.config.pick(&ind.source, lang).map(|s| s.1.clone()) }
+        })
+        .collect();
+    let headers: Vec<Link> = columns
+        .iter()
+        .filter_map(|tid| {
+            let t = site.territory(tid)?;
+            let (name, l) = label(site, &t.name, lang);
+            Some(link_to(
+                name,
+                urls.territory(lang, tid),
+                (l != lang).then(|| l.to_string()),
+            ))
+        })
+        .collect();
+    context! { id => &b.id, sides => sides, headers => headers, rows => rows }
+}

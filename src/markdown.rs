@@ -106,11 +106,7 @@ pub fn anchor_of(text: &str) -> String {
 
 /// Renders a body. `resolve` turns an `@/` link into a URL (checked beforehand, so
 /// `None` only happens for links that were reported as errors).
-pub fn render(
-    md: &str,
-    policy: RawHtml,
-    resolve: Resolver,
-) -> Rendered {
+pub fn render(md: &str, policy: RawHtml, resolve: Resolver) -> Rendered {
     let events: Vec<Event> = Parser::new_ext(md, options()).collect();
 
     // First pass: heading texts, to give every heading a unique id.

@@ -173,6 +173,11 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// The raw entry of `key`, for values no typed reader fits; marks it as known.
+    pub fn raw(&mut self, key: &str) -> Option<&'a Entry> {
+        self.entry(key)
+    }
+
     fn entry(&mut self, key: &str) -> Option<&'a Entry> {
         self.used.push(key.to_string());
         self.table.get(key)

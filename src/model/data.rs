@@ -382,8 +382,7 @@ pub(crate) fn borders(
             .map(|m| lang_map(src, config, m, diags))
             .unwrap_or_default();
         let mut sides = Vec::new();
-        let sides_entry = t.get("sides");
-        let _ = f.opt_str("sides", &mut Vec::new()); // marks the key as known; read below
+        let sides_entry = f.raw("sides");
         f.finish(diags);
         let Some(id) = id else { continue };
         if !is_slug(&id.value) {

@@ -177,6 +177,41 @@ fn body_html(site: &Site, urls: &Urls, lang: &Lang, md: &str) -> Value {
     Value::from_safe_string(markdown::render(md, site.config.raw_html, &resolve).html)
 }
 
+/// The languages a record exists in, and links to it in each of them but `lang`.
+fn translations<'a, T>(
+    site: &'a Site,
+    texts: &BTreeMap<Lang, T>,
+    lang: &Lang,
+    url: impl Fn(&Lang) -> String,
+) -> (Vec<&'a Lang>, Vec<Link>) {
+    let exists_in: Vec<&Lang> = site
+        .config
+        .languages
+        .iter()
+        .filter(|l| texts.contains_key(*l))
+        .collect();
+    let also = exists_in
+        .iter()
+        .filter(|l| **l != lang)
+        .map(|l| link_to(site.strings.language_name(l), url(l), Some(l.to_string())))
+        .collect();
+    (exists_in, also)
+}
+
+/// The first value that a translation in the reader's fallback chain gives.
+fn from_chain<T, R>(
+    site: &Site,
+    texts: &BTreeMap<Lang, T>,
+    lang: &Lang,
+    f: impl Fn(&T) -> Option<R>,
+) -> Option<R> {
+    site.config
+        .chain(lang)
+        .into_iter()
+        .filter_map(|l| texts.get(l))
+        .find_map(f)
+}
+
 pub(crate) fn render(
     site: &Site,
     env: &Environment<'static>,
@@ -560,58 +595,22 @@ fn practice(
         })
         .collect();
     // Text fields a translation may leave out come from the fallback chain.
-    let chain_text = |f: &dyn Fn(&crate::model::PracticeText) -> Option<String>| -> Option<String> {
-        site.config
-            .chain(lang)
-            .into_iter()
-            .filter_map(|l| p.texts.get(l))
-            .find_map(f)
-    };
-    let labels: Vec<String> = site
-        .config
-        .chain(lang)
-        .into_iter()
-        .filter_map(|l| p.texts.get(l))
-        .map(|t| t.result_labels.clone())
-        .find(|l| !l.is_empty())
-        .unwrap_or_default();
+    let labels = from_chain(site, &p.texts, lang, |t| {
+        Some(t.result_labels.clone()).filter(|l| !l.is_empty())
+    })
+    .unwrap_or_default();
     let results: Vec<Value> = p
         .results
         .iter()
         .enumerate()
         .map(|(k, r)| context! { label => labels.get(k).cloned().unwrap_or_default(), value => format_number(lang, r.value), unit => r.unit.clone() })
         .collect();
-    let contact = site
-        .config
-        .chain(lang)
-        .into_iter()
-        .filter_map(|l| p.texts.get(l))
-        .find_map(|t| t.contact.clone());
-    let sources = site
-        .config
-        .chain(lang)
-        .into_iter()
-        .filter_map(|l| p.texts.get(l))
-        .map(|t| t.sources.clone())
-        .find(|s| !s.is_empty())
-        .unwrap_or_default();
-    let exists_in: Vec<&Lang> = site
-        .config
-        .languages
-        .iter()
-        .filter(|l| p.texts.contains_key(*l))
-        .collect();
-    let also: Vec<Link> = exists_in
-        .iter()
-        .filter(|l| **l != lang)
-        .map(|l| {
-            link_to(
-                site.strings.language_name(l),
-                urls.practice(l, &p.slug),
-                Some(l.to_string()),
-            )
-        })
-        .collect();
+    let contact = from_chain(site, &p.texts, lang, |t| t.contact.clone());
+    let sources = from_chain(site, &p.texts, lang, |t| {
+        Some(t.sources.clone()).filter(|s| !s.is_empty())
+    })
+    .unwrap_or_default();
+    let (exists_in, also) = translations(site, &p.texts, lang, |l| urls.practice(l, &p.slug));
     let practice = context! {
         slug => &p.slug,
         title => &text.title,
@@ -628,8 +627,8 @@ fn practice(
         themes => term_links(Facet::Theme, &p.themes),
         target_groups => term_links(Facet::TargetGroup, &p.target_groups),
         partners => partners,
-        programme => chain_text(&|t| t.programme.clone()),
-        website => chain_text(&|t| t.website.clone()),
+        programme => from_chain(site, &p.texts, lang, |t| t.programme.clone()),
+        website => from_chain(site, &p.texts, lang, |t| t.website.clone()),
         contact => contact,
         budget => p.budget.as_ref().map(|b| context! { amount => format_number(lang, b.amount), currency => &b.currency }),
         transferability => p.transferability.map(|t| t.as_str()),
@@ -710,23 +709,7 @@ fn partner(
             (l != lang).then(|| l.to_string()),
         ))
     });
-    let exists_in: Vec<&Lang> = site
-        .config
-        .languages
-        .iter()
-        .filter(|l| p.texts.contains_key(*l))
-        .collect();
-    let also: Vec<Link> = exists_in
-        .iter()
-        .filter(|l| **l != lang)
-        .map(|l| {
-            link_to(
-                site.strings.language_name(l),
-                urls.partner(l, &p.slug),
-                Some(l.to_string()),
-            )
-        })
-        .collect();
+    let (exists_in, also) = translations(site, &p.texts, lang, |l| urls.partner(l, &p.slug));
     let country_name = site
         .strings
         .country(&site.config, lang, &p.country)
@@ -736,8 +719,8 @@ fn partner(
         slug => &p.slug,
         name => &text.name,
         short_name => &text.short_name,
-        city => site.config.chain(lang).into_iter().filter_map(|l| p.texts.get(l)).find_map(|t| t.city.clone()),
-        website => site.config.chain(lang).into_iter().filter_map(|l| p.texts.get(l)).find_map(|t| t.website.clone()),
+        city => from_chain(site, &p.texts, lang, |t| t.city.clone()),
+        website => from_chain(site, &p.texts, lang, |t| t.website.clone()),
         kind => kind,
         country => link_to(country_name, urls.term(lang, Facet::Country, &p.country), None),
         territory => territory,
@@ -783,23 +766,7 @@ fn free_page(
     let ls = &shared.langs[lang];
     let p = &site.pages[i];
     let (shown, text) = pick(&site.config, &p.texts, lang).expect("a page has a translation");
-    let exists_in: Vec<&Lang> = site
-        .config
-        .languages
-        .iter()
-        .filter(|l| p.texts.contains_key(*l))
-        .collect();
-    let also: Vec<Link> = exists_in
-        .iter()
-        .filter(|l| **l != lang)
-        .map(|l| {
-            link_to(
-                site.strings.language_name(l),
-                urls.page(l, &p.slug),
-                Some(l.to_string()),
-            )
-        })
-        .collect();
+    let (exists_in, also) = translations(site, &p.texts, lang, |l| urls.page(l, &p.slug));
     let content = context! {
         slug => &p.slug, title => &text.title, summary => &text.summary, updated => text.updated.map(|d| d.to_string()),
         body => body_html(site, urls, lang, &text.body), also_available => also,
@@ -848,7 +815,7 @@ fn partners(
             let v = context! {
                 slug => &p.slug, url => urls.partner(lang, &p.slug), name => &text.name, short_name => &text.short_name,
                 lang => (shown != lang).then(|| shown.to_string()), kind => kind, country => country,
-                city => site.config.chain(lang).into_iter().filter_map(|l| p.texts.get(l)).find_map(|t| t.city.clone()),
+                city => from_chain(site, &p.texts, lang, |t| t.city.clone()),
                 practice_count => site.index.partner_practices.get(&p.slug).map(Vec::len).unwrap_or(0),
             };
             Some((text.name.clone(), v))

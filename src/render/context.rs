@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use minijinja::Value;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Lang;
@@ -121,6 +122,8 @@ pub struct LangShared {
     pub cards: Vec<Card>,
     /// Practice indices in display order (by title in the language).
     pub rank: Vec<usize>,
+    /// The inverse of `rank`: the display position of each practice index.
+    pub position: Vec<usize>,
     pub facets: Value,
 }
 
@@ -173,7 +176,7 @@ impl Shared {
         let langs = site
             .config
             .languages
-            .iter()
+            .par_iter()
             .map(|lang| (lang.clone(), Self::for_lang(site, &urls, lang)))
             .collect();
         Shared { urls, langs }
@@ -268,11 +271,16 @@ impl Shared {
             nav,
             default_language: site.config.default_language.as_str(),
         };
+        let mut position = vec![0; rank.len()];
+        for (r, &i) in rank.iter().enumerate() {
+            position[i] = r;
+        }
         LangShared {
             site: Value::from_serialize(&site_ctx),
             strings,
             cards,
             rank,
+            position,
             facets: Value::from_serialize(&facets),
         }
     }

@@ -261,9 +261,7 @@ pub(crate) fn render(
                 .iter()
                 .filter_map(|s| site.index.practice.get(s).copied())
                 .collect();
-            let pos: BTreeMap<usize, usize> =
-                ls.rank.iter().enumerate().map(|(r, &i)| (i, r)).collect();
-            idx.sort_by_key(|i| pos[i]);
+            idx.sort_by_key(|&i| ls.position[i]);
             let cards: Vec<&Card> = idx.iter().map(|&i| &ls.cards[i]).collect();
             let facet_title = ls
                 .strings
@@ -438,12 +436,11 @@ fn home(
     let ls = &shared.langs[lang];
     // Latest: by start date, newest first; undated records after, by title.
     let mut idx: Vec<usize> = (0..site.practices.len()).collect();
-    let pos: BTreeMap<usize, usize> = ls.rank.iter().enumerate().map(|(r, &i)| (i, r)).collect();
     idx.sort_by(|&a, &b| {
         site.practices[b]
             .start
             .cmp(&site.practices[a].start)
-            .then(pos[&a].cmp(&pos[&b]))
+            .then(ls.position[a].cmp(&ls.position[b]))
     });
     let latest: Vec<&Card> = idx.iter().take(6).map(|&i| &ls.cards[i]).collect();
     let title = site
@@ -665,12 +662,11 @@ fn practice(
 }
 
 fn cards_for<'a>(site: &Site, ls: &'a LangShared, slugs: &[String]) -> Vec<&'a Card> {
-    let pos: BTreeMap<usize, usize> = ls.rank.iter().enumerate().map(|(r, &i)| (i, r)).collect();
     let mut idx: Vec<usize> = slugs
         .iter()
         .filter_map(|s| site.index.practice.get(s).copied())
         .collect();
-    idx.sort_by_key(|i| pos[i]);
+    idx.sort_by_key(|&i| ls.position[i]);
     idx.dedup();
     idx.iter().map(|&i| &ls.cards[i]).collect()
 }

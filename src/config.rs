@@ -71,8 +71,10 @@ pub struct Config {
 pub const CONFIG_FILE: &str = "observatory.toml";
 
 impl Config {
-    /// Reads and checks `observatory.toml` under `root`.
-    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+    /// Reads and checks `observatory.toml` under `root`. Returns the settings with the
+    /// problems found in them (the build fails if there are any), or only the problems
+    /// when the site's languages cannot be known.
+    pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>), Vec<Diagnostic>> {
         let path = root.join(CONFIG_FILE);
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
@@ -283,20 +285,23 @@ impl Config {
         }
         f.finish(&mut diags);
 
-        if !diags.is_empty() {
-            return Err(diags);
-        }
-        Ok(Config {
+        // With its languages known, the rest of the site can still be checked, so that
+        // one build reports every problem; without them, nothing else can be.
+        let config = default_language.map(|default_language| Config {
             title,
             description,
             base_url,
-            default_language: default_language.expect("checked above"),
+            default_language,
             languages: langs,
             theme,
             fallback,
             fallback_default,
             raw_html,
-        })
+        });
+        match config {
+            Some(c) if !c.languages.is_empty() => Ok((c, diags)),
+            _ => Err(diags),
+        }
     }
 
     /// The languages to try, in order, for a reader of `lang`: the language itself, its

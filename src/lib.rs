@@ -48,11 +48,10 @@ pub struct BuildReport {
 /// Loads and resolves the site under `opts.root`: everything but rendering.
 pub fn load_site(opts: &BuildOptions) -> Result<(Site, Diagnostics), Diagnostics> {
     let root = &opts.root;
-    let mut config = Config::load(root).map_err(|d| Diagnostics(d).sorted())?;
+    let (mut config, mut diags) = Config::load(root).map_err(|d| Diagnostics(d).sorted())?;
     if let Some(url) = &opts.base_url {
         config.base_url = url.trim_end_matches('/').to_string();
     }
-    let mut diags: Vec<Diagnostic> = Vec::new();
     let (strings, ds) = i18n::Strings::load(root, &config, opts.allow_missing_strings);
     diags.extend(ds);
     let (loaded, ds) = load::load_content(root, &config);

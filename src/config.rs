@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::diagnostics::{Diagnostic, Source, closest};
+use crate::diagnostics::{Diagnostic, Source, closest_lang};
 use crate::load::toml::{Fields, Spanned, parse};
 
 /// A BCP 47 language tag as the site lists it (`en`, `sr-Latn`, `pt-BR`).
@@ -37,6 +37,21 @@ impl Lang {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The usual spelling of a tag written with `_` or in the wrong case
+    /// (`fr_fr` → `fr-FR`, `SR-LATN` → `sr-Latn`), if that makes it valid.
+    pub fn normalize(s: &str) -> Option<Lang> {
+        let parts: Vec<String> = s
+            .split(['-', '_'])
+            .enumerate()
+            .map(|(i, p)| match (i, p.len()) {
+                (0, _) => p.to_lowercase(),
+                (_, 4) => p[..1].to_uppercase() + &p[1..].to_lowercase(),
+                _ => p.to_uppercase(),
+            })
+            .collect();
+        Lang::parse(&parts.join("-")).filter(|l| l.0 != s)
     }
 }
 
@@ -75,6 +90,12 @@ impl Config {
     /// problems found in them (the build fails if there are any), or only the problems
     /// when the site's languages cannot be known.
     pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>), Vec<Diagnostic>> {
+        if !root.is_dir() {
+            return Err(vec![
+                Diagnostic::file(root.to_string_lossy(), "the site folder does not exist")
+                    .help("pass the folder that holds observatory.toml with --root DIR"),
+            ]);
+        }
         let path = root.join(CONFIG_FILE);
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
@@ -114,13 +135,16 @@ impl Config {
                     .help("list each language once"),
                 ),
                 Some(lang) => langs.push(lang),
-                None => diags.push(
-                    src.error(
+                None => {
+                    let d = src.error(
                         l.span.clone(),
                         format!("`{}` is not a BCP 47 language code", l.value),
-                    )
-                    .help("use codes like \"en\", \"sl\", \"sr-Latn\", \"pt-BR\""),
-                ),
+                    );
+                    diags.push(match Lang::normalize(&l.value) {
+                        Some(n) => d.help(format!("did you mean `{n}`? BCP 47 codes are written like \"en\", \"sr-Latn\", \"pt-BR\"")),
+                        None => d.help("use codes like \"en\", \"sl\", \"sr-Latn\", \"pt-BR\""),
+                    });
+                }
             }
         }
         if languages.is_empty() && table.get("languages").is_some() {
@@ -141,11 +165,15 @@ impl Config {
                         s.span.clone(),
                         format!("`{}` is not one of the site's languages", s.value),
                     );
-                    d = match closest(&s.value, langs.iter().map(Lang::as_str)) {
+                    d = match closest_lang(&s.value, langs.iter().map(Lang::as_str)) {
                         Some(c) if !langs.is_empty() => d.help(format!(
                             "did you mean `{c}`? the languages are listed in `languages`"
                         )),
-                        _ => d.help(format!("the site's languages are: {}", join(&langs))),
+                        _ => d.help(format!(
+                            "the site's languages are {}; add `{}` to `languages` to publish it",
+                            join(&langs),
+                            s.value
+                        )),
                     };
                     diags.push(d);
                     None

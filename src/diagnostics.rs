@@ -235,33 +235,57 @@ fn floor_char(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// The candidate closest to `word` by edit distance, if it is close enough to be a
-/// plausible typo.
+/// The candidate closest to `word` by edit distance (ignoring case), if it is close
+/// enough to be a plausible typo: at most a third of the letters differ.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lowered = word.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
-        let d = levenshtein(word, c);
+        let d = levenshtein(&lowered, &c.to_lowercase());
         if best.is_none_or(|(bd, bc)| d < bd || (d == bd && c < bc)) {
             best = Some((d, c));
         }
     }
     let (d, c) = best?;
-    let limit = (word.chars().count().max(c.chars().count()) / 2).max(2);
+    let limit = (word.chars().count().max(c.chars().count()) / 3).max(1);
     (d <= limit).then_some(c)
 }
 
+/// A listed language that `code` is another spelling of (`fr_FR`, `FR`, `fr-fr` for
+/// `fr-FR`), or whose primary subtag it shares; never a merely similar code.
+pub fn closest_lang<'a>(code: &str, langs: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let norm = |s: &str| s.replace('_', "-").to_lowercase();
+    let primary = |s: &str| norm(s).split('-').next().unwrap_or("").to_string();
+    let langs: Vec<&str> = langs.into_iter().collect();
+    langs
+        .iter()
+        .find(|l| norm(l) == norm(code))
+        .or_else(|| langs.iter().find(|l| primary(l) == primary(code)))
+        .copied()
+}
+
+/// Edit distance where swapping two neighbouring letters counts as one edit
+/// (optimal string alignment), since that is the commonest typo.
 fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -294,5 +318,14 @@ mod tests {
         let words = ["employment", "health", "social-activation"];
         assert_eq!(closest("employmnt", words), Some("employment"));
         assert_eq!(closest("xyzzy-qqq-www", words), None);
+        assert_eq!(closest("NGO", ["ngo", "education"]), Some("ngo"));
+        assert_eq!(closest("de", ["en", "fr"]), None);
+    }
+
+    #[test]
+    fn suggests_languages_by_spelling_only() {
+        assert_eq!(closest_lang("fr_FR", ["en", "fr-FR"]), Some("fr-FR"));
+        assert_eq!(closest_lang("fr-BE", ["en", "fr"]), Some("fr"));
+        assert_eq!(closest_lang("de", ["en", "fr"]), None);
     }
 }

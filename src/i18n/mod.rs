@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::config::{Config, Lang};
-use crate::diagnostics::{Diagnostic, Source};
+use crate::diagnostics::{Diagnostic, Source, closest};
 use crate::load::toml::{Value, parse};
 
 /// The interface strings of one language.
@@ -29,6 +29,7 @@ impl Strings {
         let mut diags = Vec::new();
         let mut out = Strings::default();
         let mut sources = BTreeMap::new();
+        let mut spans: BTreeMap<(Lang, &str, String), std::ops::Range<usize>> = BTreeMap::new();
         for lang in &config.languages {
             let rel = format!("i18n/{lang}.toml");
             let text = match std::fs::read_to_string(root.join(&rel)) {
@@ -60,12 +61,17 @@ impl Strings {
                 match (&e.key[..], &e.node.value) {
                     (_, Value::Str(s)) => {
                         ls.strings.insert(e.key.clone(), s.clone());
+                        spans.insert((lang.clone(), "", e.key.clone()), e.key_span.clone());
                     }
                     ("countries", Value::Table(t)) => {
                         for c in &t.entries {
                             match &c.node.value {
                                 Value::Str(s) => {
                                     ls.countries.insert(c.key.clone(), s.clone());
+                                    spans.insert(
+                                        (lang.clone(), "countries", c.key.clone()),
+                                        c.key_span.clone(),
+                                    );
                                 }
                                 other => diags.push(
                                     src.error(
@@ -98,45 +104,63 @@ impl Strings {
             out.by_lang.insert(lang.clone(), ls);
         }
 
-        // Every key (and country) any language has must be in every language.
-        let mut owner: BTreeMap<(&str, &str), &Lang> = BTreeMap::new();
-        for (lang, ls) in &out.by_lang {
-            for k in ls.strings.keys() {
-                owner.entry(("", k)).or_insert(lang);
-            }
-            for k in ls.countries.keys() {
-                owner.entry(("countries", k)).or_insert(lang);
-            }
-        }
-        for (lang, ls) in &out.by_lang {
-            for (&(table, key), from) in &owner {
-                let has = if table.is_empty() {
-                    ls.strings.contains_key(key)
-                } else {
-                    ls.countries.contains_key(key)
-                };
-                if !has {
-                    let what = if table.is_empty() {
-                        format!("interface string `{key}`")
-                    } else {
-                        format!("country name `{key}`")
-                    };
+        // The default language's file is the reference: every other file has exactly its
+        // keys. A key only another file has is most likely a typo there.
+        if let Some(reference) = out.by_lang.get(&config.default_language) {
+            let ref_file = format!("i18n/{}.toml", config.default_language);
+            for (lang, ls) in &out.by_lang {
+                if lang == &config.default_language {
+                    continue;
+                }
+                let file = format!("i18n/{lang}.toml");
+                for (table, ours, theirs) in [
+                    ("", &ls.strings, &reference.strings),
+                    ("countries", &ls.countries, &reference.countries),
+                ] {
                     let place = if table.is_empty() {
                         String::new()
                     } else {
                         " under [countries]".to_string()
                     };
-                    let mut d = Diagnostic::file(
-                        format!("i18n/{lang}.toml"),
-                        format!("missing {what} for `{lang}`"),
-                    )
-                    .help(format!(
-                        "add {key} = \"...\"{place}, translating i18n/{from}.toml"
-                    ));
-                    if allow_missing {
-                        d = d.warning();
+                    let what = |key: &str| {
+                        if table.is_empty() {
+                            format!("interface string `{key}`")
+                        } else {
+                            format!("country name `{key}`")
+                        }
+                    };
+                    let missing: Vec<&str> = theirs
+                        .keys()
+                        .filter(|k| !ours.contains_key(*k))
+                        .map(String::as_str)
+                        .collect();
+                    for key in &missing {
+                        let mut d = Diagnostic::file(
+                            file.clone(),
+                            format!("missing {} for `{lang}`", what(key)),
+                        )
+                        .help(format!(
+                            "add {key} = \"...\"{place}, translating it from {ref_file}"
+                        ));
+                        if allow_missing {
+                            d = d.warning();
+                        }
+                        diags.push(d);
                     }
-                    diags.push(d);
+                    for key in ours.keys().filter(|k| !theirs.contains_key(*k)) {
+                        let src = &sources[lang];
+                        let span = spans
+                            .get(&(lang.clone(), table, key.clone()))
+                            .cloned()
+                            .unwrap_or(0..0);
+                        let d = src.error(span, format!("{} is not in {ref_file}", what(key)));
+                        diags.push(match closest(key, missing.iter().copied()) {
+                            Some(c) => d.help(format!("did you mean `{c}`?")),
+                            None => d.help(format!(
+                                "remove it, or add it to {ref_file} and to every other language"
+                            )),
+                        });
+                    }
                 }
             }
         }

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use self::toml::Table;
 use crate::config::{Config, Lang, is_slug};
-use crate::diagnostics::{Diagnostic, Source, closest};
+use crate::diagnostics::{Diagnostic, Source, closest, closest_lang};
 
 /// The three kinds of Markdown records, named by their folder under `content/`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -345,13 +345,31 @@ fn record_file(kind: RecordKind, name: &str, folder_slug: Option<&str>, config: 
         "name it content/{folder}/<slug>/index.<lang>.md or content/{folder}/<slug>.<lang>.md"
     );
     let Some(stem) = name.strip_suffix(".md") else {
+        let place = match folder_slug {
+            Some(slug) => format!("content/{folder}/{slug}/"),
+            None => format!("content/{folder}/"),
+        };
         return Class::Bad(
-            format!("unexpected file `{name}` in content/{folder}/"),
-            format!("{expected}; put images and PDFs in content/static/"),
+            format!("unexpected file `{name}` in {place}"),
+            format!(
+                "put images and PDFs in content/static/ (content/static/{name} is published as /{name}); a record is {}",
+                expected.trim_start_matches("name it ")
+            ),
         );
     };
+    let langs: Vec<&str> = config.languages.iter().map(Lang::as_str).collect();
     let Some((base, lang)) = stem.rsplit_once('.') else {
-        return Class::Bad(format!("`{name}` does not say its language"), expected);
+        if folder_slug.is_some() && stem != "index" {
+            return Class::Bad(
+                format!("unexpected file `{name}` in a record folder"),
+                "a record folder holds only index.<lang>.md files, one per language".into(),
+            );
+        }
+        let suggestions: Vec<String> = langs.iter().map(|l| format!("{stem}.{l}.md")).collect();
+        return Class::Bad(
+            format!("`{name}` does not say its language"),
+            format!("rename it {}", suggestions.join(" or ")),
+        );
     };
     let slug = match folder_slug {
         Some(s) => {
@@ -373,14 +391,13 @@ fn record_file(kind: RecordKind, name: &str, folder_slug: Option<&str>, config: 
     match Lang::parse(lang).filter(|l| config.languages.contains(l)) {
         Some(l) => Class::Record(kind, slug, l),
         None => {
-            let langs: Vec<&str> = config.languages.iter().map(Lang::as_str).collect();
-            let help = match closest(lang, langs.iter().copied()) {
+            let help = match closest_lang(lang, langs.iter().copied()) {
                 Some(c) => format!(
-                    "did you mean `{c}`? the site's languages are {}; add a language in observatory.toml",
+                    "did you mean `{c}`? the site's languages are {}",
                     langs.join(", ")
                 ),
                 None => format!(
-                    "the site's languages are {}; add a language in observatory.toml",
+                    "the site's languages are {}; add `{lang}` to `languages` in observatory.toml to publish it",
                     langs.join(", ")
                 ),
             };
@@ -397,16 +414,16 @@ enum Loadable {
 fn read_source(path: &Path, rel: &str) -> Result<Source, Diagnostic> {
     let bytes =
         std::fs::read(path).map_err(|e| Diagnostic::file(rel, format!("cannot read: {e}")))?;
-    let mut text = String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::file(
-            rel,
-            format!(
-                "the file is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-        .help("save the file as UTF-8")
-    })?;
+    let mut text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let lossy = Source::new(rel, String::from_utf8_lossy(e.as_bytes()).into_owned());
+            return Err(lossy
+                .error(at..at + 1, "the file is not UTF-8 text")
+                .help("save the file as UTF-8 (in most editors: Save as… → Encoding: UTF-8)"));
+        }
+    };
     if text.starts_with('\u{feff}') {
         text.replace_range(..3, "   ");
     }
@@ -435,17 +452,22 @@ fn read_job(job: Job) -> (Option<Loadable>, Vec<Diagnostic>) {
                 Err(d) => return (None, vec![d]),
             };
             match toml::parse(&src, &src.text[front.clone()], front.start) {
-                Ok(table) => (
-                    Some(Loadable::Record(RecordFile {
-                        kind,
-                        slug,
-                        lang,
-                        src,
-                        front: table,
-                        body,
-                    })),
-                    vec![],
-                ),
+                Ok(mut table) => {
+                    // A missing field is pointed at the opening `+++` line.
+                    let open = src.text.find("+++").unwrap_or(0);
+                    table.span = open..open + 3;
+                    (
+                        Some(Loadable::Record(RecordFile {
+                            kind,
+                            slug,
+                            lang,
+                            src,
+                            front: table,
+                            body,
+                        })),
+                        vec![],
+                    )
+                }
                 Err(d) => (None, vec![d]),
             }
         }

@@ -95,7 +95,7 @@ pub fn parse(source: &Source, text: &str, offset: usize) -> Result<Table, Diagno
                     span.start + offset..span.end + offset,
                     format!("invalid TOML: {msg}"),
                 )
-                .help("see https://toml.io for the syntax; strings need double quotes"))
+                .help("check the TOML syntax here: text in double quotes, dates and numbers without quotes, lists in [ ]"))
         }
     }
 }
@@ -199,7 +199,7 @@ impl<'a> Fields<'a> {
     }
 
     fn missing(&self, key: &str, example: &str, diags: &mut Vec<Diagnostic>) {
-        let span = self.table.span.start..self.table.span.start;
+        let span = self.table.span.clone();
         diags.push(
             self.src
                 .error(

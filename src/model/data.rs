@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::config::{Config, Lang, is_slug};
-use crate::diagnostics::{Diagnostic, Source, closest};
+use crate::diagnostics::{Diagnostic, Source, closest, closest_lang};
 use crate::load::toml::{Fields, Spanned, Table, Value, parse};
 
 use super::{Better, BorderArea, Indicator, LangMap, Observation, Territory, Vocabularies};
@@ -24,7 +24,7 @@ fn lang_map(
             }
             None => {
                 let langs: Vec<&str> = config.languages.iter().map(Lang::as_str).collect();
-                let help = match closest(&l, langs.iter().copied()) {
+                let help = match closest_lang(&l, langs.iter().copied()) {
                     Some(c) => format!(
                         "did you mean `{c}`? the site's languages are {}",
                         langs.join(", ")
@@ -185,7 +185,12 @@ fn id_ok(src: &Source, id: &Spanned<String>, what: &str, diags: &mut Vec<Diagnos
     ok
 }
 
-fn check_country(src: &Source, c: &Spanned<String>, diags: &mut Vec<Diagnostic>) -> bool {
+/// A country code must be two capital letters (ISO 3166-1 alpha-2).
+pub(crate) fn check_country(
+    src: &Source,
+    c: &Spanned<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
     let ok = c.value.len() == 2 && c.value.bytes().all(|b| b.is_ascii_uppercase());
     if !ok {
         diags.push(
@@ -193,10 +198,9 @@ fn check_country(src: &Source, c: &Spanned<String>, diags: &mut Vec<Diagnostic>)
                 c.span.clone(),
                 format!("`{}` is not an ISO 3166-1 alpha-2 country code", c.value),
             )
-            .help(format!(
-                "use two capital letters, like \"{}\"",
-                c.value.to_uppercase().chars().take(2).collect::<String>()
-            )),
+            .help(
+                "use the two-letter ISO 3166-1 code, like \"HR\" for Croatia or \"FR\" for France",
+            ),
         );
     }
     ok
@@ -566,7 +570,7 @@ pub(crate) fn observations(
                         format!("this row has {} fields, the header has 5", rec.len()),
                     )
                     .help(format!(
-                        "every row is: {} (leave `value` or `note` empty, but keep the commas)",
+                        "every row is: {} (leave `value` or `note` empty, but keep the commas; write decimals with a dot, like 6.1, or quote a note that holds a comma)",
                         HEADER.join(",")
                     )),
                 );

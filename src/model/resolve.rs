@@ -392,19 +392,10 @@ fn check_countries(
 ) -> Vec<String> {
     let mut out = Vec::new();
     for c in ids {
-        let well_formed = c.value.len() == 2 && c.value.bytes().all(|b| b.is_ascii_uppercase());
-        if !well_formed {
-            diags.push(
-                src.error(
-                    c.span.clone(),
-                    format!("`{}` is not an ISO 3166-1 alpha-2 country code", c.value),
-                )
-                .help(format!(
-                    "use two capital letters, like \"{}\"",
-                    c.value.to_uppercase()
-                )),
-            );
-        } else if !ctx.strings.knows_country(&c.value) {
+        if !data::check_country(src, c, diags) {
+            continue;
+        }
+        if !ctx.strings.knows_country(&c.value) {
             diags.push(
                 src.error(c.span.clone(), format!("no interface file names the country `{}`", c.value))
                     .help(format!("check the code, or add {} = \"...\" under [countries] in every i18n/<lang>.toml", c.value)),
@@ -429,15 +420,15 @@ fn merge_practice(
         |s| format!("\"{}\"", s.as_str()),
         diags,
     );
-    if status.is_none() {
-        diags.push(
-            f0.src
-                .error(
-                    f0.front.span.start..f0.front.span.start,
-                    format!("practice `{slug}` has no `status`"),
-                )
-                .help("add a line like: status = \"ongoing\" (planned, ongoing or completed)"),
-        );
+    let stated = |key: &str| files.iter().any(|(f, _)| f.front.get(key).is_some());
+    if !stated("status") {
+        diags.push(missing_fact(
+            f0,
+            "practice",
+            "status",
+            "\"ongoing\"",
+            "; the statuses are planned, ongoing and completed",
+        ));
     }
     let start = agree(
         "start",
@@ -458,21 +449,33 @@ fn merge_practice(
     );
     let countries = match &countries {
         Some((ids, src)) if !ids.is_empty() => check_countries(ctx, src, ids, diags),
-        other => {
-            let (src, span) = match other {
-                Some((_, src)) => (
-                    *src,
-                    f0.front
-                        .get("countries")
-                        .map(|e| e.node.span.clone())
-                        .unwrap_or(0..0),
-                ),
-                None => (&f0.src, f0.front.span.start..f0.front.span.start),
-            };
+        Some((_, src)) => {
+            let file = files
+                .iter()
+                .map(|(f, _)| *f)
+                .find(|f| f.src.rel == src.rel)
+                .unwrap_or(f0);
+            let span = file
+                .front
+                .get("countries")
+                .map(|e| e.node.span.clone())
+                .unwrap_or(0..0);
             diags.push(
-                src.error(span, format!("practice `{slug}` names no country"))
-                    .help("add a line like: countries = [\"SI\", \"HR\"] (at least one)"),
+                src.error(span, "`countries` is empty")
+                    .help("name at least one country: countries = [\"SI\", \"HR\"]"),
             );
+            Vec::new()
+        }
+        None => {
+            if !stated("countries") {
+                diags.push(missing_fact(
+                    f0,
+                    "practice",
+                    "countries",
+                    "[\"SI\", \"HR\"]",
+                    "; name one country at least",
+                ));
+            }
             Vec::new()
         }
     };
@@ -499,27 +502,31 @@ fn merge_practice(
             .collect(),
         None => Vec::new(),
     };
-    let border = agree(
-        "border",
-        files.iter().map(|(f, (p, _))| (*f, p.border.clone())),
-        |s| format!("\"{s}\""),
-        diags,
-    )
-    .and_then(|(b, src, span)| {
-        if ctx.border_ids.contains_key(&b) {
-            return Some(b);
-        }
-        let d = src.error(span, format!("unknown border `{b}`"));
-        diags.push(
+    let border =
+        agree(
+            "border",
+            files.iter().map(|(f, (p, _))| (*f, p.border.clone())),
+            |s| format!("\"{s}\""),
+            diags,
+        )
+        .and_then(|(b, src, span)| {
+            if ctx.border_ids.contains_key(&b) {
+                return Some(b);
+            }
+            let d = src.error(span, format!("unknown border `{b}`"));
+            diags.push(
             match closest(&b, ctx.border_ids.keys().map(String::as_str)) {
                 Some(c) => d.help(format!(
                     "did you mean `{c}`? borders are defined in content/diagnostics/borders.toml"
                 )),
-                None => d.help("borders are defined in content/diagnostics/borders.toml"),
+                None => d.help(format!(
+                    "the borders defined in content/diagnostics/borders.toml are: {}",
+                    ctx.border_ids.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
+                )),
             },
         );
-        None
-    });
+            None
+        });
     let themes = list_agree(
         "themes",
         files.iter().map(|(f, (p, _))| (*f, p.themes.clone())),
@@ -664,8 +671,15 @@ fn merge_partner(
         )
         .pop()
     });
-    if files.iter().all(|(_, (p, _))| p.kind.is_none()) {
-        diags.push(f0.src.error(f0.front.span.start..f0.front.span.start, format!("partner `{slug}` has no `kind`")).help("add a line like: kind = \"ngo\" (a term of [partner_kinds] in content/vocabularies.toml)"));
+    let stated = |key: &str| files.iter().any(|(f, _)| f.front.get(key).is_some());
+    if !stated("kind") {
+        diags.push(missing_fact(
+            f0,
+            "partner",
+            "kind",
+            "\"ngo\"",
+            "; kinds are the terms of [partner_kinds] in content/vocabularies.toml",
+        ));
     }
     let country = agree(
         "country",
@@ -676,15 +690,8 @@ fn merge_partner(
     .and_then(|(c, src, span)| {
         check_countries(ctx, src, &[Spanned { value: c, span }], diags).pop()
     });
-    if files.iter().all(|(_, (p, _))| p.country.is_none()) {
-        diags.push(
-            f0.src
-                .error(
-                    f0.front.span.start..f0.front.span.start,
-                    format!("partner `{slug}` has no `country`"),
-                )
-                .help("add a line like: country = \"FR\""),
-        );
+    if !stated("country") {
+        diags.push(missing_fact(f0, "partner", "country", "\"FR\"", ""));
     }
     let territory = agree(
         "territory",
@@ -732,6 +739,19 @@ fn merge_page(
     Page { slug, menu, texts }
 }
 
+/// A fact no translation of a record states, pointed at the first file's `+++` line.
+fn missing_fact(f0: &RecordFile, what: &str, key: &str, example: &str, note: &str) -> Diagnostic {
+    let what = format!("{what} `{}`", f0.slug);
+    f0.src
+        .error(
+            f0.front.span.clone(),
+            format!("{what} is missing the required field `{key}`"),
+        )
+        .help(format!(
+            "add a line like: {key} = {example} to any one of its translations{note}"
+        ))
+}
+
 /// Every `@/` link of a record's body must name something that exists.
 fn check_links(r: &RecordFile, index: &Index) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -768,7 +788,20 @@ fn check_links(r: &RecordFile, index: &Index) -> Vec<Diagnostic> {
             );
             out.push(match closest(&link.id, known.iter().copied()) {
                 Some(c) => d.help(format!("did you mean `@/{}/{c}`?", link.kind)),
-                None => d.help(format!("no {} has the id `{}`", link.kind, link.id)),
+                None => d.help(match link.kind.as_str() {
+                    "territories" => format!(
+                        "add `{}` to content/diagnostics/territories.toml, or check the id",
+                        link.id
+                    ),
+                    "borders" => format!(
+                        "add `{}` to content/diagnostics/borders.toml, or check the id",
+                        link.id
+                    ),
+                    kind => format!(
+                        "create content/{kind}/{}/index.{}.md, or check the slug",
+                        link.id, r.lang
+                    ),
+                }),
             });
         }
     }

@@ -1,0 +1,204 @@
+//! The `limes` binary as an editor runs it: exit codes, what it prints, and where the
+//! site goes.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn limes(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_limes"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run the limes binary")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `path:line:col: error: ` at the start of a line, with a non-empty path and numbers.
+fn has_position(line: &str) -> bool {
+    let Some((place, _)) = line.split_once(": error: ") else {
+        return false;
+    };
+    let mut parts = place.rsplitn(3, ':');
+    let (Some(col), Some(line_no), Some(path)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    !path.is_empty()
+        && !path.starts_with(' ')
+        && line_no.parse::<usize>().is_ok_and(|n| n > 0)
+        && col.parse::<usize>().is_ok_and(|n| n > 0)
+}
+
+#[test]
+fn build_of_a_valid_site_exits_0_and_writes_the_site() {
+    let tmp = common::site_from_fixture("minimal");
+    // A relative --root, and the default output folder <root>/public.
+    let out = limes(tmp.path(), &["build", "--root", "site"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{stderr}");
+    assert!(stderr.contains("Built "), "stderr:\n{stderr}");
+    assert!(!stderr.contains("error"), "stderr:\n{stderr}");
+    let public = tmp.path().join("site/public");
+    for page in [
+        "index.html",
+        "en/index.html",
+        "fr/index.html",
+        "en/practices/social-activation/index.html",
+        "fr/practices/social-activation/index.html",
+        "en/partners/csd-koper/index.html",
+        "en/about/index.html",
+        "fr/about/index.html",
+    ] {
+        assert!(public.join(page).is_file(), "no {page} in the output");
+    }
+    // Nothing left beside the output (no staging folder).
+    let mut beside: Vec<String> = fs::read_dir(tmp.path().join("site"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    beside.sort();
+    assert_eq!(
+        beside,
+        ["content", "i18n", "observatory.toml", "public", "themes"]
+    );
+}
+
+#[test]
+fn build_with_content_errors_exits_1_prints_every_error_and_keeps_the_output() {
+    let case = "many-problems";
+    let tmp = common::site_from_fixture(&format!("invalid/{case}"));
+    let out_dir = tmp.path().join("public");
+    fs::create_dir(&out_dir).unwrap();
+    fs::write(out_dir.join("sentinel.html"), "previous good build").unwrap();
+    let out = limes(
+        tmp.path(),
+        &[
+            "build",
+            "--root",
+            "site",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ],
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr:\n{stderr}");
+    assert!(out.stdout.is_empty(), "stdout: {}", text(&out.stdout));
+
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains(": error: ") && !l.starts_with(' '))
+        .collect();
+    assert!(errors.len() >= 2, "stderr:\n{stderr}");
+    for line in &errors {
+        assert!(has_position(line), "no path:line:col in {line:?}");
+    }
+    assert!(
+        stderr.contains("  = help: "),
+        "no help line in stderr:\n{stderr}"
+    );
+    let summary = format!(
+        "error: the build failed with {} errors; the output folder was left as it was",
+        errors.len()
+    );
+    assert_eq!(stderr.lines().last(), Some(summary.as_str()), "{stderr}");
+
+    // Exactly what the library reports, then the summary.
+    let expected = fs::read_to_string(common::fixture(&format!("invalid/{case}/expected.txt")))
+        .expect("read expected.txt");
+    assert_eq!(stderr, format!("{expected}{summary}\n"));
+
+    assert_eq!(
+        fs::read_to_string(out_dir.join("sentinel.html")).unwrap(),
+        "previous good build"
+    );
+    assert_eq!(common::list_files(&out_dir), ["sentinel.html"]);
+}
+
+#[test]
+fn build_without_a_site_exits_1_and_says_what_is_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = limes(tmp.path(), &["build", "--root", "no-such-site"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr:\n{stderr}");
+    assert!(
+        stderr.starts_with("observatory.toml: error: cannot read the site settings"),
+        "stderr:\n{stderr}"
+    );
+    assert!(stderr.contains("--root"), "stderr:\n{stderr}");
+    assert!(
+        stderr.ends_with(
+            "error: the build failed with 1 error; the output folder was left as it was\n"
+        ),
+        "stderr:\n{stderr}"
+    );
+    assert!(!tmp.path().join("no-such-site").exists());
+}
+
+#[test]
+fn unknown_option_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = limes(tmp.path(), &["build", "--frobnicate"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr:\n{stderr}");
+    assert!(stderr.contains("--frobnicate"), "stderr:\n{stderr}");
+    assert!(!tmp.path().join("public").exists());
+
+    for args in [
+        &["frobnicate"][..],
+        &[][..],
+        &["build", "--port", "8080"][..],
+    ] {
+        let out = limes(tmp.path(), args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "limes {args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = limes(tmp.path(), &["--help"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for word in ["build", "serve", "Exit codes"] {
+        assert!(stdout.contains(word), "no {word:?} in --help:\n{stdout}");
+    }
+}
+
+#[test]
+fn build_help_shows_options_and_examples() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = limes(tmp.path(), &["build", "--help"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for word in [
+        "--root",
+        "--out",
+        "--base-url",
+        "--allow-missing-strings",
+        "Examples:",
+        "limes build --root",
+    ] {
+        assert!(
+            stdout.contains(word),
+            "no {word:?} in build --help:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn version_exits_0() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = limes(tmp.path(), &["--version"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).starts_with("limes "));
+}

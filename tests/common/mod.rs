@@ -1,0 +1,100 @@
+//! Helpers shared by the integration tests: copying a fixture site into a temporary
+//! folder (with the repository's theme and interface strings when the fixture has none)
+//! and building it.
+#![allow(dead_code)]
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use limes::diagnostics::Diagnostics;
+use limes::{BuildOptions, BuildReport};
+
+/// The repository root (where Cargo.toml is).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `tests/fixtures/<rel>` in the repository.
+pub fn fixture(rel: &str) -> PathBuf {
+    repo().join("tests").join("fixtures").join(rel)
+}
+
+/// Copies `tests/fixtures/<rel>` into a fresh temporary folder as `<tmp>/site`, then
+/// copies the repository's `themes/` and `i18n/` into it when the fixture has no folder
+/// of that name, so that fixtures stay small. The site root is [`site_root`]`(&tmp)`.
+pub fn site_from_fixture(rel: &str) -> tempfile::TempDir {
+    let from = fixture(rel);
+    assert!(from.is_dir(), "no fixture folder {}", from.display());
+    let tmp = tempfile::tempdir().expect("create a temporary folder");
+    let root = site_root(&tmp);
+    copy_dir(&from, &root)
+        .unwrap_or_else(|e| panic!("copy {} to {}: {e}", from.display(), root.display()));
+    for shared in ["themes", "i18n"] {
+        if !root.join(shared).exists() {
+            copy_dir(&repo().join(shared), &root.join(shared))
+                .unwrap_or_else(|e| panic!("copy the repository's {shared}/: {e}"));
+        }
+    }
+    tmp
+}
+
+/// The site root inside a temporary folder made by [`site_from_fixture`].
+pub fn site_root(tmp: &tempfile::TempDir) -> PathBuf {
+    tmp.path().join("site")
+}
+
+/// Copies a folder recursively (files and folders; symbolic links are copied as the
+/// files they point to).
+pub fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
+    fs::create_dir_all(to)?;
+    let mut entries: Vec<_> = fs::read_dir(from)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let src = entry.path();
+        let dst = to.join(entry.file_name());
+        if fs::metadata(&src)?.is_dir() {
+            copy_dir(&src, &dst)?;
+        } else {
+            fs::copy(&src, &dst)?;
+        }
+    }
+    Ok(())
+}
+
+/// Builds the site at `root` into `out`, as `limes build --root ROOT --out OUT` would.
+pub fn build(root: &Path, out: &Path) -> Result<BuildReport, Diagnostics> {
+    limes::build(&BuildOptions {
+        root: root.to_path_buf(),
+        out: Some(out.to_path_buf()),
+        base_url: None,
+        allow_missing_strings: false,
+    })
+}
+
+/// Every file under `dir`, relative to it, with `/` separators, sorted.
+pub fn list_files(dir: &Path) -> Vec<String> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let rel = path.strip_prefix(base).unwrap_or(&path);
+                out.push(
+                    rel.components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                );
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}

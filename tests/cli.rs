@@ -126,7 +126,7 @@ fn build_without_a_site_exits_1_and_says_what_is_missing() {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "stderr:\n{stderr}");
     assert!(
-        stderr.starts_with("observatory.toml: error: cannot read the site settings"),
+        stderr.starts_with("no-such-site: error: the site folder does not exist"),
         "stderr:\n{stderr}"
     );
     assert!(stderr.contains("--root"), "stderr:\n{stderr}");

@@ -97,7 +97,17 @@ fn page_ctx(
     let x_default = if place.rest.is_empty() {
         urls.root()
     } else {
-        urls.at(default, &place.rest)
+        // The default language's version, or the original it falls back to.
+        let target = match &place.exists_in {
+            Some(list) => site
+                .config
+                .chain(default)
+                .into_iter()
+                .find(|l| list.contains(l))
+                .unwrap_or(default),
+            None => default,
+        };
+        urls.at(target, &place.rest)
     };
     alternates.push(Alternate {
         hreflang: "x-default".into(),

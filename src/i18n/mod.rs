@@ -1,18 +1,25 @@
-//! Interface strings (`i18n/<lang>.toml`) and the language-dependent helpers the
-//! renderers use: text fallback, sorting and number display.
+//! Interface strings (`i18n/<lang>.toml`, with CLDR plural forms) and the locale data
+//! of every language ([`Locale`]: plurals, numbers, dates, collation), which the
+//! renderers use for everything they show.
 
-use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::config::{Config, Lang};
 use crate::diagnostics::{Diagnostic, Source, closest};
 use crate::load::toml::{Value, parse};
 
+pub mod locale;
+pub use locale::Locale;
+
 /// The interface strings of one language.
 #[derive(Clone, Debug, Default)]
 pub struct LangStrings {
     pub strings: BTreeMap<String, String>,
+    /// Strings with a form per CLDR plural category (`{ one = "...", other = "..." }`).
+    pub plurals: BTreeMap<String, BTreeMap<String, String>>,
     /// Country names by ISO 3166-1 alpha-2 code, from the `[countries]` table.
     pub countries: BTreeMap<String, String>,
 }
@@ -20,6 +27,8 @@ pub struct LangStrings {
 #[derive(Clone, Debug, Default)]
 pub struct Strings {
     pub by_lang: BTreeMap<Lang, LangStrings>,
+    /// Locale data of every site language.
+    pub locales: BTreeMap<Lang, Arc<Locale>>,
 }
 
 impl Strings {
@@ -30,6 +39,10 @@ impl Strings {
         let mut out = Strings::default();
         let mut sources = BTreeMap::new();
         let mut spans: BTreeMap<(Lang, &str, String), std::ops::Range<usize>> = BTreeMap::new();
+        for lang in &config.languages {
+            out.locales
+                .insert(lang.clone(), Arc::new(Locale::new(lang)));
+        }
         for lang in &config.languages {
             let rel = format!("i18n/{lang}.toml");
             let text = match std::fs::read_to_string(root.join(&rel)) {
@@ -87,6 +100,19 @@ impl Strings {
                             }
                         }
                     }
+                    (_, Value::Table(t)) => {
+                        let forms = plural_forms(
+                            &src,
+                            lang,
+                            &out.locales[lang],
+                            &e.key,
+                            e.key_span.clone(),
+                            t,
+                            &mut diags,
+                        );
+                        ls.plurals.insert(e.key.clone(), forms);
+                        spans.insert((lang.clone(), "", e.key.clone()), e.key_span.clone());
+                    }
                     (_, other) => diags.push(
                         src.error(
                             e.node.span.clone(),
@@ -113,9 +139,14 @@ impl Strings {
                     continue;
                 }
                 let file = format!("i18n/{lang}.toml");
+                let keys = |l: &LangStrings| -> BTreeSet<String> {
+                    l.strings.keys().chain(l.plurals.keys()).cloned().collect()
+                };
+                let country_keys =
+                    |l: &LangStrings| -> BTreeSet<String> { l.countries.keys().cloned().collect() };
                 for (table, ours, theirs) in [
-                    ("", &ls.strings, &reference.strings),
-                    ("countries", &ls.countries, &reference.countries),
+                    ("", keys(ls), keys(reference)),
+                    ("countries", country_keys(ls), country_keys(reference)),
                 ] {
                     let place = if table.is_empty() {
                         String::new()
@@ -130,8 +161,8 @@ impl Strings {
                         }
                     };
                     let missing: Vec<&str> = theirs
-                        .keys()
-                        .filter(|k| !ours.contains_key(*k))
+                        .iter()
+                        .filter(|k| !ours.contains(*k))
                         .map(String::as_str)
                         .collect();
                     for key in &missing {
@@ -147,7 +178,7 @@ impl Strings {
                         }
                         diags.push(d);
                     }
-                    for key in ours.keys().filter(|k| !theirs.contains_key(*k)) {
+                    for key in ours.iter().filter(|k| !theirs.contains(*k)) {
                         let src = &sources[lang];
                         let span = spans
                             .get(&(lang.clone(), table, key.clone()))
@@ -196,6 +227,27 @@ impl Strings {
             .unwrap_or(lang.as_str())
     }
 
+    /// Plural strings a template of `lang` sees, with the fallback chain's for any
+    /// missing one (only with --allow-missing-strings).
+    pub fn plural_table(
+        &self,
+        config: &Config,
+        lang: &Lang,
+    ) -> BTreeMap<String, BTreeMap<String, String>> {
+        let mut out = BTreeMap::new();
+        for l in config.chain(lang).into_iter().rev() {
+            if let Some(ls) = self.by_lang.get(l) {
+                out.extend(ls.plurals.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+        }
+        out
+    }
+
+    /// The locale data of a site language.
+    pub fn locale(&self, lang: &Lang) -> &Locale {
+        &self.locales[lang]
+    }
+
     /// Does any language name this country?
     pub fn knows_country(&self, code: &str) -> bool {
         self.by_lang
@@ -204,27 +256,85 @@ impl Strings {
     }
 }
 
-/// Orders two texts for a listing in `lang`. Case-insensitive for now; the language's
-/// own collation arrives with the locale-data layer.
-pub fn compare(_lang: &Lang, a: &str, b: &str) -> Ordering {
-    a.to_lowercase()
-        .cmp(&b.to_lowercase())
-        .then_with(|| a.cmp(b))
-}
-
-/// A number with a fixed count of decimals, for display in `lang`.
-pub fn format_decimal(_lang: &Lang, value: f64, decimals: u8) -> String {
-    format!("{value:.prec$}", prec = decimals as usize)
-}
-
-/// A whole or fractional number without trailing zeros.
-pub fn format_number(lang: &Lang, value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        format!("{}", value as i64)
-    } else {
-        let s = format_decimal(lang, value, 2);
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+/// Reads a plural string: every category the language has (by CLDR) must be there,
+/// and no other.
+fn plural_forms(
+    src: &Source,
+    lang: &Lang,
+    locale: &Locale,
+    key: &str,
+    key_span: Range<usize>,
+    table: &crate::load::toml::Table,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, String> {
+    let needed = locale.categories();
+    let mut forms = BTreeMap::new();
+    for e in &table.entries {
+        match &e.node.value {
+            Value::Str(s) if needed.contains(&e.key.as_str()) => {
+                forms.insert(e.key.clone(), s.clone());
+            }
+            Value::Str(_) if locale::CATEGORY_NAMES.contains(&e.key.as_str()) => diags.push(
+                src.error(
+                    e.key_span.clone(),
+                    format!("`{lang}` has no plural form `{}`", e.key),
+                )
+                .help(format!(
+                    "the plural forms of `{lang}` are {}; remove `{}`",
+                    needed.join(", "),
+                    e.key
+                )),
+            ),
+            Value::Str(_) => diags.push(
+                src.error(
+                    e.key_span.clone(),
+                    format!("`{}` is not a plural form", e.key),
+                )
+                .help(format!(
+                    "the plural forms of `{lang}` are {} (CLDR names)",
+                    needed.join(", ")
+                )),
+            ),
+            other => diags.push(
+                src.error(
+                    e.node.span.clone(),
+                    format!(
+                        "plural form `{key}.{}` must be a string, found {}",
+                        e.key,
+                        other.type_name()
+                    ),
+                )
+                .help(format!("write it like: {} = \"{{n}} ...\"", e.key)),
+            ),
+        }
     }
+    let missing: Vec<&str> = needed
+        .iter()
+        .copied()
+        .filter(|c| table.get(c).is_none())
+        .collect();
+    if !missing.is_empty() {
+        diags.push(
+            src.error(
+                key_span,
+                format!(
+                    "`{key}` lacks the plural form{} {} of `{lang}`",
+                    if missing.len() > 1 { "s" } else { "" },
+                    missing.join(", ")
+                ),
+            )
+            .help(format!(
+                "`{lang}` needs {}: add {}",
+                needed.join(", "),
+                missing
+                    .iter()
+                    .map(|m| format!("{m} = \"...\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        );
+    }
+    forms
 }
 
 /// Text direction of a language: right-to-left for the scripts written that way.

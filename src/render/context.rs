@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Lang;
-use crate::i18n::{self, compare};
+use crate::i18n::{self, Locale};
 use crate::model::{LangMap, Practice, Site, Status, pick};
 
 use super::Facet;
@@ -118,6 +118,8 @@ pub struct Card {
 pub struct LangShared {
     pub site: Value,
     pub strings: BTreeMap<String, String>,
+    /// What templates see as `t`: the plain strings and the plural ones.
+    pub t: Value,
     /// Practice cards by practice index.
     pub cards: Vec<Card>,
     /// Practice indices in display order (by title in the language).
@@ -154,11 +156,12 @@ struct FacetGroup {
     terms: Vec<Link>,
 }
 
-pub fn period(p: &Practice) -> Option<String> {
+/// The period of a practice in the reader's date format ("1 July 2010 – 30 June 2013").
+pub fn period(locale: &Locale, p: &Practice) -> Option<String> {
     match (p.start, p.end) {
-        (Some(s), Some(e)) => Some(format!("{s} – {e}")),
-        (Some(s), None) => Some(format!("{s} –")),
-        (None, Some(e)) => Some(format!("– {e}")),
+        (Some(s), Some(e)) => Some(format!("{} – {}", locale.date(s), locale.date(e))),
+        (Some(s), None) => Some(format!("{} –", locale.date(s))),
+        (None, Some(e)) => Some(format!("– {}", locale.date(e))),
         (None, None) => None,
     }
 }
@@ -245,7 +248,9 @@ impl Shared {
             .collect();
         let mut rank: Vec<usize> = (0..cards.len()).collect();
         rank.sort_by(|&a, &b| {
-            compare(lang, &cards[a].title, &cards[b].title)
+            site.strings
+                .locale(lang)
+                .compare(&cards[a].title, &cards[b].title)
                 .then_with(|| cards[a].slug.cmp(&cards[b].slug))
         });
 
@@ -277,6 +282,16 @@ impl Shared {
         }
         LangShared {
             site: Value::from_serialize(&site_ctx),
+            t: {
+                let mut all: BTreeMap<String, Value> = strings
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+                    .collect();
+                for (k, forms) in site.strings.plural_table(&site.config, lang) {
+                    all.insert(k, Value::from_serialize(&forms));
+                }
+                Value::from_serialize(&all)
+            },
             strings,
             cards,
             rank,
@@ -303,7 +318,7 @@ fn card(
         lang: (shown != lang).then(|| shown.to_string()),
         status: p.status.as_str(),
         status_label: status_label(strings, p.status),
-        period: period(p),
+        period: period(site.strings.locale(lang), p),
         countries: p
             .countries
             .iter()
@@ -391,7 +406,7 @@ pub fn facet_links(
         })
         .collect();
     if facet != Facet::Status {
-        links.sort_by(|a, b| compare(lang, &a.title, &b.title));
+        links.sort_by(|a, b| site.strings.locale(lang).compare(&a.title, &b.title));
     }
     links
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use minijinja::value::{Kwargs, Value};
-use minijinja::{Environment, Error as TemplateError, ErrorKind, UndefinedBehavior};
+use minijinja::{Environment, Error as TemplateError, ErrorKind, State, UndefinedBehavior};
 use rayon::prelude::*;
 
 use crate::config::Lang;
@@ -120,6 +120,43 @@ pub fn environment(site: &Site) -> Environment<'static> {
         }
     });
     env.add_filter("fill", fill);
+    // `t.practice_count | count(12)`: the plural form of the count in the page's
+    // language (CLDR rules), with `{n}` replaced by the number in its format.
+    let locales = site.strings.locales.clone();
+    env.add_filter(
+        "count",
+        move |state: &State, forms: Value, n: i64| -> Result<String, TemplateError> {
+            let lang = state
+                .lookup("site")
+                .and_then(|s| s.get_attr("lang").ok())
+                .and_then(|l| l.as_str().and_then(Lang::parse));
+            let locale = lang.and_then(|l| locales.get(&l)).ok_or_else(|| {
+                TemplateError::new(ErrorKind::InvalidOperation, "count needs site.lang")
+            })?;
+            let n_abs = n.unsigned_abs();
+            let form = match forms.as_str() {
+                Some(s) => s.to_string(),
+                None => {
+                    let pick = |c: &str| {
+                        forms
+                            .get_attr(c)
+                            .ok()
+                            .filter(|v| !v.is_undefined())
+                            .and_then(|v| v.as_str().map(str::to_string))
+                    };
+                    pick(locale.plural(n_abs))
+                        .or_else(|| pick("other"))
+                        .ok_or_else(|| {
+                            TemplateError::new(
+                                ErrorKind::InvalidOperation,
+                                "count needs a plural string from t",
+                            )
+                        })?
+                }
+            };
+            Ok(form.replace("{n}", &locale.number(n as f64)))
+        },
+    );
     env
 }
 

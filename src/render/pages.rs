@@ -7,7 +7,6 @@ use minijinja::{Environment, Error, Value, context};
 use serde::Serialize;
 
 use crate::config::Lang;
-use crate::i18n::{compare, format_decimal, format_number};
 use crate::markdown;
 use crate::model::{Observation, Site, pick};
 use crate::output::{Body, OutputFile};
@@ -326,7 +325,7 @@ pub(crate) fn render(
                 crumbs(ls, urls, lang, &[]),
             );
             let terms = super::context::facet_links(site, urls, &ls.strings, lang, *facet);
-            let ctx = context! { site => ls.site.clone(), t => ls.strings.clone(), page => page, facets => ls.facets.clone(), facet => facet.segment(), terms => terms };
+            let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, facets => ls.facets.clone(), facet => facet.segment(), terms => terms };
             Ok(vec![page_file(
                 urls,
                 &urls.at(lang, &place.rest),
@@ -386,7 +385,8 @@ fn chooser(
             a.href = urls.absolute(&urls.home(&Lang::parse(&a.hreflang).expect("site language")));
         }
     }
-    let ctx = context! { site => ls.site.clone(), t => ls.strings.clone(), page => page, choices => choices };
+    let ctx =
+        context! { site => ls.site.clone(), t => ls.t.clone(), page => page, choices => choices };
     Ok(vec![page_file(
         urls,
         &urls.root(),
@@ -425,7 +425,7 @@ fn not_found(
     for l in &mut page.languages {
         l.url = urls.home(&Lang::parse(&l.code).expect("site language"));
     }
-    let ctx = context! { site => ls.site.clone(), t => ls.strings.clone(), page => page };
+    let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page };
     let bytes = html(env, "404.html", ctx)?;
     Ok(vec![Rendered {
         file: OutputFile {
@@ -470,7 +470,7 @@ fn home(
         shown: None,
     };
     let page = page_ctx(site, urls, &place, "home", title, description, vec![]);
-    let ctx = context! { site => ls.site.clone(), t => ls.strings.clone(), page => page, facets => ls.facets.clone(), latest => latest, practices_url => urls.at(lang, "practices/"), practice_count => site.practices.len() };
+    let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, facets => ls.facets.clone(), latest => latest, practices_url => urls.at(lang, "practices/"), practice_count => site.practices.len() };
     Ok(vec![page_file(
         urls,
         &urls.home(lang),
@@ -535,7 +535,7 @@ fn listing(
             next_url => (n < pages).then(|| page_url(n + 1)),
             links => (1..=pages).map(|k| context! { number => k, url => page_url(k), current => k == n }).collect::<Vec<_>>(),
         };
-        let ctx = context! { site => ls.site.clone(), t => ls.strings.clone(), page => page, facets => ls.facets.clone(), items => items, total => cards.len(), pagination => pagination, listing => extra.clone() };
+        let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, facets => ls.facets.clone(), items => items, total => cards.len(), pagination => pagination, listing => extra.clone() };
         out.push(page_file(
             urls,
             &page_url(n),
@@ -610,7 +610,7 @@ fn practice(
         .results
         .iter()
         .enumerate()
-        .map(|(k, r)| context! { label => labels.get(k).cloned().unwrap_or_default(), value => format_number(lang, r.value), unit => r.unit.clone() })
+        .map(|(k, r)| context! { label => labels.get(k).cloned().unwrap_or_default(), value => site.strings.locale(lang).number(r.value), unit => r.unit.clone() })
         .collect();
     let contact = from_chain(site, &p.texts, lang, |t| t.contact.clone());
     let sources = from_chain(site, &p.texts, lang, |t| {
@@ -627,7 +627,7 @@ fn practice(
         status_label => status_label(&ls.strings, p.status),
         start => p.start.map(|d| d.to_string()),
         end => p.end.map(|d| d.to_string()),
-        period => period(p),
+        period => period(site.strings.locale(lang), p),
         countries => term_links(Facet::Country, &p.countries),
         territories => territories,
         border => p.border.as_ref().map(|b| term_links(Facet::Border, std::slice::from_ref(b)).remove(0)),
@@ -637,7 +637,7 @@ fn practice(
         programme => from_chain(site, &p.texts, lang, |t| t.programme.clone()),
         website => from_chain(site, &p.texts, lang, |t| t.website.clone()),
         contact => contact,
-        budget => p.budget.as_ref().map(|b| context! { amount => format_number(lang, b.amount), currency => &b.currency }),
+        budget => p.budget.as_ref().map(|b| context! { amount => site.strings.locale(lang).number(b.amount), currency => &b.currency }),
         transferability => p.transferability.map(|t| t.as_str()),
         transferability_label => p.transferability.map(|t| s(&format!("transferability_{}", t.as_str()))),
         results => results,
@@ -662,7 +662,8 @@ fn practice(
         crumbs(ls, urls, lang, &trail),
     );
     let in_sitemap = place.shown.is_none();
-    let ctx = context! { site => ls.site.clone(), t => ls.strings.clone(), page => page, practice => practice };
+    let ctx =
+        context! { site => ls.site.clone(), t => ls.t.clone(), page => page, practice => practice };
     Ok(vec![page_file(
         urls,
         &urls.practice(lang, &p.slug),
@@ -752,7 +753,8 @@ fn partner(
         crumbs(ls, urls, lang, &trail),
     );
     let in_sitemap = place.shown.is_none();
-    let ctx = context! { site => ls.site.clone(), t => ls.strings.clone(), page => page, partner => partner };
+    let ctx =
+        context! { site => ls.site.clone(), t => ls.t.clone(), page => page, partner => partner };
     Ok(vec![page_file(
         urls,
         &urls.partner(lang, &p.slug),
@@ -774,7 +776,7 @@ fn free_page(
     let (shown, text) = pick(&site.config, &p.texts, lang).expect("a page has a translation");
     let (exists_in, also) = translations(site, &p.texts, lang, |l| urls.page(l, &p.slug));
     let content = context! {
-        slug => &p.slug, title => &text.title, summary => &text.summary, updated => text.updated.map(|d| d.to_string()),
+        slug => &p.slug, title => &text.title, summary => &text.summary, updated => text.updated.map(|d| d.to_string()), updated_text => text.updated.map(|d| site.strings.locale(lang).date(d)),
         body => body_html(site, urls, lang, &text.body), also_available => also,
     };
     let place = Place {
@@ -793,7 +795,8 @@ fn free_page(
         crumbs(ls, urls, lang, &[]),
     );
     let in_sitemap = place.shown.is_none();
-    let ctx = context! { site => ls.site.clone(), t => ls.strings.clone(), page => page, content => content };
+    let ctx =
+        context! { site => ls.site.clone(), t => ls.t.clone(), page => page, content => content };
     Ok(vec![page_file(
         urls,
         &urls.page(lang, &p.slug),
@@ -827,7 +830,7 @@ fn partners(
             Some((text.name.clone(), v))
         })
         .collect();
-    sorted.sort_by(|a, b| compare(lang, &a.0, &b.0));
+    sorted.sort_by(|a, b| site.strings.locale(lang).compare(&a.0, &b.0));
     items.extend(sorted.into_iter().map(|x| x.1));
     let title = ls.strings.get("partners").cloned().unwrap_or_default();
     let place = Place {
@@ -845,8 +848,7 @@ fn partners(
         String::new(),
         crumbs(ls, urls, lang, &[]),
     );
-    let ctx =
-        context! { site => ls.site.clone(), t => ls.strings.clone(), page => page, items => items };
+    let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, items => items };
     Ok(vec![page_file(
         urls,
         &urls.at(lang, "partners/"),
@@ -861,7 +863,7 @@ fn shown_value(site: &Site, lang: &Lang, o: Option<&Observation>) -> Value {
         Some(o) => {
             let ind = site.indicator(&o.indicator);
             let decimals = ind.map(|i| i.decimals).unwrap_or(0);
-            context! { value => o.value.map(|v| format_decimal(lang, v, decimals)), unit => ind.and_then(|i| i.unit.clone()), year => o.year, note => &o.note }
+            context! { value => o.value.map(|v| site.strings.locale(lang).decimal(v, decimals)), unit => ind.and_then(|i| i.unit.clone()), year => o.year, note => &o.note }
         }
         None => Value::from(()),
     }
@@ -886,7 +888,12 @@ fn territories(
             (country, name.to_string(), v)
         })
         .collect();
-    rows.sort_by(|a, b| compare(lang, &a.0, &b.0).then(compare(lang, &a.1, &b.1)));
+    rows.sort_by(|a, b| {
+        site.strings
+            .locale(lang)
+            .compare(&a.0, &b.0)
+            .then(site.strings.locale(lang).compare(&a.1, &b.1))
+    });
     let title = ls.strings.get("territories").cloned().unwrap_or_default();
     let place = Place {
         lang,
@@ -904,8 +911,7 @@ fn territories(
         crumbs(ls, urls, lang, &[]),
     );
     let items: Vec<Value> = rows.into_iter().map(|r| r.2).collect();
-    let ctx =
-        context! { site => ls.site.clone(), t => ls.strings.clone(), page => page, items => items };
+    let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, items => items };
     Ok(vec![page_file(
         urls,
         &urls.at(lang, "territories/"),
@@ -992,7 +998,7 @@ fn territory(
         String::new(),
         crumbs(ls, urls, lang, &trail),
     );
-    let ctx = context! { site => ls.site.clone(), t => ls.strings.clone(), page => page, territory => territory };
+    let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, territory => territory };
     Ok(vec![page_file(
         urls,
         &urls.territory(lang, &t.id),

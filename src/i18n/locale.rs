@@ -1,0 +1,197 @@
+//! Locale data of one language, all from CLDR through ICU4X's compiled data: plural
+//! categories, number and date formats, and collation. Built once per language per
+//! build; nothing here is hand-written per language.
+
+use std::cmp::Ordering;
+
+use fixed_decimal::{Decimal, FloatPrecision, SignedRoundingMode, UnsignedRoundingMode};
+use icu_calendar::{Date as IcuDate, Gregorian};
+use icu_collator::options::CollatorOptions;
+use icu_collator::{Collator, CollatorBorrowed};
+use icu_datetime::FixedCalendarDateTimeFormatter;
+use icu_datetime::fieldsets::YMD;
+use icu_decimal::DecimalFormatter;
+use icu_locale_core::Locale as IcuLocale;
+use icu_plurals::{PluralCategory, PluralRules};
+
+use crate::config::Lang;
+use crate::load::toml::Date;
+
+/// Formatting and ordering for one language.
+pub struct Locale {
+    plurals: PluralRules,
+    decimal: DecimalFormatter,
+    date: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
+    collator: CollatorBorrowed<'static>,
+}
+
+impl std::fmt::Debug for Locale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Locale")
+    }
+}
+
+/// The CLDR name of a plural category, as translators write it in i18n files.
+pub fn category_name(c: PluralCategory) -> &'static str {
+    match c {
+        PluralCategory::Zero => "zero",
+        PluralCategory::One => "one",
+        PluralCategory::Two => "two",
+        PluralCategory::Few => "few",
+        PluralCategory::Many => "many",
+        PluralCategory::Other => "other",
+    }
+}
+
+pub const CATEGORY_NAMES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
+
+impl Locale {
+    /// The locale data of `lang`. A language CLDR does not know falls back to the root
+    /// locale's data (ICU4X's own fallback), so this never fails for a valid tag.
+    pub fn new(lang: &Lang) -> Locale {
+        let loc: IcuLocale = lang.as_str().parse().unwrap_or(IcuLocale::UNKNOWN);
+        let root = IcuLocale::UNKNOWN;
+        let pick = |l: &IcuLocale| {
+            // CLDR's plural rules are defined per language alone; `sr-Latn` would
+            // otherwise fall back to the root locale, whose only category is `other`.
+            let language = IcuLocale::from(l.id.language);
+            Some(Locale {
+                plurals: PluralRules::try_new_cardinal((&language).into()).ok()?,
+                decimal: DecimalFormatter::try_new(l.into(), Default::default()).ok()?,
+                date: FixedCalendarDateTimeFormatter::try_new(l.into(), YMD::long()).ok()?,
+                collator: Collator::try_new(l.into(), CollatorOptions::default()).ok()?,
+            })
+        };
+        pick(&loc)
+            .or_else(|| pick(&root))
+            .expect("ICU4X compiled data has the root locale")
+    }
+
+    /// The plural category of a count, by the language's CLDR rules.
+    pub fn plural(&self, n: u64) -> &'static str {
+        category_name(self.plurals.category_for(n))
+    }
+
+    /// The plural categories the language distinguishes, `other` last.
+    pub fn categories(&self) -> Vec<&'static str> {
+        let mut c: Vec<&'static str> = self.plurals.categories().map(category_name).collect();
+        c.sort_by_key(|n| CATEGORY_NAMES.iter().position(|x| x == n));
+        c
+    }
+
+    /// A number with exactly `decimals` decimals, in the language's digits, decimal
+    /// separator and grouping ("12,3", "1 250 000").
+    pub fn decimal(&self, value: f64, decimals: u8) -> String {
+        let Ok(mut d) = Decimal::try_from_f64(value, FloatPrecision::RoundTrip) else {
+            return value.to_string();
+        };
+        let pos = -i16::from(decimals);
+        // Half away from zero, as statistics offices round: 12.25 → 12.3.
+        d.round_with_mode(
+            pos,
+            SignedRoundingMode::Unsigned(UnsignedRoundingMode::HalfExpand),
+        );
+        d.pad_end(pos);
+        self.decimal.format_to_string(&d)
+    }
+
+    /// A number as given: whole numbers without decimals, others with up to two.
+    pub fn number(&self, value: f64) -> String {
+        let Ok(mut d) = Decimal::try_from_f64(value, FloatPrecision::RoundTrip) else {
+            return value.to_string();
+        };
+        if value.fract() != 0.0 {
+            d.round_with_mode(
+                -2,
+                SignedRoundingMode::Unsigned(UnsignedRoundingMode::HalfExpand),
+            );
+            d.trim_end();
+        }
+        self.decimal.format_to_string(&d)
+    }
+
+    /// A calendar date in the language's long format ("22 novembre 2026").
+    pub fn date(&self, d: Date) -> String {
+        match IcuDate::try_new_gregorian(d.year, d.month, d.day) {
+            Ok(date) => self.date.format(&date).to_string(),
+            Err(_) => d.to_string(),
+        }
+    }
+
+    /// Orders two texts by the language's collation (Romanian ș after s, Croatian č
+    /// after c, Spanish ñ after n).
+    pub fn compare(&self, a: &str, b: &str) -> Ordering {
+        self.collator.compare(a, b).then_with(|| a.cmp(b))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loc(code: &str) -> Locale {
+        Locale::new(&Lang::parse(code).unwrap())
+    }
+
+    #[test]
+    fn plural_categories_follow_cldr() {
+        let counts = [1u64, 2, 3, 5, 21, 101];
+        let cats = |l: &Locale| counts.iter().map(|&n| l.plural(n)).collect::<Vec<_>>();
+        assert_eq!(
+            cats(&loc("en")),
+            ["one", "other", "other", "other", "other", "other"]
+        );
+        assert_eq!(
+            cats(&loc("sl")),
+            ["one", "two", "few", "other", "other", "one"]
+        );
+        assert_eq!(
+            cats(&loc("ro")),
+            ["one", "few", "few", "few", "other", "few"]
+        );
+        assert_eq!(
+            cats(&loc("hr")),
+            ["one", "few", "few", "other", "one", "one"]
+        );
+        assert_eq!(
+            cats(&loc("sr-Latn")),
+            ["one", "few", "few", "other", "one", "one"]
+        );
+    }
+
+    #[test]
+    fn numbers_and_dates_follow_the_language() {
+        assert_eq!(loc("fr").decimal(12.3, 1), "12,3");
+        assert_eq!(loc("en").decimal(12.25, 1), "12.3");
+        assert_eq!(loc("en").number(1_250_000.0), "1,250,000");
+        assert_eq!(loc("fr").number(1_250_000.0), "1\u{202f}250\u{202f}000");
+        assert_eq!(loc("hr").decimal(7.0, 1), "7,0");
+        let d = Date {
+            year: 2026,
+            month: 11,
+            day: 22,
+        };
+        assert_eq!(loc("fr").date(d), "22 novembre 2026");
+        assert_eq!(loc("en").date(d), "November 22, 2026");
+        assert_eq!(loc("sr-Latn").date(d), "22. novembar 2026.");
+        assert_eq!(loc("sl").date(d), "22. november 2026");
+        assert_eq!(loc("ro").date(d), "22 noiembrie 2026");
+        assert_eq!(loc("hr").date(d), "22. studenoga 2026.");
+    }
+
+    #[test]
+    fn collation_follows_the_alphabet() {
+        let mut ro = vec!["sută", "șase", "tată", "ţintă", "zece"];
+        let l = loc("ro");
+        ro.sort_by(|a, b| l.compare(a, b));
+        assert_eq!(ro, ["sută", "șase", "tată", "ţintă", "zece"]);
+        let mut hr = vec!["dan", "čaj", "cesta", "ćup", "zec"];
+        let l = loc("hr");
+        hr.sort_by(|a, b| l.compare(a, b));
+        assert_eq!(hr, ["cesta", "čaj", "ćup", "dan", "zec"]);
+        let mut es = vec!["ñu", "nube", "oso"];
+        let l = loc("es");
+        es.sort_by(|a, b| l.compare(a, b));
+        assert_eq!(es, ["nube", "ñu", "oso"]);
+    }
+}

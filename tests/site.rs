@@ -1,0 +1,1314 @@
+//! What a reader of the rich fixture site (`tests/fixtures/rich/`) sees: the fixture is
+//! copied into a temporary folder, built with `limes::build`, and the HTML files are
+//! read back as strings. The fixture has four languages (en, fr, hr, sl), fallback
+//! chains (hr → sl → en, sl → hr → en) and a base path (`https://obs.example.net/sub`),
+//! so every address must start with `/sub/`.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use tempfile::TempDir;
+
+const BASE: &str = "https://obs.example.net/sub";
+const LANGS: [&str; 4] = ["en", "fr", "hr", "sl"];
+
+/// The rich fixture, copied and built.
+struct Built {
+    tmp: TempDir,
+    out: PathBuf,
+}
+
+impl Built {
+    /// Builds the fixture as it is.
+    fn new() -> Built {
+        Built::with(|_| {})
+    }
+
+    /// Copies the fixture, lets `edit` change the copy (its site root), then builds it.
+    fn with(edit: impl FnOnce(&Path)) -> Built {
+        let tmp = common::site_from_fixture("rich");
+        let root = common::site_root(&tmp);
+        edit(&root);
+        let out = tmp.path().join("out");
+        if let Err(diags) = common::build(&root, &out) {
+            panic!("the rich fixture does not build:\n{diags}");
+        }
+        Built { tmp, out }
+    }
+
+    fn page(&self, rel: &str) -> String {
+        page(&self.out, rel)
+    }
+
+    /// Every HTML file of the output, relative to it.
+    fn html_files(&self) -> Vec<String> {
+        common::list_files(&self.out)
+            .into_iter()
+            .filter(|f| f.ends_with(".html"))
+            .collect()
+    }
+
+    fn raw(&self, rel: &str) -> String {
+        let p = self.out.join(rel);
+        fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
+    }
+
+    fn sitemap_urls(&self) -> Vec<String> {
+        between_all(&self.raw("sitemap.xml"), "<loc>", "</loc>")
+    }
+}
+
+/// An output file as text. Templates escape `/` as `&#x2f;` in attributes; it is put
+/// back so that assertions can be written with plain addresses (a `/` cannot open
+/// markup, so this hides no escaping problem).
+fn page(out: &Path, rel: &str) -> String {
+    let p = out.join(rel);
+    let text =
+        fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read page {}: {e}", p.display()));
+    text.replace("&#x2f;", "/")
+}
+
+#[track_caller]
+fn assert_contains(hay: &str, needle: &str) {
+    assert!(
+        hay.contains(needle),
+        "expected to find\n  {needle}\nin\n{}",
+        excerpt(hay)
+    );
+}
+
+#[track_caller]
+fn assert_not_contains(hay: &str, needle: &str) {
+    if let Some(i) = hay.find(needle) {
+        let start = hay[..i]
+            .char_indices()
+            .rev()
+            .nth(200)
+            .map(|x| x.0)
+            .unwrap_or(0);
+        let end = (i + needle.len() + 200).min(hay.len());
+        let end = (end..=hay.len())
+            .find(|&e| hay.is_char_boundary(e))
+            .unwrap_or(hay.len());
+        panic!(
+            "did not expect to find\n  {needle}\nbut found it here:\n{}",
+            &hay[start..end]
+        );
+    }
+}
+
+/// The `<main>` of a page, or the whole page when it is short, for failure messages.
+fn excerpt(hay: &str) -> &str {
+    match (hay.find("<main"), hay.find("</main>")) {
+        (Some(a), Some(b)) if a < b => &hay[a..b],
+        _ => hay,
+    }
+}
+
+/// Every piece of `hay` between `start` and the next `end`, in order.
+fn between_all(hay: &str, start: &str, end: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = hay;
+    while let Some(i) = rest.find(start) {
+        rest = &rest[i + start.len()..];
+        match rest.find(end) {
+            Some(j) => {
+                out.push(rest[..j].to_string());
+                rest = &rest[j + end.len()..];
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// The part of `hay` from `start` to the next `end` (both included).
+#[track_caller]
+fn section<'a>(hay: &'a str, start: &str, end: &str) -> &'a str {
+    let i = hay
+        .find(start)
+        .unwrap_or_else(|| panic!("no `{start}` in\n{}", excerpt(hay)));
+    let j = hay[i..]
+        .find(end)
+        .unwrap_or_else(|| panic!("no `{end}` after `{start}`"));
+    &hay[i..i + j + end.len()]
+}
+
+/// The addresses of the practice cards of a page, in the order shown.
+fn card_links(html: &str) -> Vec<String> {
+    between_all(html, "class=\"card-title\"><a href=\"", "\"")
+}
+
+fn practice_urls(lang: &str, slugs: &[&str]) -> Vec<String> {
+    slugs
+        .iter()
+        .map(|s| format!("/sub/{lang}/practices/{s}/"))
+        .collect()
+}
+
+/// `(hreflang, href)` of every `<link rel="alternate">`.
+fn alternates(html: &str) -> Vec<(String, String)> {
+    between_all(html, "<link rel=\"alternate\" hreflang=\"", "\">")
+        .into_iter()
+        .map(|s| {
+            let (lang, href) = s
+                .split_once("\" href=\"")
+                .unwrap_or_else(|| panic!("odd alternate link: {s}"));
+            (lang.to_string(), href.to_string())
+        })
+        .collect()
+}
+
+fn count(hay: &str, needle: &str) -> usize {
+    hay.matches(needle).count()
+}
+
+/// The output file of a site address (`/sub/en/x/` → `en/x/index.html`).
+fn file_of(url: &str) -> Option<String> {
+    let rel = url.strip_prefix("/sub/")?;
+    Some(if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    })
+}
+
+const FALLBACK_NOTICE_HR: &str = "Ova stranica još nije dostupna na hrvatskom jeziku. Prikazuje se na drugom jeziku: Slovenščina.";
+
+#[test]
+fn chooser_lists_every_language_by_its_own_name() {
+    let site = Built::new();
+    let html = site.page("index.html");
+    for (code, name) in [
+        ("en", "English"),
+        ("fr", "Français"),
+        ("hr", "Hrvatski"),
+        ("sl", "Slovenščina"),
+    ] {
+        let entry = section(&html, &format!("<li lang=\"{code}\">"), "</li>");
+        assert_contains(
+            entry,
+            &format!("<a href=\"/sub/{code}/\" hreflang=\"{code}\">"),
+        );
+        assert_contains(
+            entry,
+            &format!("<span class=\"chooser-name\">{name}</span>"),
+        );
+    }
+    // Each language's site title next to its name.
+    assert_contains(&html, "Alpsko-jadranski observatorij vključenosti");
+    assert_contains(&html, "<title>Alpine-Adriatic Inclusion Watch</title>");
+    // No redirect: the chooser is a real page.
+    assert_not_contains(&html, "http-equiv=\"refresh\"");
+    assert_contains(&html, &format!("<link rel=\"canonical\" href=\"{BASE}/\">"));
+}
+
+#[test]
+fn every_page_has_the_lang_of_its_language() {
+    let site = Built::new();
+    let files = site.html_files();
+    assert!(files.len() > 100, "too few pages: {}", files.len());
+    for f in files {
+        let first = f.split('/').next().unwrap();
+        let lang = if LANGS.contains(&first) { first } else { "en" };
+        let html = site.page(&f);
+        assert!(
+            html.contains(&format!("<html lang=\"{lang}\"")),
+            "{f} should have <html lang=\"{lang}\">"
+        );
+    }
+}
+
+#[test]
+fn titles_and_headings() {
+    let site = Built::new();
+    let cases = [
+        (
+            "en/practices/istrian-care-bridge/index.html",
+            "A bridge for carers in Istria · Alpine-Adriatic Inclusion Watch",
+            "<h1>A bridge for carers in Istria</h1>",
+        ),
+        (
+            "fr/practices/istrian-care-bridge/index.html",
+            "Un pont pour les aidants d&#x27;Istrie · Veille alpine-adriatique de l&#x27;inclusion",
+            "<h1>Un pont pour les aidants d&#x27;Istrie</h1>",
+        ),
+        (
+            "hr/practices/istrian-care-bridge/index.html",
+            "Most za njegovatelje u Istri · Alpsko-jadranski opservatorij uključenosti",
+            "<h1>Most za njegovatelje u Istri</h1>",
+        ),
+        (
+            "en/practices/zadar-night-shelter/index.html",
+            "Night shelter in Zadar · Alpine-Adriatic Inclusion Watch",
+            "<h1>Night shelter in Zadar</h1>",
+        ),
+        (
+            "hr/about/index.html",
+            "O opservatoriju · Alpsko-jadranski opservatorij uključenosti",
+            "<h1>O opservatoriju</h1>",
+        ),
+        (
+            "en/partners/karst-care-network/index.html",
+            "Karst Care Network · Alpine-Adriatic Inclusion Watch",
+            "<h1>Karst Care Network</h1>",
+        ),
+        (
+            "sl/partners/karst-care-network/index.html",
+            "Kraška mreža oskrbovalcev · Alpsko-jadranski observatorij vključenosti",
+            "<h1>Kraška mreža oskrbovalcev</h1>",
+        ),
+        (
+            "en/territories/hr036/index.html",
+            "Istria County · Alpine-Adriatic Inclusion Watch",
+            "<h1>Istria County</h1>",
+        ),
+        (
+            "hr/themes/care-work/index.html",
+            "Skrb i njega · Alpsko-jadranski opservatorij uključenosti",
+            "<h1>Skrb i njega</h1>",
+        ),
+        (
+            "sl/index.html",
+            "<title>Alpsko-jadranski observatorij vključenosti</title>",
+            "<h1>Alpsko-jadranski observatorij vključenosti</h1>",
+        ),
+    ];
+    for (file, title, h1) in cases {
+        let html = site.page(file);
+        if title.starts_with("<title>") {
+            assert_contains(&html, title);
+        } else {
+            assert_contains(&html, &format!("<title>{title}</title>"));
+        }
+        assert_contains(&html, h1);
+    }
+}
+
+#[test]
+fn fallback_page_shows_the_original_inside_the_readers_interface() {
+    let site = Built::new();
+    let html = site.page("hr/practices/karst-youth-hub/index.html");
+    // The notice, in Croatian, naming Slovenian by its own name.
+    assert_contains(&html, "class=\"notice fallback-notice\"");
+    assert_contains(&html, FALLBACK_NOTICE_HR);
+    // The record's text is Slovenian and says so.
+    assert_contains(&html, "<article class=\"record practice\" lang=\"sl\">");
+    assert_contains(&html, "<h1>Mladinsko središče na Krasu</h1>");
+    // Everything around it is the Croatian interface.
+    assert_contains(&html, "<html lang=\"hr\"");
+    assert_contains(&html, "<h2 id=\"facts-title\">Osnovni podaci</h2>");
+    assert_contains(
+        &html,
+        "<span class=\"status status-planned\">Planirano</span>",
+    );
+    assert_contains(&html, "Preskoči na glavni sadržaj");
+    assert_contains(&html, "<dt>Teme</dt>");
+    // Search engines are pointed at the original.
+    assert_contains(
+        &html,
+        &format!("<link rel=\"canonical\" href=\"{BASE}/sl/practices/karst-youth-hub/\">"),
+    );
+    // And the fallback page stays out of the sitemap, the original is in it.
+    let sitemap = site.sitemap_urls();
+    assert!(sitemap.contains(&format!("{BASE}/sl/practices/karst-youth-hub/")));
+    for lang in ["en", "fr", "hr"] {
+        let url = format!("{BASE}/{lang}/practices/karst-youth-hub/");
+        assert!(!sitemap.contains(&url), "{url} is a fallback page");
+    }
+
+    // An English reader gets it too (en → default → any language: sl).
+    let en = site.page("en/practices/karst-youth-hub/index.html");
+    assert_contains(
+        &en,
+        "This page is not available in English yet. It is shown in Slovenščina instead.",
+    );
+    assert_contains(&en, "<article class=\"record practice\" lang=\"sl\">");
+    assert_contains(&en, "<h2 id=\"facts-title\">Key facts</h2>");
+
+    // The original has no notice and is its own canonical.
+    let sl = site.page("sl/practices/karst-youth-hub/index.html");
+    assert_not_contains(&sl, "fallback-notice");
+    assert_contains(&sl, "<article class=\"record practice\">");
+    assert_contains(
+        &sl,
+        &format!("<link rel=\"canonical\" href=\"{BASE}/sl/practices/karst-youth-hub/\">"),
+    );
+
+    // Chains are followed in order: a Slovenian reader of a record in en, fr and hr
+    // sees the Croatian text (sl → hr), a French reader of an en-only one the English.
+    let sl_bridge = site.page("sl/practices/istrian-care-bridge/index.html");
+    assert_contains(
+        &sl_bridge,
+        "<article class=\"record practice\" lang=\"hr\">",
+    );
+    assert_contains(&sl_bridge, "<h1>Most za njegovatelje u Istri</h1>");
+    assert_contains(&sl_bridge, "Prikazana je v drugem jeziku: Hrvatski.");
+    let fr_zadar = site.page("fr/practices/zadar-night-shelter/index.html");
+    assert_contains(&fr_zadar, "<article class=\"record practice\" lang=\"en\">");
+    assert_contains(&fr_zadar, "Elle est affichée dans une autre langue");
+    assert_contains(&fr_zadar, "English.");
+}
+
+#[test]
+fn text_fields_a_translation_leaves_out_come_from_the_fallback_language() {
+    let site = Built::new();
+    // The French translation has no website, contact or sources: they come from en.
+    let fr = site.page("fr/practices/istrian-care-bridge/index.html");
+    assert_contains(&fr, "https://example.org/istrian-bridge");
+    assert_contains(&fr, "mailto:bridge@example.org");
+    assert_contains(&fr, "Project sheet");
+    // Its own programme and result label, shared facts (budget, transferability).
+    assert_contains(&fr, "Interreg Slovénie-Croatie (programme de test)");
+    assert_contains(&fr, "Aidants formés");
+    // Grouped the French way (narrow no-break spaces).
+    assert_contains(&fr, "480\u{202f}000&nbsp;EUR");
+    assert_contains(&fr, "<span class=\"figure\">215</span>");
+    // Facts stated identically in the three files are shown once.
+    let en = site.page("en/practices/istrian-care-bridge/index.html");
+    assert_eq!(count(&en, "<dt>Budget</dt>"), 1);
+    assert_contains(&en, "Carers trained");
+}
+
+#[test]
+fn internal_links_resolve_to_the_readers_language_with_the_base_path() {
+    let site = Built::new();
+    let en = site.page("en/practices/istrian-care-bridge/index.html");
+    for link in [
+        "<a href=\"/sub/en/territories/hr036/\">Istria County</a>",
+        "<a href=\"/sub/en/territories/si044/\">Coastal-Karst region</a>",
+        "<a href=\"/sub/en/borders/alpe-adria/\">Alpe-Adria area</a>",
+        "<a href=\"/sub/en/partners/maison-des-aidants/\">Maison des aidants</a>",
+        "<a href=\"/sub/en/about/#who-we-are\">",
+        "<a href=\"/sub/en/practices/karst-youth-hub/\">youth hub in the Karst</a>",
+    ] {
+        assert_contains(&en, link);
+    }
+
+    let hr = site.page("hr/practices/istrian-care-bridge/index.html");
+    for link in [
+        "<a href=\"/sub/hr/territories/hr036/\">Istri</a>",
+        "<a href=\"/sub/hr/practices/zadar-night-shelter/\">",
+        "<a href=\"/sub/hr/practices/karst-youth-hub/\">",
+        "<a href=\"/sub/hr/about/#who-we-are\">tko smo</a>",
+    ] {
+        assert_contains(&hr, link);
+    }
+
+    // A Slovenian reader sees the Croatian text, but its links stay in Slovenian.
+    let sl = site.page("sl/practices/istrian-care-bridge/index.html");
+    assert_contains(&sl, "<a href=\"/sub/sl/practices/zadar-night-shelter/\">");
+    assert_contains(&sl, "<a href=\"/sub/sl/about/#who-we-are\">");
+    assert_not_contains(&sl, "href=\"/sub/hr/practices/zadar");
+
+    // And a Croatian reader of the Slovenian-only record gets Croatian addresses,
+    // with the anchor kept.
+    let fallback = site.page("hr/practices/karst-youth-hub/index.html");
+    assert_contains(
+        &fallback,
+        "<a href=\"/sub/hr/practices/istrian-care-bridge/#context\">",
+    );
+    assert_contains(
+        &fallback,
+        "<a href=\"/sub/hr/partners/karst-care-network/\">partnerjem</a>",
+    );
+    assert_contains(&fallback, "<a href=\"/sub/hr/borders/karawanks/\">meji</a>");
+
+    // The anchors exist on the pages they point to, in both languages of the page.
+    assert_contains(&site.page("en/about/index.html"), "id=\"who-we-are\"");
+    assert_contains(&site.page("hr/about/index.html"), "id=\"who-we-are\"");
+    assert_contains(
+        &site.page("hr/practices/istrian-care-bridge/index.html"),
+        "<h2 id=\"context\">Kontekst</h2>",
+    );
+}
+
+#[test]
+fn no_address_misses_the_base_path_and_no_internal_link_is_dead() {
+    let site = Built::new();
+    let mut checked = 0;
+    for f in site.html_files() {
+        let html = site.page(&f);
+        let mut urls = between_all(&html, "href=\"", "\"");
+        urls.extend(between_all(&html, "src=\"", "\""));
+        for url in urls {
+            if url.starts_with("https://") || url.starts_with("http://") {
+                continue;
+            }
+            if url.starts_with("mailto:") || url.starts_with('#') {
+                continue;
+            }
+            assert!(
+                url.starts_with("/sub/"),
+                "{f}: address `{url}` does not start with the base path /sub/"
+            );
+            let (path, anchor) = match url.split_once('#') {
+                Some((p, a)) => (p, Some(a)),
+                None => (url.as_str(), None),
+            };
+            let target = file_of(path).unwrap();
+            let file = site.out.join(&target);
+            assert!(file.is_file(), "{f}: dead link {url} (no {target})");
+            if let Some(a) = anchor {
+                let t = site.page(&target);
+                assert!(
+                    t.contains(&format!("id=\"{a}\"")),
+                    "{f}: link {url} points at a missing anchor"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "only {checked} links checked");
+}
+
+#[test]
+fn markup_in_titles_and_summaries_is_escaped_everywhere() {
+    let site = Built::new();
+    for f in common::list_files(&site.out) {
+        if !(f.ends_with(".html") || f.ends_with(".xml") || f.ends_with(".txt")) {
+            continue;
+        }
+        let text = site.raw(&f);
+        assert!(
+            !text.contains("<script>alert"),
+            "{f} contains an unescaped <script>"
+        );
+        assert!(!text.contains("<b>bold</b>"), "{f} contains unescaped <b>");
+        assert!(!text.contains("<script"), "{f} contains a <script> tag");
+    }
+    let escaped_title =
+        "Fair &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt; care";
+    let escaped_summary = "Summary with &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt; inside";
+    let html = site.page("en/practices/fair-care-markup/index.html");
+    assert_contains(&html, &format!("<h1>{escaped_title}</h1>"));
+    assert_contains(
+        &html,
+        &format!("<title>{escaped_title} · Alpine-Adriatic Inclusion Watch</title>"),
+    );
+    assert_contains(&html, &format!("<p class=\"lead\">{escaped_summary}</p>"));
+    assert_contains(
+        &html,
+        &format!("<meta name=\"description\" content=\"{escaped_summary}\">"),
+    );
+    assert_contains(
+        &html,
+        &format!("<li><span aria-current=\"page\">{escaped_title}</span></li>"),
+    );
+    // In listings, on a partner page and in another language (as a fallback card).
+    for file in [
+        "en/practices/index.html",
+        "en/themes/care-work/index.html",
+        "en/partners/maison-des-aidants/index.html",
+        "hr/status/completed/index.html",
+    ] {
+        let html = site.page(file);
+        assert_contains(&html, escaped_title);
+        assert_contains(&html, escaped_summary);
+    }
+}
+
+#[test]
+fn raw_html_in_bodies_is_shown_as_text_and_javascript_links_are_not_links() {
+    let site = Built::new();
+    let html = site.page("en/practices/istrian-care-bridge/index.html");
+    let prose = section(&html, "<div class=\"prose\">", "<section class=\"sources\"");
+    assert_contains(prose, "&lt;script&gt;alert(");
+    assert_contains(prose, "&lt;b onclick=");
+    assert_not_contains(prose, "<b onclick");
+    // The javascript: link keeps its text, but is no link and its address is gone.
+    assert_contains(prose, "A link that must not be one: click me.");
+    assert_not_contains(&html, "javascript:");
+    assert_not_contains(prose, ">click me</a>");
+}
+
+#[test]
+fn markdown_tables_footnotes_strikethrough_and_headings() {
+    let site = Built::new();
+    let html = site.page("en/practices/istrian-care-bridge/index.html");
+    assert_contains(
+        &html,
+        "<table><thead><tr><th>Service</th><th>Side</th><th>Places</th></tr></thead>",
+    );
+    assert_contains(&html, "<td>Respite care</td>");
+    assert_contains(&html, "<del>original weekend-only plan</del>");
+    assert_contains(
+        &html,
+        "class=\"footnote-reference\"><a href=\"#rota\">1</a>",
+    );
+    assert_contains(&html, "<div class=\"footnote-definition\" id=\"rota\">");
+    assert_contains(&html, "Agreed with both municipalities in 2022.");
+    for id in ["context", "approach", "related-work"] {
+        assert_contains(&html, &format!("<h2 id=\"{id}\">"));
+    }
+}
+
+#[test]
+fn partner_pages_list_the_practices_that_name_them() {
+    let site = Built::new();
+    let en = site.page("en/partners/karst-care-network/index.html");
+    let listed = section(&en, "id=\"partner-practices\"", "</section>");
+    assert_eq!(
+        card_links(listed),
+        practice_urls("en", &["istrian-care-bridge", "karst-youth-hub"])
+    );
+    // The Slovenian-only practice is listed with its language.
+    assert_contains(
+        listed,
+        "<a href=\"/sub/en/practices/karst-youth-hub/\" lang=\"sl\">Mladinsko središče na Krasu</a>",
+    );
+    assert_contains(&en, "<dt>City</dt><dd>Sežana</dd>");
+    assert_contains(
+        &en,
+        "<a href=\"/sub/en/territories/si044/\">Coastal-Karst</a>",
+    );
+
+    // In Slovenian the partner's own text; the city it leaves out comes from English.
+    let sl = site.page("sl/partners/karst-care-network/index.html");
+    assert_contains(&sl, "<h1>Kraška mreža oskrbovalcev</h1>");
+    assert_contains(&sl, "<dd>Sežana</dd>");
+    // Sorted by the titles a Slovenian reader sees: "Mladinsko…" (sl) before "Most…"
+    // (the bridge, shown from hr).
+    assert_eq!(
+        card_links(section(&sl, "id=\"partner-practices\"", "</section>")),
+        practice_urls("sl", &["karst-youth-hub", "istrian-care-bridge"])
+    );
+
+    // The partner written only in French is on the English site, from French.
+    let fr_only = site.page("en/partners/maison-des-aidants/index.html");
+    assert_contains(
+        &fr_only,
+        "This page is not available in English yet. It is shown in Français instead.",
+    );
+    assert_contains(&fr_only, "<article class=\"record partner\" lang=\"fr\">");
+    assert_contains(&fr_only, "<h1>Maison des aidants de Trieste</h1>");
+    assert_contains(
+        &fr_only,
+        "<dt>Type of organisation</dt><dd>Public body</dd>",
+    );
+    assert_contains(
+        &fr_only,
+        &format!("<link rel=\"canonical\" href=\"{BASE}/fr/partners/maison-des-aidants/\">"),
+    );
+    // Practices are listed in the reader's language, sorted by their English title.
+    assert_eq!(
+        card_links(section(&fr_only, "id=\"partner-practices\"", "</section>")),
+        practice_urls("en", &["istrian-care-bridge", "fair-care-markup"])
+    );
+    // In French the same list is sorted by the French titles.
+    let fr = site.page("fr/partners/maison-des-aidants/index.html");
+    assert_eq!(
+        card_links(section(&fr, "id=\"partner-practices\"", "</section>")),
+        practice_urls("fr", &["fair-care-markup", "istrian-care-bridge"])
+    );
+
+    // The partners index of every language lists both, the French one marked as such.
+    let index = site.page("en/partners/index.html");
+    assert_contains(
+        &index,
+        "<a href=\"/sub/en/partners/maison-des-aidants/\" lang=\"fr\">Maison des aidants de Trieste</a>",
+    );
+    assert_contains(
+        &index,
+        "<a href=\"/sub/en/partners/karst-care-network/\">Karst Care Network</a>",
+    );
+    let hr_index = site.page("hr/partners/index.html");
+    assert_contains(
+        &hr_index,
+        "<a href=\"/sub/hr/partners/karst-care-network/\" lang=\"sl\">Kraška mreža oskrbovalcev</a>",
+    );
+}
+
+/// The cells of the indicator row `name` of a territory page.
+fn indicator_row(html: &str, name: &str) -> String {
+    let start = html
+        .find(&format!(">{name}</th>"))
+        .unwrap_or_else(|| panic!("no indicator row {name}"));
+    let end = html[start..].find("</tr>").unwrap() + start;
+    html[start..end].to_string()
+}
+
+#[test]
+fn territory_pages_show_the_latest_value_of_each_indicator() {
+    let site = Built::new();
+    // SI044: employment 2021 68.4, 2022 69.1, 2023 empty → 69.10 (2022), two decimals.
+    let si = site.page("en/territories/si044/index.html");
+    let row = indicator_row(&si, "Employment rate");
+    assert_contains(&row, "<span class=\"value\">69.10&nbsp;%</span>");
+    assert_contains(&row, "<td>2022</td>");
+    // Poverty gap with no decimals: 1234.6 → 1,235 (English grouping).
+    assert_contains(
+        &indicator_row(&si, "Poverty gap"),
+        "<span class=\"value\">1,235&nbsp;EUR</span>",
+    );
+    // Only an empty value: not available, never 0.
+    let neet = indicator_row(&si, "Young people not in employment, education or training");
+    assert_contains(&neet, "<span class=\"na\">Not available</span>");
+    assert_not_contains(&neet, "class=\"value\"");
+
+    // HR036: 2022 61 → 2023 62.456 (provisional), shown 62.46 with its note.
+    let hr = site.page("en/territories/hr036/index.html");
+    let row = indicator_row(&hr, "Employment rate");
+    assert_contains(&row, "<span class=\"value\">62.46&nbsp;%</span>");
+    assert_contains(&row, "<td>provisional</td>");
+    let gap = indicator_row(&hr, "Poverty gap");
+    assert_contains(&gap, "<span class=\"na\">Not available</span>");
+    assert_not_contains(&gap, "class=\"value\"");
+
+    // AT-211 (an id with capitals and `-`): one decimal, latest year.
+    let at = site.page("en/territories/at-211/index.html");
+    assert_contains(&at, "<h1>Klagenfurt-Villach</h1>");
+    assert_contains(
+        &indicator_row(&at, "Young people not in employment, education or training"),
+        "<span class=\"value\">7.0&nbsp;%</span>",
+    );
+    assert_contains(
+        &indicator_row(&at, "Employment rate"),
+        "<span class=\"na\">Not available</span>",
+    );
+    assert_eq!(card_links(&at), practice_urls("en", &["fair-care-markup"]));
+
+    // ITH4 has no observation at all: every indicator is not available.
+    let it = site.page("en/territories/ith4/index.html");
+    assert_eq!(count(&it, "<span class=\"na\">Not available</span>"), 3);
+    assert_not_contains(&it, "class=\"value\"");
+
+    // In Croatian: the interface string, the indicator name that exists in hr, the
+    // English name (marked) where hr and sl have none.
+    let hr_si = site.page("hr/territories/si044/index.html");
+    assert_contains(&hr_si, "<h1>Obalno-krška</h1>");
+    assert_contains(
+        &indicator_row(
+            &hr_si,
+            "Mladi izvan zaposlenja, obrazovanja i osposobljavanja",
+        ),
+        "<span class=\"na\">Nije dostupno</span>",
+    );
+    assert_contains(&hr_si, "<th scope=\"row\" lang=\"en\">Poverty gap</th>");
+    // A territory name missing in French is shown from English, marked.
+    let fr_at = site.page("fr/territories/at-211/index.html");
+    assert_contains(&fr_at, "<h1 lang=\"en\">Klagenfurt-Villach</h1>");
+
+    // No value anywhere is turned into a zero.
+    for f in site.html_files() {
+        if f.contains("/territories/") || f.contains("/borders/") {
+            let html = site.page(&f);
+            assert_not_contains(&html, "<span class=\"value\">0");
+        }
+    }
+}
+
+#[test]
+fn border_pages_list_their_sides_values_and_practices() {
+    let site = Built::new();
+    let html = site.page("en/borders/alpe-adria/index.html");
+    assert_contains(&html, "<h1>Alpe-Adria cross-border area</h1>");
+    let sides = section(&html, "<ul class=\"sides\">", "</ul>");
+    assert_contains(
+        sides,
+        "<span class=\"side-label\">Side 1</span>: <a href=\"/sub/en/territories/si044/\">Coastal-Karst</a>, <a href=\"/sub/en/territories/ith4/\">Friuli-Venezia Giulia</a>",
+    );
+    assert_contains(
+        sides,
+        "<span class=\"side-label\">Side 2</span>: <a href=\"/sub/en/territories/hr036/\">Istria County</a>",
+    );
+    // One column per territory, in side order, with each latest value.
+    let row = indicator_row(&html, "Employment rate");
+    let cells = between_all(&row, "<td>", "</td>");
+    assert_eq!(cells.len(), 3, "{row}");
+    assert_contains(&cells[0], "69.10&nbsp;%");
+    assert_contains(&cells[0], "(2022)");
+    assert_contains(&cells[1], "Not available");
+    assert_contains(&cells[2], "62.46&nbsp;%");
+    assert_eq!(
+        card_links(&html),
+        practice_urls("en", &["istrian-care-bridge"])
+    );
+
+    // The other border, in Croatian: sides, name from the fallback chain (sl).
+    let hr = site.page("hr/borders/karawanks/index.html");
+    assert_contains(&hr, "<h1 lang=\"sl\">Karavanke</h1>");
+    assert_contains(&hr, "<span class=\"side-label\">Strana 1</span>");
+    assert_contains(
+        &hr,
+        "<a href=\"/sub/hr/territories/at-211/\" lang=\"en\">Klagenfurt-Villach</a>",
+    );
+    assert_eq!(card_links(&hr), practice_urls("hr", &["karst-youth-hub"]));
+
+    // The border index lists both, with their counts.
+    let index = site.page("en/borders/index.html");
+    assert_contains(
+        &index,
+        "<a href=\"/sub/en/borders/alpe-adria/\">Alpe-Adria cross-border area</a> <span class=\"count\">(1)</span>",
+    );
+    assert_contains(
+        &index,
+        "<a href=\"/sub/en/borders/karawanks/\">Karawanks border</a> <span class=\"count\">(1)</span>",
+    );
+}
+
+#[test]
+fn facet_listings_hold_exactly_their_practices_sorted_by_title() {
+    let site = Built::new();
+    let cases: &[(&str, &[&str])] = &[
+        // en titles: "A bridge…", "Fair <script>…", "Mladinsko…" (sl), "Night shelter…"
+        (
+            "en/practices/",
+            &[
+                "istrian-care-bridge",
+                "fair-care-markup",
+                "karst-youth-hub",
+                "zadar-night-shelter",
+            ],
+        ),
+        (
+            "en/themes/care-work/",
+            &["istrian-care-bridge", "fair-care-markup"],
+        ),
+        (
+            "en/themes/housing/",
+            &["istrian-care-bridge", "zadar-night-shelter"],
+        ),
+        ("en/themes/youth/", &["karst-youth-hub"]),
+        ("en/themes/digital-skills/", &["karst-youth-hub"]),
+        ("en/themes/elder-care/", &[]),
+        (
+            "en/target-groups/carers/",
+            &["istrian-care-bridge", "fair-care-markup"],
+        ),
+        ("en/target-groups/migrants/", &["zadar-night-shelter"]),
+        ("en/target-groups/young-people/", &["karst-youth-hub"]),
+        (
+            "en/countries/hr/",
+            &["istrian-care-bridge", "zadar-night-shelter"],
+        ),
+        (
+            "en/countries/si/",
+            &["istrian-care-bridge", "karst-youth-hub"],
+        ),
+        ("en/countries/at/", &["fair-care-markup"]),
+        ("en/countries/it/", &[]),
+        (
+            "en/status/completed/",
+            &["fair-care-markup", "zadar-night-shelter"],
+        ),
+        ("en/status/ongoing/", &["istrian-care-bridge"]),
+        ("en/status/planned/", &["karst-youth-hub"]),
+        // fr titles: "Fair…" (en), "Mladinsko…" (sl), "Night…" (en), "Un pont…"
+        (
+            "fr/practices/",
+            &[
+                "fair-care-markup",
+                "karst-youth-hub",
+                "zadar-night-shelter",
+                "istrian-care-bridge",
+            ],
+        ),
+        (
+            "fr/themes/care-work/",
+            &["fair-care-markup", "istrian-care-bridge"],
+        ),
+        (
+            "fr/themes/housing/",
+            &["zadar-night-shelter", "istrian-care-bridge"],
+        ),
+        // hr titles: "Fair…", "Mladinsko…", "Most za…", "Night…"
+        (
+            "hr/practices/",
+            &[
+                "fair-care-markup",
+                "karst-youth-hub",
+                "istrian-care-bridge",
+                "zadar-night-shelter",
+            ],
+        ),
+        (
+            "hr/countries/si/",
+            &["karst-youth-hub", "istrian-care-bridge"],
+        ),
+        // sl sees the hr title of the bridge (sl → hr)
+        (
+            "sl/target-groups/carers/",
+            &["fair-care-markup", "istrian-care-bridge"],
+        ),
+    ];
+    for (rest, slugs) in cases {
+        let lang = &rest[..2];
+        let html = site.page(&format!("{rest}index.html"));
+        assert_eq!(
+            card_links(&html),
+            practice_urls(lang, slugs),
+            "listing /sub/{rest}"
+        );
+        if slugs.is_empty() {
+            assert_contains(&html, "<p class=\"empty\">");
+        }
+        assert_not_contains(&html, "class=\"pagination\"");
+    }
+    // An empty theme's listing says so in the reader's language.
+    assert_contains(
+        &site.page("hr/themes/elder-care/index.html"),
+        "Ovdje još nema objavljenih primjera dobre prakse",
+    );
+}
+
+#[test]
+fn facet_indexes_and_term_labels_fall_back_per_language() {
+    let site = Built::new();
+    let themes = site.page("en/themes/index.html");
+    let list = section(&themes, "<ul class=\"term-list\">", "</ul>");
+    // Sorted by label, with counts; terms without practices are listed too.
+    let labels = between_all(list, "/\">", "</a>");
+    assert_eq!(
+        labels,
+        [
+            "Care work",
+            "Digital skills",
+            "Elder care",
+            "Housing",
+            "Youth"
+        ]
+    );
+    assert_contains(
+        list,
+        "<a href=\"/sub/en/themes/care-work/\">Care work</a> <span class=\"count\">(2)</span>",
+    );
+    assert_contains(
+        list,
+        "<a href=\"/sub/en/themes/elder-care/\">Elder care</a> <span class=\"count\">(0)</span>",
+    );
+    // sl has no label for housing: the hr one (sl → hr), marked; fr has no label for
+    // digital-skills: the en one.
+    let sl = site.page("sl/themes/housing/index.html");
+    assert_contains(&sl, "<h1 lang=\"hr\">Stanovanje</h1>");
+    let fr = site.page("fr/themes/index.html");
+    assert_contains(
+        &fr,
+        "<a href=\"/sub/fr/themes/digital-skills/\" lang=\"en\">Digital skills</a>",
+    );
+    let hr_tg = site.page("hr/practices/karst-youth-hub/index.html");
+    assert_contains(
+        &hr_tg,
+        "<a href=\"/sub/hr/target-groups/young-people/\" lang=\"sl\">Mladi ljudje</a>",
+    );
+    // Country names come from the reader's interface strings.
+    let countries = site.page("fr/countries/index.html");
+    assert_contains(
+        &countries,
+        "<a href=\"/sub/fr/countries/hr/\">Croatie</a> <span class=\"count\">(2)</span>",
+    );
+    // Status labels.
+    let status = site.page("hr/status/index.html");
+    assert_contains(
+        &status,
+        "<a href=\"/sub/hr/status/completed/\">Završeno</a>",
+    );
+}
+
+#[test]
+fn long_listings_are_split_into_pages_of_fifty() {
+    let site = Built::with(|root| {
+        let dir = root.join("content/practices");
+        for i in 0..120 {
+            let text = format!(
+                "+++\ntitle = \"Generated practice {i:03}\"\nstatus = \"ongoing\"\ncountries = [\"SI\"]\nthemes = [\"elder-care\"]\n+++\nGenerated body {i}.\n"
+            );
+            fs::write(dir.join(format!("generated-{i:03}.en.md")), text).unwrap();
+        }
+    });
+    let first = site.page("en/themes/elder-care/index.html");
+    let second = site.page("en/themes/elder-care/page/2/index.html");
+    let third = site.page("en/themes/elder-care/page/3/index.html");
+    assert!(!site.out.join("en/themes/elder-care/page/4").exists());
+    assert!(!site.out.join("en/themes/elder-care/page/1").exists());
+    let expect = |range: std::ops::Range<usize>| -> Vec<String> {
+        range
+            .map(|i| format!("/sub/en/practices/generated-{i:03}/"))
+            .collect()
+    };
+    assert_eq!(card_links(&first), expect(0..50));
+    assert_eq!(card_links(&second), expect(50..100));
+    assert_eq!(card_links(&third), expect(100..120));
+
+    let page1 = "/sub/en/themes/elder-care/";
+    let page2 = "/sub/en/themes/elder-care/page/2/";
+    let page3 = "/sub/en/themes/elder-care/page/3/";
+    let nav1 = section(&first, "<nav class=\"pagination\"", "</nav>");
+    assert_contains(nav1, "<p>Page 1 of 3</p>");
+    assert_not_contains(nav1, "rel=\"prev\"");
+    assert_contains(nav1, &format!("<a href=\"{page2}\" rel=\"next\">Next</a>"));
+    assert_contains(
+        nav1,
+        &format!("<a href=\"{page1}\" aria-current=\"page\">1</a>"),
+    );
+    let nav2 = section(&second, "<nav class=\"pagination\"", "</nav>");
+    assert_contains(nav2, "<p>Page 2 of 3</p>");
+    assert_contains(
+        nav2,
+        &format!("<a href=\"{page1}\" rel=\"prev\">Previous</a>"),
+    );
+    assert_contains(nav2, &format!("<a href=\"{page3}\" rel=\"next\">Next</a>"));
+    assert_contains(
+        nav2,
+        &format!("<a href=\"{page2}\" aria-current=\"page\">2</a>"),
+    );
+    let nav3 = section(&third, "<nav class=\"pagination\"", "</nav>");
+    assert_contains(
+        nav3,
+        &format!("<a href=\"{page2}\" rel=\"prev\">Previous</a>"),
+    );
+    assert_not_contains(nav3, "rel=\"next\"");
+    // Each page is its own canonical and in the sitemap.
+    assert_contains(
+        &second,
+        &format!("<link rel=\"canonical\" href=\"{BASE}/en/themes/elder-care/page/2/\">"),
+    );
+    let sitemap = site.sitemap_urls();
+    assert!(sitemap.contains(&format!("{BASE}/en/themes/elder-care/page/3/")));
+    // The same split in another language, with its own strings.
+    let hr2 = site.page("hr/themes/elder-care/page/2/index.html");
+    assert_eq!(card_links(&hr2).len(), 50);
+    assert_contains(&hr2, "Stranica 2 od 3");
+    // All practices: 124 → 50 + 50 + 24.
+    assert_eq!(
+        card_links(&site.page("en/practices/page/3/index.html")).len(),
+        24
+    );
+}
+
+#[test]
+fn sitemap_lists_every_original_page_with_absolute_addresses() {
+    let site = Built::new();
+    let urls = site.sitemap_urls();
+    let sitemap = site.raw("sitemap.xml");
+    assert!(sitemap.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
+    assert_contains(
+        &sitemap,
+        "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">",
+    );
+    for u in &urls {
+        assert!(u.starts_with(&format!("{BASE}/")), "{u} lacks the base");
+    }
+    let unique: BTreeSet<&String> = urls.iter().collect();
+    assert_eq!(unique.len(), urls.len(), "the sitemap repeats an address");
+    for must in [
+        format!("{BASE}/"),
+        format!("{BASE}/en/"),
+        format!("{BASE}/sl/"),
+        format!("{BASE}/en/practices/istrian-care-bridge/"),
+        format!("{BASE}/hr/practices/istrian-care-bridge/"),
+        format!("{BASE}/sl/practices/karst-youth-hub/"),
+        format!("{BASE}/fr/partners/maison-des-aidants/"),
+        format!("{BASE}/hr/about/"),
+        format!("{BASE}/en/territories/at-211/"),
+        format!("{BASE}/fr/borders/karawanks/"),
+    ] {
+        assert!(urls.contains(&must), "{must} missing from the sitemap");
+    }
+    // Exactly the pages that are not fallbacks (and not the 404 page).
+    let mut expected = BTreeSet::new();
+    for f in site.html_files() {
+        if f == "404.html" {
+            continue;
+        }
+        let html = site.page(&f);
+        if html.contains("fallback-notice") {
+            continue;
+        }
+        let url = f.strip_suffix("index.html").unwrap_or(&f);
+        expected.insert(format!("{BASE}/{url}"));
+    }
+    let got: BTreeSet<String> = urls.iter().cloned().collect();
+    assert_eq!(got, expected);
+    for fallback in [
+        "en/practices/karst-youth-hub/",
+        "sl/practices/istrian-care-bridge/",
+        "fr/practices/zadar-night-shelter/",
+        "en/partners/maison-des-aidants/",
+        "fr/about/",
+        "sl/about/",
+    ] {
+        assert!(!got.contains(&format!("{BASE}/{fallback}")), "{fallback}");
+    }
+}
+
+#[test]
+fn robots_txt_points_at_the_sitemap() {
+    let site = Built::new();
+    let robots = site.raw("robots.txt");
+    assert_contains(&robots, "User-agent: *");
+    assert_contains(&robots, &format!("Sitemap: {BASE}/sitemap.xml"));
+}
+
+#[test]
+fn static_files_are_copied() {
+    let site = Built::new();
+    assert_eq!(
+        site.raw("files/report.txt"),
+        "Annual report of the test observatory.\n"
+    );
+    assert!(site.out.join("css/site.css").is_file());
+    // And the pages link the stylesheet under the base path.
+    assert_contains(
+        &site.page("en/index.html"),
+        "<link rel=\"stylesheet\" href=\"/sub/css/site.css\">",
+    );
+}
+
+#[test]
+fn hreflang_alternates_list_exactly_the_existing_translations() {
+    let site = Built::new();
+    let pairs = |slug_rest: &str, langs: &[&str], x_default: &str| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = langs
+            .iter()
+            .map(|l| (l.to_string(), format!("{BASE}/{l}/{slug_rest}")))
+            .collect();
+        v.push(("x-default".into(), format!("{BASE}/{x_default}")));
+        v
+    };
+    let bridge = "practices/istrian-care-bridge/";
+    for lang in LANGS {
+        assert_eq!(
+            alternates(&site.page(&format!("{lang}/{bridge}index.html"))),
+            pairs(bridge, &["en", "fr", "hr"], &format!("en/{bridge}")),
+            "{lang}/{bridge}"
+        );
+    }
+    let hub = "practices/karst-youth-hub/";
+    let got = alternates(&site.page(&format!("hr/{hub}index.html")));
+    assert_eq!(got[0], ("sl".to_string(), format!("{BASE}/sl/{hub}")));
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[1].0, "x-default");
+    let about = "about/";
+    assert_eq!(
+        alternates(&site.page("fr/about/index.html")),
+        pairs(about, &["en", "hr"], "en/about/")
+    );
+    let partner = "partners/maison-des-aidants/";
+    let got = alternates(&site.page(&format!("fr/{partner}index.html")));
+    assert_eq!(got[0], ("fr".to_string(), format!("{BASE}/fr/{partner}")));
+    assert_eq!(got.len(), 2, "{got:?}");
+    // Interface pages exist in every language.
+    assert_eq!(
+        alternates(&site.page("sl/themes/youth/index.html")),
+        pairs("themes/youth/", &LANGS, "en/themes/youth/")
+    );
+    assert_eq!(
+        alternates(&site.page("hr/index.html")),
+        pairs("", &LANGS, "")
+    );
+}
+
+#[test]
+fn language_switcher_links_to_the_same_page_in_every_language() {
+    let site = Built::new();
+    for (file, rest) in [
+        (
+            "hr/practices/istrian-care-bridge/index.html",
+            "practices/istrian-care-bridge/",
+        ),
+        ("fr/territories/at-211/index.html", "territories/at-211/"),
+        ("sl/themes/care-work/index.html", "themes/care-work/"),
+        ("en/about/index.html", "about/"),
+        ("fr/index.html", ""),
+    ] {
+        let html = site.page(file);
+        let current = &file[..2];
+        let nav = section(&html, "<nav class=\"languages\"", "</nav>");
+        for (code, name) in [
+            ("en", "English"),
+            ("fr", "Français"),
+            ("hr", "Hrvatski"),
+            ("sl", "Slovenščina"),
+        ] {
+            let a = format!("<a href=\"/sub/{code}/{rest}\" lang=\"{code}\" hreflang=\"{code}\"");
+            assert_contains(nav, &a);
+            let tail = &nav[nav.find(&a).unwrap() + a.len()..];
+            let tail = &tail[..tail.find("</a>").unwrap()];
+            assert!(tail.ends_with(&format!(">{name}")), "{file}: {tail}");
+            assert_eq!(
+                tail.contains("aria-current=\"page\""),
+                code == current,
+                "{file}: {code}"
+            );
+        }
+    }
+    // Languages without the record are marked.
+    let nav_html = site.page("en/practices/istrian-care-bridge/index.html");
+    let nav = section(&nav_html, "<nav class=\"languages\"", "</nav>");
+    assert_contains(
+        nav,
+        "<a href=\"/sub/sl/practices/istrian-care-bridge/\" lang=\"sl\" hreflang=\"sl\" class=\"unavailable\">",
+    );
+    assert_eq!(count(nav, "class=\"unavailable\""), 1);
+}
+
+#[test]
+fn free_pages_are_in_the_menu_in_every_language() {
+    let site = Built::new();
+    for lang in LANGS {
+        let html = site.page(&format!("{lang}/index.html"));
+        let nav = section(&html, "<nav class=\"main-nav\"", "</nav>");
+        let link = match lang {
+            "en" => "<a href=\"/sub/en/about/\">About this watch</a>".to_string(),
+            "hr" => "<a href=\"/sub/hr/about/\">O opservatoriju</a>".to_string(),
+            // fr falls back to en, sl to hr: the link says which language it is in.
+            "fr" => "<a href=\"/sub/fr/about/\" lang=\"en\">About this watch</a>".to_string(),
+            _ => "<a href=\"/sub/sl/about/\" lang=\"hr\">O opservatoriju</a>".to_string(),
+        };
+        assert_contains(nav, &link);
+    }
+    let en = site.page("en/about/index.html");
+    assert_contains(
+        &en,
+        "<a href=\"/sub/en/about/\" aria-current=\"page\">About this watch</a>",
+    );
+    // The date in the reader's format (CLDR), the ISO date for machines.
+    assert_contains(&en, "<time datetime=\"2026-01-15\">January 15, 2026</time>");
+    let sl = site.page("sl/about/index.html");
+    assert_contains(&sl, "<article class=\"record free-page\" lang=\"hr\">");
+    assert_contains(&sl, "Prikazana je v drugem jeziku: Hrvatski.");
+}
+
+#[test]
+fn a_site_template_overrides_the_themes() {
+    let site = Built::with(|root| {
+        fs::create_dir_all(root.join("templates")).unwrap();
+        fs::write(
+            root.join("templates/practice.html"),
+            "{% extends \"base.html\" %}\n{% block main %}<h1 class=\"site-override\">OVERRIDE {{ practice.title }}</h1>{% endblock %}\n",
+        )
+        .unwrap();
+    });
+    let html = site.page("en/practices/istrian-care-bridge/index.html");
+    assert_contains(
+        &html,
+        "<h1 class=\"site-override\">OVERRIDE A bridge for carers in Istria</h1>",
+    );
+    assert_not_contains(&html, "class=\"record practice\"");
+    // The theme's base template is still used around it.
+    assert_contains(&html, "<nav class=\"languages\"");
+    // The override escapes like the theme does.
+    assert_contains(
+        &site.page("en/practices/fair-care-markup/index.html"),
+        "OVERRIDE Fair &lt;script&gt;",
+    );
+    // Other page kinds keep the theme's templates.
+    let partner = site.page("en/partners/karst-care-network/index.html");
+    assert_not_contains(&partner, "OVERRIDE");
+    assert_contains(&partner, "class=\"record partner\"");
+    assert!(
+        site.tmp
+            .path()
+            .join("site/templates/practice.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn the_not_found_page_and_home_pages() {
+    let site = Built::new();
+    let nf = site.page("404.html");
+    assert_contains(&nf, "<h1>Page not found</h1>");
+    for code in LANGS {
+        assert_contains(&nf, &format!("<a href=\"/sub/{code}/\" lang=\"{code}\""));
+    }
+    let home = site.page("hr/index.html");
+    assert_contains(
+        &home,
+        "<p class=\"lead\">Prakse skrbi, stanovanja i mladih uz alpsko-jadranske granice.</p>",
+    );
+    assert_contains(
+        &home,
+        "href=\"/sub/hr/practices/\">Svi primjeri dobre prakse</a> <span class=\"total\">4 primjera dobre prakse</span>",
+    );
+    // Latest practices: newest start first.
+    let latest = section(&home, "id=\"latest\"", "</section>");
+    assert_eq!(
+        card_links(latest),
+        practice_urls(
+            "hr",
+            &[
+                "karst-youth-hub",
+                "istrian-care-bridge",
+                "fair-care-markup",
+                "zadar-night-shelter"
+            ]
+        )
+    );
+}
+
+#[test]
+fn every_alternate_points_at_an_original_page() {
+    // hreflang alternates must point at pages that exist in that language and are
+    // their own canonical; x-default of a record missing in the default language (en)
+    // points at /en/..., a fallback page whose canonical is another address and which
+    // is kept out of the sitemap.
+    let site = Built::new();
+    let sitemap: BTreeSet<String> = site.sitemap_urls().into_iter().collect();
+    let mut wrong = Vec::new();
+    for f in site.html_files() {
+        if f == "404.html" {
+            continue;
+        }
+        for (lang, href) in alternates(&site.page(&f)) {
+            if !sitemap.contains(&href) {
+                wrong.push(format!("{f}: hreflang={lang} → {href}"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} alternates point at fallback pages, e.g.:\n{}",
+        wrong.len(),
+        wrong[..wrong.len().min(8)].join("\n")
+    );
+}
+
+#[test]
+fn text_shown_from_another_language_is_marked_in_the_breadcrumb_too() {
+    // On a fallback page the record's title is repeated as the breadcrumb's last item;
+    // like the <h1> (inside <article lang="sl">) it must carry the language it is in,
+    // or screen readers read Slovenian with Croatian pronunciation.
+    let site = Built::new();
+    let html = site.page("hr/practices/karst-youth-hub/index.html");
+    let crumbs = section(&html, "<nav class=\"breadcrumbs", "</nav>");
+    assert_contains(
+        crumbs,
+        "<span aria-current=\"page\" lang=\"sl\">Mladinsko središče na Krasu</span>",
+    );
+    // Same for a listing whose term label comes from another language.
+    let html = site.page("sl/themes/housing/index.html");
+    let crumbs = section(&html, "<nav class=\"breadcrumbs", "</nav>");
+    assert_contains(
+        crumbs,
+        "<span aria-current=\"page\" lang=\"hr\">Stanovanje</span>",
+    );
+}
+
+#[test]
+fn listings_sort_by_the_readers_alphabet() {
+    // In Slovenian (and Croatian, French...) Č comes between C and D, É with E; limes
+    // compares lowercased code points, so "Čebelarski…" is listed after "Zavetišče…".
+    let site = Built::with(|root| {
+        for (slug, title) in [
+            ("sl-d", "Delavnice za starejše"),
+            ("sl-c", "Čebelarski krožek za starejše"),
+            ("sl-z", "Zavetišče za starejše"),
+            ("sl-b", "Bralni krožek"),
+        ] {
+            fs::write(
+                root.join(format!("content/practices/{slug}.sl.md")),
+                format!("+++\ntitle = \"{title}\"\nstatus = \"ongoing\"\ncountries = [\"SI\"]\nthemes = [\"elder-care\"]\n+++\n"),
+            )
+            .unwrap();
+        }
+    });
+    assert_eq!(
+        card_links(&site.page("sl/themes/elder-care/index.html")),
+        practice_urls("sl", &["sl-b", "sl-c", "sl-d", "sl-z"])
+    );
+}

@@ -365,7 +365,7 @@ fn text_fields_a_translation_leaves_out_come_from_the_fallback_language() {
     assert_contains(&fr, "Interreg Slovénie-Croatie (programme de test)");
     assert_contains(&fr, "Aidants formés");
     // Grouped the French way (narrow no-break spaces).
-    assert_contains(&fr, "480\u{202f}000&nbsp;EUR");
+    assert_contains(&fr, "480\u{202f}000,00\u{a0}€");
     assert_contains(&fr, "<span class=\"figure\">215</span>");
     // Facts stated identically in the three files are shown once.
     let en = site.page("en/practices/istrian-care-bridge/index.html");

@@ -11,6 +11,8 @@ use icu_collator::{Collator, CollatorBorrowed};
 use icu_datetime::FixedCalendarDateTimeFormatter;
 use icu_datetime::fieldsets::YMD;
 use icu_decimal::DecimalFormatter;
+use icu_experimental::dimension::currency::CurrencyType;
+use icu_experimental::dimension::currency::formatter::CurrencyFormatter;
 use icu_locale_core::Locale as IcuLocale;
 use icu_plurals::{PluralCategory, PluralRules};
 
@@ -19,6 +21,7 @@ use crate::load::toml::Date;
 
 /// Formatting and ordering for one language.
 pub struct Locale {
+    locale: IcuLocale,
     plurals: PluralRules,
     decimal: DecimalFormatter,
     date: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
@@ -56,6 +59,7 @@ impl Locale {
             // otherwise fall back to the root locale, whose only category is `other`.
             let language = IcuLocale::from(l.id.language);
             Some(Locale {
+                locale: l.clone(),
                 plurals: PluralRules::try_new_cardinal((&language).into()).ok()?,
                 decimal: DecimalFormatter::try_new(l.into(), Default::default()).ok()?,
                 date: FixedCalendarDateTimeFormatter::try_new(l.into(), YMD::long()).ok()?,
@@ -108,6 +112,29 @@ impl Locale {
             d.trim_end();
         }
         self.decimal.format_to_string(&d)
+    }
+
+    /// An amount of money with the currency's symbol where the language puts it
+    /// ("1 250 000 €", "€1,250,000"); the ISO code after the number if CLDR has no
+    /// data for that currency.
+    pub fn money(&self, amount: f64, currency: &str) -> String {
+        let formatted = CurrencyType::try_from_str(&currency.to_ascii_lowercase())
+            .ok()
+            .and_then(|code| {
+                let f = CurrencyFormatter::try_new_symbol(
+                    (&self.locale).into(),
+                    code,
+                    Default::default(),
+                )
+                .ok()?;
+                let mut d = Decimal::try_from_f64(amount, FloatPrecision::RoundTrip).ok()?;
+                d.round_with_mode(
+                    -2,
+                    SignedRoundingMode::Unsigned(UnsignedRoundingMode::HalfExpand),
+                );
+                Some(f.format_fixed_decimal(&d).to_string())
+            });
+        formatted.unwrap_or_else(|| format!("{}\u{a0}{currency}", self.number(amount)))
     }
 
     /// A calendar date in the language's long format ("22 novembre 2026").
@@ -166,6 +193,13 @@ mod tests {
         assert_eq!(loc("en").number(1_250_000.0), "1,250,000");
         assert_eq!(loc("fr").number(1_250_000.0), "1\u{202f}250\u{202f}000");
         assert_eq!(loc("hr").decimal(7.0, 1), "7,0");
+        // CLDR's standard currency format shows the currency's minor digits.
+        assert_eq!(
+            loc("fr").money(1_250_000.0, "EUR"),
+            "1\u{202f}250\u{202f}000,00\u{a0}€"
+        );
+        assert_eq!(loc("en").money(1_250_000.0, "EUR"), "€1,250,000.00");
+        assert_eq!(loc("ro").money(1_250_000.0, "EUR"), "1.250.000,00\u{a0}€");
         let d = Date {
             year: 2026,
             month: 11,

@@ -637,7 +637,7 @@ fn practice(
         programme => from_chain(site, &p.texts, lang, |t| t.programme.clone()),
         website => from_chain(site, &p.texts, lang, |t| t.website.clone()),
         contact => contact,
-        budget => p.budget.as_ref().map(|b| context! { amount => site.strings.locale(lang).number(b.amount), currency => &b.currency }),
+        budget => p.budget.as_ref().map(|b| context! { amount => site.strings.locale(lang).number(b.amount), currency => &b.currency, text => site.strings.locale(lang).money(b.amount, &b.currency) }),
         transferability => p.transferability.map(|t| t.as_str()),
         transferability_label => p.transferability.map(|t| s(&format!("transferability_{}", t.as_str()))),
         results => results,

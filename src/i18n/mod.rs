@@ -320,11 +320,15 @@ fn plural_forms(
                 format!(
                     "`{key}` lacks the plural form{} {} of `{lang}`",
                     if missing.len() > 1 { "s" } else { "" },
-                    missing.join(", ")
+                    missing
+                        .iter()
+                        .map(|m| format!("`{m}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )
             .help(format!(
-                "`{lang}` needs {}: add {}",
+                "`{lang}` has the plural forms {} (CLDR): add {}",
                 needed.join(", "),
                 missing
                     .iter()

@@ -15,6 +15,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod serve;
+pub mod status;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

@@ -62,6 +62,19 @@ enum Command {
         #[arg(long)]
         allow_missing_strings: bool,
     },
+    /// Show per language which practices, partners and pages exist, are missing or are
+    /// older than their source
+    #[command(
+        after_help = "The source of a record is its translation in the default language, else the first in the order of `languages`; a translation is outdated when its file changed before the source's. Dates come from git history when the site is in a git work tree (uncommitted files count as changed now), else from file modification times; the report says which.\n\nExamples:\n  limes status\n  limes status --root sites/adriatic\n  limes status --format json | jq '.kinds.practices.by_language.fr.missing'"
+    )]
+    Status {
+        /// The site folder, holding observatory.toml
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output format: text for people, json for scripts
+        #[arg(long, value_enum, default_value_t = limes::status::Format::Text)]
+        format: limes::status::Format,
+    },
 }
 
 fn main() -> ExitCode {
@@ -127,6 +140,24 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Status { root, format } => match limes::status::run(&root, format) {
+            Ok((report, warnings)) => {
+                eprint!("{warnings}");
+                // A closed pipe (`limes status | head`) is not an error worth a panic.
+                let _ = std::io::Write::write_all(&mut std::io::stdout(), report.as_bytes());
+                ExitCode::SUCCESS
+            }
+            Err(diags) => {
+                eprint!("{diags}");
+                let errors = diags.errors().count();
+                eprintln!(
+                    "error: the site has {errors} error{}; fix {} to see its translation status",
+                    if errors == 1 { "" } else { "s" },
+                    if errors == 1 { "it" } else { "them" }
+                );
+                ExitCode::from(1)
+            }
+        },
     }
 }
 

@@ -1,9 +1,11 @@
 //! Rendering: pure functions from the site graph and a language to output files.
 //! Builds the template environment once, lists every page of every language, renders
-//! them in parallel and adds the sitemap, robots.txt and static files. Templates see
-//! only plain serialisable context (documented in themes/default/README.md).
+//! them in parallel and adds the sitemap (with hreflang alternates), the Atom feed of
+//! each language, robots.txt and static files. Templates see only plain serialisable
+//! context (documented in themes/default/README.md).
 
 mod context;
+mod feed;
 mod pages;
 
 use std::collections::BTreeMap;
@@ -84,11 +86,21 @@ impl Facet {
     }
 }
 
-/// A page rendered: its address (for the sitemap) and file.
+/// A page rendered: its file and its entry in the sitemap.
 pub(crate) struct Rendered {
     pub file: OutputFile,
-    /// Absolute URL for the sitemap; `None` keeps the page out of it.
-    pub sitemap: Option<String>,
+    /// `None` keeps the page out of the sitemap.
+    pub sitemap: Option<SitemapUrl>,
+}
+
+/// One `<url>` of the sitemap: the page's absolute address and its hreflang
+/// alternates, `(hreflang, absolute href)`, the same list as the page's
+/// `<link rel="alternate" hreflang>` (the languages its content exists in, then
+/// `x-default`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct SitemapUrl {
+    pub loc: String,
+    pub alternates: Vec<(String, String)>,
 }
 
 /// Builds the template environment: the site's own `templates/` first, then the
@@ -221,8 +233,8 @@ pub fn render_site(site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
         match r {
             Ok(pages) => {
                 for p in pages {
-                    if let Some(url) = p.sitemap {
-                        sitemap.push(url);
+                    if let Some(entry) = p.sitemap {
+                        sitemap.push(entry);
                     }
                     files.push(p.file);
                 }
@@ -240,6 +252,12 @@ pub fn render_site(site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
         path: "sitemap.xml".into(),
         body: Body::Bytes(sitemap_xml(&sitemap).into_bytes()),
     });
+    files.extend(
+        site.config
+            .languages
+            .iter()
+            .map(|lang| feed::feed(site, &shared, lang)),
+    );
     files.push(OutputFile {
         path: "robots.txt".into(),
         body: Body::Bytes(
@@ -312,25 +330,48 @@ pub(crate) fn facet_terms(site: &Site, facet: Facet) -> Vec<String> {
     }
 }
 
-fn sitemap_xml(urls: &[String]) -> String {
+/// The sitemap: every original page (fallback pages stay out), each with its
+/// language alternates as `xhtml:link` elements.
+fn sitemap_xml(urls: &[SitemapUrl]) -> String {
     let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
     for u in urls {
-        s.push_str("  <url><loc>");
-        s.push_str(&xml_escape(u));
-        s.push_str("</loc></url>\n");
+        s.push_str("  <url>\n    <loc>");
+        s.push_str(&xml_escape(&u.loc));
+        s.push_str("</loc>\n");
+        for (hreflang, href) in &u.alternates {
+            s.push_str("    <xhtml:link rel=\"alternate\" hreflang=\"");
+            s.push_str(&xml_escape(hreflang));
+            s.push_str("\" href=\"");
+            s.push_str(&xml_escape(href));
+            s.push_str("\"/>\n");
+        }
+        s.push_str("  </url>\n");
     }
     s.push_str("</urlset>\n");
     s
 }
 
+/// Text or an attribute value for XML: the five markup characters escaped, and the
+/// characters XML 1.0 does not allow (C0 controls other than tab and line ends,
+/// U+FFFE, U+FFFF) left out, so that the document stays well-formed whatever the
+/// content holds.
 pub(crate) fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The theme's `static/` then the site's `content/static/`; the site wins over the

@@ -14,7 +14,7 @@ use crate::output::{Body, OutputFile};
 use super::context::{
     Card, LangShared, Link, Shared, Urls, label, period, status_label, term_label, term_practices,
 };
-use super::{Facet, Job, PER_PAGE, Rendered};
+use super::{Facet, Job, PER_PAGE, Rendered, SitemapUrl};
 
 #[derive(Serialize)]
 struct LangLink {
@@ -157,13 +157,22 @@ fn html(env: &Environment<'static>, template: &str, ctx: Value) -> Result<Vec<u8
     Ok(out.into_bytes())
 }
 
-fn page_file(urls: &Urls, url: &str, bytes: Vec<u8>, in_sitemap: bool) -> Rendered {
+/// The file of a page; `sitemap` (the page's context) puts it in the sitemap with the
+/// same hreflang alternates as its `<link rel="alternate">`.
+fn page_file(urls: &Urls, url: &str, bytes: Vec<u8>, sitemap: Option<&PageCtx>) -> Rendered {
     Rendered {
         file: OutputFile {
             path: urls.file_of(url),
             body: Body::Bytes(bytes),
         },
-        sitemap: in_sitemap.then(|| urls.absolute(url)),
+        sitemap: sitemap.map(|page| SitemapUrl {
+            loc: urls.absolute(url),
+            alternates: page
+                .alternates
+                .iter()
+                .map(|a| (a.hreflang.clone(), a.href.clone()))
+                .collect(),
+        }),
     }
 }
 
@@ -330,7 +339,7 @@ pub(crate) fn render(
                 urls,
                 &urls.at(lang, &place.rest),
                 html(env, "facet.html", ctx)?,
-                true,
+                Some(&page),
             )])
         }
         Job::Partners(lang) => partners(site, env, shared, lang),
@@ -391,7 +400,7 @@ fn chooser(
         urls,
         &urls.root(),
         html(env, "chooser.html", ctx)?,
-        true,
+        Some(&page),
     )])
 }
 
@@ -475,7 +484,7 @@ fn home(
         urls,
         &urls.home(lang),
         html(env, "home.html", ctx)?,
-        true,
+        Some(&page),
     )])
 }
 
@@ -540,7 +549,7 @@ fn listing(
             urls,
             &page_url(n),
             html(env, "listing.html", ctx)?,
-            true,
+            Some(&page),
         ));
     }
     Ok(out)
@@ -668,7 +677,7 @@ fn practice(
         urls,
         &urls.practice(lang, &p.slug),
         html(env, "practice.html", ctx)?,
-        in_sitemap,
+        in_sitemap.then_some(&page),
     )])
 }
 
@@ -759,7 +768,7 @@ fn partner(
         urls,
         &urls.partner(lang, &p.slug),
         html(env, "partner.html", ctx)?,
-        in_sitemap,
+        in_sitemap.then_some(&page),
     )])
 }
 
@@ -801,7 +810,7 @@ fn free_page(
         urls,
         &urls.page(lang, &p.slug),
         html(env, "page.html", ctx)?,
-        in_sitemap,
+        in_sitemap.then_some(&page),
     )])
 }
 
@@ -853,7 +862,7 @@ fn partners(
         urls,
         &urls.at(lang, "partners/"),
         html(env, "partners.html", ctx)?,
-        true,
+        Some(&page),
     )])
 }
 
@@ -916,7 +925,7 @@ fn territories(
         urls,
         &urls.at(lang, "territories/"),
         html(env, "territories.html", ctx)?,
-        true,
+        Some(&page),
     )])
 }
 
@@ -1003,7 +1012,7 @@ fn territory(
         urls,
         &urls.territory(lang, &t.id),
         html(env, "territory.html", ctx)?,
-        true,
+        Some(&page),
     )])
 }
 

@@ -7,9 +7,13 @@
 //   * dead links  – breadth-first crawl of every same-origin URL with fetch();
 //                   every URL must answer 200.
 //   * walk        – real clicks in Debian's chromium:
-//                   / -> /en/ -> /en/practices/ -> a practice -> a partner,
+//                   /?choose -> /en/ -> /en/practices/ -> a practice -> a partner,
 //                   with no console error, page error, failed request,
 //                   HTTP error or request to another host.
+//   * chooser redirect – a browser asking for French (or another site
+//                   language) is sent from / to /fr/ once: not again when it
+//                   comes back to / from inside the site, after it chose a
+//                   language, or with ?choose.
 //   * axe <kind>  – axe-core WCAG 2.0/2.1 A+AA rules on one page of each kind.
 //   * vnu         – the W3C Nu HTML Checker on every .html file of public/.
 //
@@ -520,10 +524,13 @@ async function walk(context, baseUrl) {
   };
 
   try {
-    const startUrl = `${baseUrl}/`;
+    // With JavaScript, / sends a browser on to its language; ?choose keeps
+    // the chooser (see the chooser redirect check).
+    const startUrl = `${baseUrl}/?choose`;
     const response = await page.goto(startUrl, { waitUntil: 'load' });
     await settle(page);
-    if (response?.status() !== 200) problems.push(`/: HTTP ${response?.status()}`);
+    if (response?.status() !== 200) problems.push(`/?choose: HTTP ${response?.status()}`);
+    if (stripHash(page.url()) !== startUrl) problems.push(`/?choose went on to ${show(page.url())}`);
     await visited('language chooser');
 
     // Language roots offered by the chooser; prefer English.
@@ -618,6 +625,118 @@ async function translatedLink(page, anchors, roots, root) {
 }
 
 // ---------------------------------------------------------------------------
+// Chooser redirect: / -> the browser's language, once, without a loop
+// ---------------------------------------------------------------------------
+
+// The language roots the chooser links to, as { code, path }, read without
+// JavaScript (so without being redirected).
+async function chooserLanguages(baseUrl) {
+  const html = await (await fetch(`${baseUrl}/`)).text();
+  const languages = [];
+  for (const { tag, value } of extractReferences(html).references) {
+    if (tag !== 'a') continue;
+    const path = new URL(value, `${baseUrl}/`).pathname;
+    if (isLanguageRoot(path)) languages.push({ code: path.slice(1, -1), path });
+  }
+  return languages;
+}
+
+// Waits until a page has settled on one address (a redirect, if any, done).
+async function settledUrl(page) {
+  await page.waitForLoadState('load');
+  await settle(page);
+  await sleep(300);
+  await page.waitForLoadState('load');
+  return stripHash(page.url());
+}
+
+async function chooserRedirect(browser, baseUrl) {
+  const languages = await chooserLanguages(baseUrl);
+  if (languages.length < 2) return [`the chooser links to ${languages.length} language root(s); need two`];
+  // French when the site has it (the common case), else the second language.
+  const target = languages.find((l) => l.code === 'fr') ?? languages[1];
+  const locale = target.code === 'fr' ? 'fr-FR' : target.code;
+  const other = languages.find((l) => l !== target);
+  const root = `${baseUrl}/`;
+  const targetUrl = new URL(target.path, baseUrl).href;
+  const problems = [];
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(NAVIGATION_TIMEOUT_MS);
+  await context.route((url) => isExternal(url.href), (route) => route.abort('blockedbyclient'));
+  const page = await context.newPage();
+  const watcher = watchPage(page);
+  const step = (label, ok, detail) => {
+    log(`      redirect: ${label}: ${ok ? 'ok' : 'NO'} (${show(page.url())})`);
+    if (!ok) problems.push(`${label}: ${detail}`);
+    problems.push(...watcher.problems.map((p) => `${label}: ${p}`));
+    watcher.problems = [];
+  };
+  try {
+    // 1. A first visit to / (no referrer, no choice) goes to the browser's
+    //    language, replacing / in the history.
+    await page.goto(root, { waitUntil: 'load' });
+    let url = await settledUrl(page);
+    step(`${locale} browser opens /`, url === targetUrl, `expected ${show(targetUrl)}, stayed at ${show(url)}`);
+
+    // 2. Back from there leaves the site: / was replaced, so Back cannot land
+    //    on it and be sent on again.
+    await page.goBack({ waitUntil: 'load' }).catch(() => null);
+    url = await settledUrl(page);
+    step('Back from the language home', !url.startsWith(root), `Back went to ${show(url)}`);
+    await page.goto(targetUrl, { waitUntil: 'load' });
+
+    // 3. Coming back to / from inside the site shows the chooser. The default
+    //    theme's site title goes to /<lang>/, so when no link on the page leads
+    //    to / one is added to the header, and clicked like a reader would.
+    await page.evaluate((href) => {
+      if ([...document.querySelectorAll('a[href]')].some((a) => a.href === href)) return;
+      const a = document.createElement('a');
+      a.href = href;
+      a.textContent = 'chooser';
+      (document.querySelector('header') ?? document.body).prepend(a);
+    }, root);
+    await Promise.all([
+      page.waitForURL((u) => u.href === root, { waitUntil: 'load' }),
+      page.locator(`a[href="${new URL(root).pathname}"], a[href="${root}"]`).first().click(),
+    ]);
+    url = await settledUrl(page);
+    step('a link to / from inside the site', url === root, `sent on to ${show(url)}`);
+
+    // 4. Choosing a language on the chooser is remembered: a later visit to /
+    //    (typed, no referrer) shows the chooser instead of the browser's language.
+    const otherUrl = new URL(other.path, baseUrl).href;
+    await Promise.all([
+      page.waitForURL((u) => u.href === otherUrl, { waitUntil: 'load' }),
+      page.locator(`a[hreflang="${other.code}"]`).first().click(),
+    ]);
+    const stored = await page.evaluate(() => localStorage.getItem('limes-language'));
+    step(`choosing ${other.code} on the chooser`, stored === other.code, `localStorage holds ${stored}`);
+    await page.goto(root, { waitUntil: 'load' });
+    url = await settledUrl(page);
+    step('/ after a choice', url === root, `sent on to ${show(url)}`);
+  } catch (err) {
+    problems.push(`stopped at ${show(page.url())}: ${err.message}`);
+  }
+
+  // 5. A fresh visitor with ?choose stays on the chooser.
+  const fresh = await browser.newContext({ locale });
+  await fresh.route((u) => isExternal(u.href), (route) => route.abort('blockedbyclient'));
+  try {
+    const p = await fresh.newPage();
+    await p.goto(`${root}?choose`, { waitUntil: 'load' });
+    const url = await settledUrl(p);
+    if (url !== `${root}?choose`) problems.push(`/?choose: sent on to ${show(url)}`);
+    log(`      redirect: /?choose stays: ${url === `${root}?choose` ? 'ok' : 'NO'}`);
+  } catch (err) {
+    problems.push(`/?choose: ${err.message}`);
+  } finally {
+    await fresh.close().catch(() => {});
+    await context.close().catch(() => {});
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------
 // Accessibility (axe-core)
 // ---------------------------------------------------------------------------
 
@@ -673,7 +792,7 @@ function axeTargets(baseUrl, found, crawled) {
   };
   const practices = sectionItemPattern(root, 'practices');
   return [
-    { kind: 'language chooser', url: `${baseUrl}/` },
+    { kind: 'language chooser', url: `${baseUrl}/?choose` },
     { kind: 'home', url: found.home ?? new URL(root, baseUrl).href },
     { kind: 'practices listing', url: found.listing ?? new URL(`${root}practices/`, baseUrl).href },
     { kind: 'practice', url: found.practices?.[0] ?? firstInCrawl('practices') },
@@ -817,6 +936,8 @@ async function main() {
       found = outcome.found;
       return outcome.problems;
     });
+
+    await check('chooser redirect: / -> browser language, once, no loop', () => chooserRedirect(browser, baseUrl));
 
     for (const { kind, url, missing } of axeTargets(baseUrl, found, site)) {
       await check(`axe ${kind}${url ? ` ${show(url)}` : ''}`, async () => {

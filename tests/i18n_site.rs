@@ -294,6 +294,11 @@ fn arabic_pages_are_right_to_left_and_english_ones_left_to_right() {
     // interface, with its language marked and the notice in Arabic.
     let partner = site.page("ar/partners/palermo-social-lab/index.html");
     assert_contains(&partner, "<html lang=\"ar\" dir=\"rtl\">");
+    // The English text keeps its own direction inside the right-to-left page.
+    assert_contains(
+        &partner,
+        "<article class=\"record partner\" lang=\"en\" dir=\"ltr\">",
+    );
     assert_contains(
         &partner,
         "هذه الصفحة غير متوفرة باللغة العربية بعد. وهي معروضة بلغة أخرى: English.",

@@ -297,7 +297,10 @@ fn fallback_page_shows_the_original_inside_the_readers_interface() {
     assert_contains(&html, "class=\"notice fallback-notice\"");
     assert_contains(&html, FALLBACK_NOTICE_HR);
     // The record's text is Slovenian and says so.
-    assert_contains(&html, "<article class=\"record practice\" lang=\"sl\">");
+    assert_contains(
+        &html,
+        "<article class=\"record practice\" lang=\"sl\" dir=\"ltr\">",
+    );
     assert_contains(&html, "<h1>Mladinsko središče na Krasu</h1>");
     // Everything around it is the Croatian interface.
     assert_contains(&html, "<html lang=\"hr\"");
@@ -327,7 +330,10 @@ fn fallback_page_shows_the_original_inside_the_readers_interface() {
         &en,
         "This page is not available in English yet. It is shown in Slovenščina instead.",
     );
-    assert_contains(&en, "<article class=\"record practice\" lang=\"sl\">");
+    assert_contains(
+        &en,
+        "<article class=\"record practice\" lang=\"sl\" dir=\"ltr\">",
+    );
     assert_contains(&en, "<h2 id=\"facts-title\">Key facts</h2>");
 
     // The original has no notice and is its own canonical.
@@ -344,12 +350,15 @@ fn fallback_page_shows_the_original_inside_the_readers_interface() {
     let sl_bridge = site.page("sl/practices/istrian-care-bridge/index.html");
     assert_contains(
         &sl_bridge,
-        "<article class=\"record practice\" lang=\"hr\">",
+        "<article class=\"record practice\" lang=\"hr\" dir=\"ltr\">",
     );
     assert_contains(&sl_bridge, "<h1>Most za njegovatelje u Istri</h1>");
     assert_contains(&sl_bridge, "Prikazana je v drugem jeziku: Hrvatski.");
     let fr_zadar = site.page("fr/practices/zadar-night-shelter/index.html");
-    assert_contains(&fr_zadar, "<article class=\"record practice\" lang=\"en\">");
+    assert_contains(
+        &fr_zadar,
+        "<article class=\"record practice\" lang=\"en\" dir=\"ltr\">",
+    );
     assert_contains(&fr_zadar, "Elle est affichée dans une autre langue");
     assert_contains(&fr_zadar, "English.");
 }
@@ -591,7 +600,10 @@ fn partner_pages_list_the_practices_that_name_them() {
         &fr_only,
         "This page is not available in English yet. It is shown in Français instead.",
     );
-    assert_contains(&fr_only, "<article class=\"record partner\" lang=\"fr\">");
+    assert_contains(
+        &fr_only,
+        "<article class=\"record partner\" lang=\"fr\" dir=\"ltr\">",
+    );
     assert_contains(&fr_only, "<h1>Maison des aidants de Trieste</h1>");
     assert_contains(
         &fr_only,
@@ -1185,7 +1197,10 @@ fn free_pages_are_in_the_menu_in_every_language() {
     // The date in the reader's format (CLDR), the ISO date for machines.
     assert_contains(&en, "<time datetime=\"2026-01-15\">January 15, 2026</time>");
     let sl = site.page("sl/about/index.html");
-    assert_contains(&sl, "<article class=\"record free-page\" lang=\"hr\">");
+    assert_contains(
+        &sl,
+        "<article class=\"record free-page\" lang=\"hr\" dir=\"ltr\">",
+    );
     assert_contains(&sl, "Prikazana je v drugem jeziku: Hrvatski.");
 }
 

@@ -46,6 +46,8 @@ struct PageCtx {
     /// Set when the content is shown in another language than the page's.
     content_lang: Option<String>,
     content_lang_name: Option<String>,
+    /// Text direction of the shown language (`ltr`/`rtl`), with `content_lang`.
+    content_dir: Option<&'static str>,
 }
 
 /// Where a page is and which languages have its content.
@@ -130,6 +132,7 @@ fn page_ctx(
         content_lang_name: place
             .shown
             .map(|l| site.strings.language_name(l).to_string()),
+        content_dir: place.shown.map(crate::i18n::direction),
     }
 }
 

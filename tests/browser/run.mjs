@@ -800,6 +800,11 @@ function axeTargets(baseUrl, found, crawled) {
     { kind: 'free page', url: found.freePage, missing: 'no free page linked from the main navigation' },
     { kind: 'territory', url: firstInCrawl('territories') },
     { kind: 'theme listing', url: firstInCrawl('themes') },
+    { kind: 'border page', url: firstInCrawl('borders') },
+    { kind: 'partners listing', url: new URL(`${root}partners/`, baseUrl).href },
+    { kind: 'territories listing', url: new URL(`${root}territories/`, baseUrl).href },
+    { kind: 'facet index', url: new URL(`${root}themes/`, baseUrl).href },
+    { kind: 'not found', url: new URL('/404.html', baseUrl).href },
     { kind: 'practice (other language)', url: found.translatedPractice, missing: 'no link to the practice in another language in its language switcher' },
   ];
 }

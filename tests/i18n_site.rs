@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::{assert_contains, between_all, section};
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -52,43 +54,6 @@ impl Built {
             .filter(|f| f.ends_with(".html"))
             .collect()
     }
-}
-
-#[track_caller]
-fn assert_contains(hay: &str, needle: &str) {
-    assert!(
-        hay.contains(needle),
-        "expected to find\n  {needle}\nin\n{hay}"
-    );
-}
-
-/// Every piece of `hay` between `start` and the next `end`, in order.
-fn between_all(hay: &str, start: &str, end: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = hay;
-    while let Some(i) = rest.find(start) {
-        rest = &rest[i + start.len()..];
-        match rest.find(end) {
-            Some(j) => {
-                out.push(rest[..j].to_string());
-                rest = &rest[j + end.len()..];
-            }
-            None => break,
-        }
-    }
-    out
-}
-
-/// The part of `hay` from `start` to the next `end` (both included).
-#[track_caller]
-fn section<'a>(hay: &'a str, start: &str, end: &str) -> &'a str {
-    let i = hay
-        .find(start)
-        .unwrap_or_else(|| panic!("no `{start}` in\n{hay}"));
-    let j = hay[i..]
-        .find(end)
-        .unwrap_or_else(|| panic!("no `{end}` after `{start}`"));
-    &hay[i..i + j + end.len()]
 }
 
 /// `(hreflang, href)` of every `<link rel="alternate" hreflang>` of a page.

@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::{assert_contains, assert_not_contains, between_all, section};
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -69,72 +71,6 @@ fn page(out: &Path, rel: &str) -> String {
     let text =
         fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read page {}: {e}", p.display()));
     text.replace("&#x2f;", "/")
-}
-
-#[track_caller]
-fn assert_contains(hay: &str, needle: &str) {
-    assert!(
-        hay.contains(needle),
-        "expected to find\n  {needle}\nin\n{}",
-        excerpt(hay)
-    );
-}
-
-#[track_caller]
-fn assert_not_contains(hay: &str, needle: &str) {
-    if let Some(i) = hay.find(needle) {
-        let start = hay[..i]
-            .char_indices()
-            .rev()
-            .nth(200)
-            .map(|x| x.0)
-            .unwrap_or(0);
-        let end = (i + needle.len() + 200).min(hay.len());
-        let end = (end..=hay.len())
-            .find(|&e| hay.is_char_boundary(e))
-            .unwrap_or(hay.len());
-        panic!(
-            "did not expect to find\n  {needle}\nbut found it here:\n{}",
-            &hay[start..end]
-        );
-    }
-}
-
-/// The `<main>` of a page, or the whole page when it is short, for failure messages.
-fn excerpt(hay: &str) -> &str {
-    match (hay.find("<main"), hay.find("</main>")) {
-        (Some(a), Some(b)) if a < b => &hay[a..b],
-        _ => hay,
-    }
-}
-
-/// Every piece of `hay` between `start` and the next `end`, in order.
-fn between_all(hay: &str, start: &str, end: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = hay;
-    while let Some(i) = rest.find(start) {
-        rest = &rest[i + start.len()..];
-        match rest.find(end) {
-            Some(j) => {
-                out.push(rest[..j].to_string());
-                rest = &rest[j + end.len()..];
-            }
-            None => break,
-        }
-    }
-    out
-}
-
-/// The part of `hay` from `start` to the next `end` (both included).
-#[track_caller]
-fn section<'a>(hay: &'a str, start: &str, end: &str) -> &'a str {
-    let i = hay
-        .find(start)
-        .unwrap_or_else(|| panic!("no `{start}` in\n{}", excerpt(hay)));
-    let j = hay[i..]
-        .find(end)
-        .unwrap_or_else(|| panic!("no `{end}` after `{start}`"));
-    &hay[i..i + j + end.len()]
 }
 
 /// The addresses of the practice cards of a page, in the order shown.

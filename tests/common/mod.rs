@@ -98,3 +98,71 @@ pub fn list_files(dir: &Path) -> Vec<String> {
     out.sort();
     out
 }
+
+// Reading built HTML back in tests: small string helpers with readable failures.
+
+#[track_caller]
+pub fn assert_contains(hay: &str, needle: &str) {
+    assert!(
+        hay.contains(needle),
+        "expected to find\n  {needle}\nin\n{}",
+        excerpt(hay)
+    );
+}
+
+#[track_caller]
+pub fn assert_not_contains(hay: &str, needle: &str) {
+    if let Some(i) = hay.find(needle) {
+        let start = hay[..i]
+            .char_indices()
+            .rev()
+            .nth(200)
+            .map(|x| x.0)
+            .unwrap_or(0);
+        let end = (i + needle.len() + 200).min(hay.len());
+        let end = (end..=hay.len())
+            .find(|&e| hay.is_char_boundary(e))
+            .unwrap_or(hay.len());
+        panic!(
+            "did not expect to find\n  {needle}\nbut found it here:\n{}",
+            &hay[start..end]
+        );
+    }
+}
+
+/// The `<main>` of a page, or the whole page when it is short, for failure messages.
+pub fn excerpt(hay: &str) -> &str {
+    match (hay.find("<main"), hay.find("</main>")) {
+        (Some(a), Some(b)) if a < b => &hay[a..b],
+        _ => hay,
+    }
+}
+
+/// Every piece of `hay` between `start` and the next `end`, in order.
+pub fn between_all(hay: &str, start: &str, end: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = hay;
+    while let Some(i) = rest.find(start) {
+        rest = &rest[i + start.len()..];
+        match rest.find(end) {
+            Some(j) => {
+                out.push(rest[..j].to_string());
+                rest = &rest[j + end.len()..];
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// The part of `hay` from `start` to the next `end` (both included).
+#[track_caller]
+pub fn section<'a>(hay: &'a str, start: &str, end: &str) -> &'a str {
+    let i = hay
+        .find(start)
+        .unwrap_or_else(|| panic!("no `{start}` in\n{}", excerpt(hay)));
+    let j = hay[i..]
+        .find(end)
+        .unwrap_or_else(|| panic!("no `{end}` after `{start}`"));
+    &hay[i..i + j + end.len()]
+}

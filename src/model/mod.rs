@@ -215,6 +215,8 @@ pub struct Index {
     pub partner: BTreeMap<String, usize>,
     pub page: BTreeMap<String, usize>,
     pub territory: BTreeMap<String, usize>,
+    /// Territory ids by their lowercase form (addresses and links ignore case).
+    pub territory_lower: BTreeMap<String, String>,
     pub indicator: BTreeMap<String, usize>,
     pub border: BTreeMap<String, usize>,
     pub partner_practices: BTreeMap<String, Vec<String>>,

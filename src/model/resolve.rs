@@ -55,6 +55,10 @@ pub fn resolve(
             .enumerate()
             .map(|(i, t)| (t.id.clone(), i))
             .collect(),
+        territory_lower: territories
+            .iter()
+            .map(|t| (t.id.to_lowercase(), t.id.clone()))
+            .collect(),
         indicator: indicators
             .iter()
             .enumerate()
@@ -757,27 +761,26 @@ fn check_links(r: &RecordFile, index: &Index) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for link in markdown::internal_links(r.body()) {
         let span = r.body.start + link.span.start..r.body.start + link.span.end;
-        let known: Option<Vec<&str>> = match link.kind.as_str() {
-            "practices" => Some(index.practice.keys().map(String::as_str).collect()),
-            "partners" => Some(index.partner.keys().map(String::as_str).collect()),
-            "pages" => Some(index.page.keys().map(String::as_str).collect()),
-            "territories" => Some(index.territory.keys().map(String::as_str).collect()),
-            "borders" => Some(index.border.keys().map(String::as_str).collect()),
-            _ => None,
+        let map = match link.kind.as_str() {
+            "practices" => &index.practice,
+            "partners" => &index.partner,
+            "pages" => &index.page,
+            "territories" => &index.territory,
+            "borders" => &index.border,
+            _ => {
+                let d = r.src.error(
+                    span,
+                    format!("unknown link target `@/{}/{}`", link.kind, link.id),
+                );
+                out.push(d.help("links between records are @/practices/<slug>, @/partners/<slug>, @/pages/<slug>, @/territories/<id> or @/borders/<id>"));
+                continue;
+            }
         };
-        let Some(known) = known else {
-            let d = r.src.error(
-                span,
-                format!("unknown link target `@/{}/{}`", link.kind, link.id),
-            );
-            out.push(d.help("links between records are @/practices/<slug>, @/partners/<slug>, @/pages/<slug>, @/territories/<id> or @/borders/<id>"));
-            continue;
-        };
-        let exists = if link.kind == "territories" {
-            known.iter().any(|k| k.eq_ignore_ascii_case(&link.id))
-        } else {
-            known.contains(&link.id.as_str())
-        };
+        // One lookup per link; the ids are listed only to suggest a fix.
+        let exists = map.contains_key(&link.id)
+            || (link.kind == "territories"
+                && index.territory_lower.contains_key(&link.id.to_lowercase()));
+        let known = || map.keys().map(String::as_str);
         if !exists {
             let d = r.src.error(
                 span,
@@ -786,7 +789,7 @@ fn check_links(r: &RecordFile, index: &Index) -> Vec<Diagnostic> {
                     link.kind, link.id
                 ),
             );
-            out.push(match closest(&link.id, known.iter().copied()) {
+            out.push(match closest(&link.id, known()) {
                 Some(c) => d.help(format!("did you mean `@/{}/{c}`?", link.kind)),
                 None => d.help(match link.kind.as_str() {
                     "territories" => format!(

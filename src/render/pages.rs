@@ -16,6 +16,51 @@ use super::context::{
 };
 use super::{Facet, Job, PER_PAGE, Rendered, SitemapUrl};
 
+#[cfg(test)]
+mod tests {
+    use super::page_window;
+
+    #[test]
+    fn pagination_window() {
+        assert_eq!(page_window(1, 1), vec![Some(1)]);
+        assert_eq!(page_window(2, 3), vec![Some(1), Some(2), Some(3)]);
+        assert_eq!(
+            page_window(1, 10),
+            vec![Some(1), Some(2), Some(3), None, Some(10)]
+        );
+        assert_eq!(
+            page_window(6, 10),
+            vec![
+                Some(1),
+                None,
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                Some(8),
+                None,
+                Some(10)
+            ]
+        );
+        assert_eq!(
+            page_window(10, 10),
+            vec![Some(1), None, Some(8), Some(9), Some(10)]
+        );
+        assert_eq!(
+            page_window(4, 7),
+            vec![
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7)
+            ]
+        );
+    }
+}
+
 #[derive(Serialize)]
 struct LangLink {
     code: String,
@@ -434,6 +479,8 @@ fn not_found(
         vec![],
     );
     page.alternates.clear();
+    // Served at any missing address: it has no address of its own to be canonical.
+    page.canonical.clear();
     for l in &mut page.languages {
         l.url = urls.home(&Lang::parse(&l.code).expect("site language"));
     }
@@ -491,6 +538,23 @@ fn home(
     )])
 }
 
+/// The page numbers a pagination shows: the first, the last and two on each side of
+/// the current one; `None` marks a gap. Constant size, whatever the number of pages.
+fn page_window(current: usize, pages: usize) -> Vec<Option<usize>> {
+    let mut shown: Vec<usize> = vec![1, pages];
+    shown.extend(current.saturating_sub(2).max(1)..=(current + 2).min(pages));
+    shown.sort_unstable();
+    shown.dedup();
+    let mut out = Vec::with_capacity(shown.len() + 2);
+    for (i, &k) in shown.iter().enumerate() {
+        if i > 0 && k > shown[i - 1] + 1 {
+            out.push(None);
+        }
+        out.push(Some(k));
+    }
+    out
+}
+
 /// A listing of practices, split into pages of [`PER_PAGE`].
 #[allow(clippy::too_many_arguments)]
 fn listing(
@@ -545,7 +609,10 @@ fn listing(
             page => n, pages => pages,
             prev_url => (n > 1).then(|| page_url(n - 1)),
             next_url => (n < pages).then(|| page_url(n + 1)),
-            links => (1..=pages).map(|k| context! { number => k, url => page_url(k), current => k == n }).collect::<Vec<_>>(),
+            links => page_window(n, pages).into_iter().map(|k| match k {
+                Some(k) => context! { number => k, url => page_url(k), current => k == n },
+                None => context! { gap => true },
+            }).collect::<Vec<_>>(),
         };
         let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, facets => ls.facets.clone(), items => items, total => cards.len(), pagination => pagination, listing => extra.clone() };
         out.push(page_file(

@@ -81,6 +81,8 @@ pub struct Config {
     pub fallback: BTreeMap<Lang, Vec<Lang>>,
     pub fallback_default: Vec<Lang>,
     pub raw_html: RawHtml,
+    /// Per language, its whole fallback order (see [`Config::chain`]); computed once.
+    chains: BTreeMap<Lang, Vec<Lang>>,
 }
 
 pub const CONFIG_FILE: &str = "observatory.toml";
@@ -315,38 +317,57 @@ impl Config {
 
         // With its languages known, the rest of the site can still be checked, so that
         // one build reports every problem; without them, nothing else can be.
-        let config = default_language.map(|default_language| Config {
-            title,
-            description,
-            base_url,
-            default_language,
-            languages: langs,
-            theme,
-            fallback,
-            fallback_default,
-            raw_html,
-        });
+        let config = default_language
+            .map(|default_language| Config {
+                title,
+                description,
+                base_url,
+                default_language,
+                languages: langs,
+                theme,
+                fallback,
+                fallback_default,
+                raw_html,
+                chains: BTreeMap::new(),
+            })
+            .map(Config::with_chains);
         match config {
             Some(c) if !c.languages.is_empty() => Ok((c, diags)),
             _ => Err(diags),
         }
     }
 
-    /// The languages to try, in order, for a reader of `lang`: the language itself, its
-    /// chain (or the default chain), the default language, then every other language.
-    pub fn chain<'a>(&'a self, lang: &'a Lang) -> Vec<&'a Lang> {
-        let mut out: Vec<&Lang> = vec![lang];
+    fn with_chains(mut self) -> Self {
+        self.chains = self
+            .languages
+            .iter()
+            .map(|l| (l.clone(), self.compute_chain(l)))
+            .collect();
+        self
+    }
+
+    fn compute_chain(&self, lang: &Lang) -> Vec<Lang> {
+        let mut out: Vec<Lang> = vec![lang.clone()];
         let listed = self.fallback.get(lang).unwrap_or(&self.fallback_default);
         for l in listed
             .iter()
             .chain(std::iter::once(&self.default_language))
             .chain(&self.languages)
         {
-            if !out.contains(&l) {
-                out.push(l);
+            if !out.contains(l) {
+                out.push(l.clone());
             }
         }
         out
+    }
+
+    /// The languages to try, in order, for a reader of `lang`: the language itself, its
+    /// chain (or the default chain), the default language, then every other language.
+    pub fn chain(&self, lang: &Lang) -> &[Lang] {
+        self.chains
+            .get(lang)
+            .map(Vec::as_slice)
+            .unwrap_or(&self.languages)
     }
 
     /// The path part of the base URL (`/obs` for `https://x.org/obs`), without a
@@ -372,9 +393,7 @@ impl Config {
         map: &'a BTreeMap<Lang, String>,
         lang: &Lang,
     ) -> Option<(&'a Lang, &'a String)> {
-        self.chain(lang)
-            .into_iter()
-            .find_map(|l| map.get_key_value(l))
+        self.chain(lang).iter().find_map(|l| map.get_key_value(l))
     }
 }
 

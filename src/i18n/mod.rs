@@ -202,7 +202,7 @@ impl Strings {
     /// with --allow-missing-strings) the fallback chain's.
     pub fn table(&self, config: &Config, lang: &Lang) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
-        for l in config.chain(lang).into_iter().rev() {
+        for l in config.chain(lang).iter().rev() {
             if let Some(ls) = self.by_lang.get(l) {
                 out.extend(ls.strings.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
@@ -214,7 +214,7 @@ impl Strings {
     pub fn country(&self, config: &Config, lang: &Lang, code: &str) -> Option<&str> {
         config
             .chain(lang)
-            .into_iter()
+            .iter()
             .find_map(|l| self.by_lang.get(l)?.countries.get(code).map(String::as_str))
     }
 
@@ -235,7 +235,7 @@ impl Strings {
         lang: &Lang,
     ) -> BTreeMap<String, BTreeMap<String, String>> {
         let mut out = BTreeMap::new();
-        for l in config.chain(lang).into_iter().rev() {
+        for l in config.chain(lang).iter().rev() {
             if let Some(ls) = self.by_lang.get(l) {
                 out.extend(ls.plurals.iter().map(|(k, v)| (k.clone(), v.clone())));
             }

@@ -298,6 +298,6 @@ pub fn pick<'a, T>(
 ) -> Option<(&'a Lang, &'a T)> {
     config
         .chain(lang)
-        .into_iter()
+        .iter()
         .find_map(|l| texts.get_key_value(l))
 }

@@ -148,7 +148,7 @@ fn page_ctx(
             Some(list) => site
                 .config
                 .chain(default)
-                .into_iter()
+                .iter()
                 .find(|l| list.contains(l))
                 .unwrap_or(default),
             None => default,
@@ -273,7 +273,7 @@ fn from_chain<T, R>(
 ) -> Option<R> {
     site.config
         .chain(lang)
-        .into_iter()
+        .iter()
         .filter_map(|l| texts.get(l))
         .find_map(f)
 }

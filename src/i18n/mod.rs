@@ -7,11 +7,31 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
+use icu_locale::{LocaleDirectionality, LocaleExpander};
+use icu_locale_core::LanguageIdentifier;
+
 use crate::config::{Config, Lang};
 use crate::diagnostics::{Diagnostic, Source, closest};
 use crate::load::toml::{Value, parse};
 
 pub mod locale;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directions_come_from_the_script() {
+        let dir = |c: &str| direction(&Lang::parse(c).unwrap());
+        assert_eq!(dir("ar"), "rtl");
+        assert_eq!(dir("he"), "rtl");
+        assert_eq!(dir("fa"), "rtl");
+        assert_eq!(dir("en"), "ltr");
+        assert_eq!(dir("sr-Latn"), "ltr");
+        assert_eq!(dir("sr-Cyrl"), "ltr");
+        assert_eq!(dir("ur-Latn"), "ltr");
+    }
+}
 pub use locale::Locale;
 
 /// The interface strings of one language.
@@ -201,11 +221,24 @@ impl Strings {
     /// The strings a template of `lang` sees: its own, and for any missing one (only
     /// with --allow-missing-strings) the fallback chain's.
     pub fn table(&self, config: &Config, lang: &Lang) -> BTreeMap<String, String> {
+        self.merged(config, lang, |ls| &ls.strings)
+    }
+
+    /// One table of every language in `lang`'s chain, the nearer language winning.
+    fn merged<T: Clone>(
+        &self,
+        config: &Config,
+        lang: &Lang,
+        table: impl Fn(&LangStrings) -> &BTreeMap<String, T>,
+    ) -> BTreeMap<String, T> {
         let mut out = BTreeMap::new();
-        for l in config.chain(lang).iter().rev() {
-            if let Some(ls) = self.by_lang.get(l) {
-                out.extend(ls.strings.iter().map(|(k, v)| (k.clone(), v.clone())));
-            }
+        for ls in config
+            .chain(lang)
+            .iter()
+            .rev()
+            .filter_map(|l| self.by_lang.get(l))
+        {
+            out.extend(table(ls).iter().map(|(k, v)| (k.clone(), v.clone())));
         }
         out
     }
@@ -234,13 +267,7 @@ impl Strings {
         config: &Config,
         lang: &Lang,
     ) -> BTreeMap<String, BTreeMap<String, String>> {
-        let mut out = BTreeMap::new();
-        for l in config.chain(lang).iter().rev() {
-            if let Some(ls) = self.by_lang.get(l) {
-                out.extend(ls.plurals.iter().map(|(k, v)| (k.clone(), v.clone())));
-            }
-        }
-        out
+        self.merged(config, lang, |ls| &ls.plurals)
     }
 
     /// The locale data of a site language.
@@ -341,24 +368,12 @@ fn plural_forms(
     forms
 }
 
-/// Text direction of a language: right-to-left for the scripts written that way.
+/// Text direction of a language, from CLDR: right-to-left when the language's
+/// (likely) script is written that way (`ar`, `he`, `fa`; not `ur-Latn`).
 pub fn direction(lang: &Lang) -> &'static str {
-    let code = lang.as_str();
-    let primary = code.split('-').next().unwrap_or(code);
-    let rtl_script = code.split('-').any(|s| {
-        matches!(
-            s,
-            "Arab" | "Hebr" | "Thaa" | "Syrc" | "Nkoo" | "Adlm" | "Rohg"
-        )
-    });
-    let latin_script = code.split('-').any(|s| matches!(s, "Latn" | "Cyrl"));
-    let rtl_lang = matches!(
-        primary,
-        "ar" | "he" | "fa" | "ur" | "ps" | "yi" | "dv" | "ckb" | "sd" | "ug" | "syr"
-    );
-    if rtl_script || (rtl_lang && !latin_script) {
-        "rtl"
-    } else {
-        "ltr"
+    const DIRECTIONS: LocaleDirectionality<LocaleExpander> = LocaleDirectionality::new_common();
+    match lang.as_str().parse::<LanguageIdentifier>() {
+        Ok(id) if DIRECTIONS.is_right_to_left(&id) => "rtl",
+        _ => "ltr",
     }
 }

@@ -217,6 +217,7 @@ fn template_diagnostic(site: &Site, err: &TemplateError) -> Diagnostic {
 
 /// Every page of every language, the sitemap, robots.txt and the static files.
 pub fn render_site(site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    check_code_keys(site)?;
     let env = environment(site);
     let shared = context::Shared::new(site);
     let jobs = jobs(site);
@@ -274,6 +275,46 @@ pub fn render_site(site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// Interface strings the renderers read themselves (templates' own keys are checked
+/// as they render): page titles, breadcrumbs and the labels of facts.
+const CODE_KEYS: &[&str] = &[
+    "language_name",
+    "home",
+    "practices",
+    "partners",
+    "territories",
+    "all_practices",
+    "choose_language",
+    "not_found_title",
+    "themes",
+    "target_groups",
+    "countries_label",
+    "borders",
+    "status",
+    "status_planned",
+    "status_ongoing",
+    "status_completed",
+    "transferability_low",
+    "transferability_medium",
+    "transferability_high",
+];
+
+/// Every language must give the strings the code uses, so that no title or label is
+/// left silently empty.
+fn check_code_keys(site: &Site) -> Result<(), Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    for lang in &site.config.languages {
+        let table = site.strings.table(&site.config, lang);
+        for key in CODE_KEYS.iter().filter(|k| !table.contains_key(**k)) {
+            diags.push(
+                Diagnostic::file(format!("i18n/{lang}.toml"), format!("missing interface string `{key}` for `{lang}`, which limes needs for every page"))
+                    .help(format!("add {key} = \"...\" (see i18n/en.toml of the limes repository for its meaning)")),
+            );
+        }
+    }
+    if diags.is_empty() { Ok(()) } else { Err(diags) }
 }
 
 /// The pages, in a stable order.

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 
@@ -69,6 +70,14 @@ fn is_dangerous(url: &str) -> bool {
         || lowered.starts_with("vbscript:")
 }
 
+/// An id or class name an editor may give a heading: letters and digits of any
+/// script, `-` and `_`; nothing that could end an attribute or start another.
+fn is_plain_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
+
 /// A heading of a rendered body.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Heading {
@@ -117,11 +126,13 @@ pub fn render(md: &str, policy: RawHtml, resolve: Resolver) -> Rendered {
     for ev in &events {
         match ev {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                in_heading = Some((
-                    level_num(*level),
-                    id.as_ref().map(|s| s.to_string()),
-                    String::new(),
-                ))
+                // An id the editor gave is kept only when it is a plain token (unless
+                // the site trusts its editors); otherwise the heading text names it.
+                let given = id
+                    .as_ref()
+                    .filter(|id| policy == RawHtml::Trust || is_plain_token(id))
+                    .map(|s| s.to_string());
+                in_heading = Some((level_num(*level), given, String::new()))
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, _, text)) = &mut in_heading {
@@ -157,6 +168,17 @@ pub fn render(md: &str, policy: RawHtml, resolve: Resolver) -> Rendered {
                 ..
             }) => {
                 let id = heading_ids.next().map(CowStr::from);
+                // `{.class key=value}` on a heading: only plain class names survive
+                // unless the site trusts its editors (`{onfocus=... autofocus}` would
+                // run a script as the page opens).
+                let (classes, attrs) = if policy == RawHtml::Trust {
+                    (classes, attrs)
+                } else {
+                    (
+                        classes.into_iter().filter(|c| is_plain_token(c)).collect(),
+                        Vec::new(),
+                    )
+                };
                 out_events.push(Event::Start(Tag::Heading {
                     level,
                     id,
@@ -234,7 +256,7 @@ pub fn render(md: &str, policy: RawHtml, resolve: Resolver) -> Rendered {
     let mut html_out = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut html_out, out_events.into_iter());
     if policy == RawHtml::Sanitize {
-        html_out = sanitizer().clean(&html_out).to_string();
+        html_out = SANITIZER.clean(&html_out).to_string();
     }
     Rendered {
         html: html_out,
@@ -256,9 +278,12 @@ fn level_num(l: HeadingLevel) -> u8 {
 /// The safe subset kept by `raw_html = "sanitize"`: ammonia's defaults plus the ids,
 /// classes and attributes our own Markdown output needs (heading anchors, footnotes,
 /// table alignment).
-fn sanitizer() -> ammonia::Builder<'static> {
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.add_generic_attributes(["id"]);
+    for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+        b.add_tag_attributes(h, ["class"]);
+    }
     b.add_tag_attributes("sup", ["class"]);
     b.add_tag_attributes("div", ["class"]);
     b.add_tag_attributes("th", ["style"]);
@@ -267,7 +292,7 @@ fn sanitizer() -> ammonia::Builder<'static> {
     b.add_tag_attributes("input", ["type", "checked", "disabled"]);
     b.link_rel(Some("noopener"));
     b
-}
+});
 
 #[cfg(test)]
 mod tests {
@@ -330,6 +355,67 @@ mod tests {
         assert!(out.contains("click"), "{out}");
         let out = r("[click](JavaScript:alert(1))", RawHtml::Escape);
         assert!(!out.contains("<a"), "{out}");
+    }
+
+    #[test]
+    fn heading_attributes_keep_only_plain_ids_and_classes() {
+        let md = "## A {#top .note onclick=alert(1)}\n\n## B {autofocus onfocus=alert(1) tabindex=0 style=\"color:red\"}\n\n## C {#x\"y .a\"b .ok-1 .ž}\n\nD {.lead data-x=1}\n---\n";
+        for policy in [RawHtml::Escape, RawHtml::Sanitize] {
+            let out = r(md, policy);
+            for bad in [
+                "onclick",
+                "onfocus",
+                "autofocus",
+                "tabindex",
+                "style",
+                "data-x",
+                "x&quot;y",
+                "a&quot;b",
+            ] {
+                assert!(!out.contains(bad), "{policy:?} kept {bad}: {out}");
+            }
+            assert!(
+                out.contains("<h2 id=\"top\" class=\"note\">A</h2>"),
+                "{policy:?}: {out}"
+            );
+            assert!(out.contains("<h2 id=\"b\">B</h2>"), "{policy:?}: {out}");
+            assert!(
+                out.contains("<h2 id=\"c\" class=\"ok-1 ž\">C</h2>"),
+                "{policy:?}: {out}"
+            );
+            assert!(
+                out.contains("<h2 id=\"d\" class=\"lead\">D</h2>"),
+                "{policy:?}: {out}"
+            );
+        }
+        let trusted = r(md, RawHtml::Trust);
+        assert!(trusted.contains("onclick=\"alert(1)\""), "{trusted}");
+    }
+
+    #[test]
+    fn other_markdown_paths_stay_escaped() {
+        let md = concat!(
+            "[t](https://x.org \"\\\"><script>alert(1)</script>\")\n\n",
+            "![<img src=x onerror=alert(1)>](https://x.org/a.png \"\\\" onerror=\\\"alert(1)\")\n\n",
+            "x[^<img src=x onerror=alert(1)>]\n\n[^<img src=x onerror=alert(1)>]: note\n\n",
+            "```\"><img src=x onerror=alert(1)>\ncode\n```\n\n",
+            "| a |\n|:-:|\n| <img src=x onerror=alert(1)> |\n\n",
+            "<javascript:alert(1)> [r][1] [e](&#106;avascript:alert(1)) ![i](javascript:alert(1))\n\n[1]: javascript:alert(1)\n",
+        );
+        for policy in [RawHtml::Escape, RawHtml::Sanitize] {
+            let out = r(md, policy);
+            for bad in [
+                "<script",
+                "<img src=x",
+                "onerror=\"",
+                "href=\"javascript",
+                "src=\"javascript",
+            ] {
+                assert!(!out.contains(bad), "{policy:?} let {bad} through: {out}");
+            }
+        }
+        // Escape shows the table cell's tag as text; sanitize keeps a harmless <img>.
+        assert!(!r(md, RawHtml::Escape).contains("<img src=\"x\""));
     }
 
     #[test]

@@ -59,8 +59,9 @@ fn main() {
             out: Some(out.clone()),
             base_url: None,
             allow_missing_strings: false,
+            force: false,
         })
-        .unwrap_or_else(|d| panic!("the generated site does not build:\n{d}"));
+        .unwrap_or_else(|e| panic!("the generated site does not build:\n{}", e.diagnostics));
         let wall = t.elapsed();
         println!(
             "run {run}: {:>8.3} s  {:>7} pages  {:>7} files  {:>9.0} pages/s",

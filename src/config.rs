@@ -81,11 +81,39 @@ pub struct Config {
     pub fallback: BTreeMap<Lang, Vec<Lang>>,
     pub fallback_default: Vec<Lang>,
     pub raw_html: RawHtml,
+    /// The output folder inside the site folder (`public`): the one place inside the
+    /// site a build may write, and the default of `--out`.
+    pub output_dir: String,
     /// Per language, its whole fallback order (see [`Config::chain`]); computed once.
     chains: BTreeMap<Lang, Vec<Lang>>,
 }
 
 pub const CONFIG_FILE: &str = "observatory.toml";
+pub const DEFAULT_OUTPUT_DIR: &str = "public";
+
+/// The folders and files of a site that limes reads: an output folder may not be, hold
+/// or lie inside one of them.
+pub const SITE_INPUTS: &[&str] = &["content", "themes", "templates", "i18n", CONFIG_FILE];
+
+/// Why `dir` cannot be the output folder inside the site, if it cannot: it must be a
+/// relative path of plain names, apart from every input of the site.
+fn check_output_dir(dir: &str) -> Result<(), String> {
+    let parts: Vec<&str> = dir.trim_end_matches('/').split('/').collect();
+    if dir.is_empty()
+        || dir.contains('\\')
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || *p == "." || *p == ".." || p.contains('\0'))
+    {
+        return Err(
+            "is not a folder inside the site (write a relative path of plain names)".into(),
+        );
+    }
+    if SITE_INPUTS.contains(&parts[0]) {
+        return Err(format!("would overwrite the site's own {}", parts[0]));
+    }
+    Ok(())
+}
 
 impl Config {
     /// Reads and checks `observatory.toml` under `root`. Returns the settings with the
@@ -263,6 +291,19 @@ impl Config {
             None => "default".to_string(),
         };
 
+        let output_dir = match f.opt_str("output_dir", &mut diags) {
+            Some(s) => {
+                if let Err(why) = check_output_dir(&s.value) {
+                    diags.push(
+                        src.error(s.span.clone(), format!("output_dir `{}` {why}", s.value))
+                            .help("name a folder of its own inside the site, like \"public\" or \"dist\"; to build elsewhere, pass --out DIR"),
+                    );
+                }
+                s.value
+            }
+            None => DEFAULT_OUTPUT_DIR.to_string(),
+        };
+
         let mut fallback = BTreeMap::new();
         let mut fallback_default = Vec::new();
         if let Some(t) = f.opt_table(
@@ -328,6 +369,7 @@ impl Config {
                 fallback,
                 fallback_default,
                 raw_html,
+                output_dir,
                 chains: BTreeMap::new(),
             })
             .map(Config::with_chains);

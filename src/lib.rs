@@ -23,6 +23,7 @@ use std::time::Instant;
 use config::Config;
 use diagnostics::{Diagnostic, Diagnostics};
 use model::Site;
+use output::WriteError;
 
 /// What a build is asked to do.
 #[derive(Clone, Debug, Default)]
@@ -34,6 +35,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Missing interface strings are warnings (filled from the fallback chain).
     pub allow_missing_strings: bool,
+    /// Replace a non-empty output folder even if limes did not write it.
+    pub force: bool,
 }
 
 /// What a successful build did.
@@ -44,14 +47,58 @@ pub struct BuildReport {
     pub files: usize,
     pub warnings: Diagnostics,
     pub millis: u128,
+    /// Leftovers of interrupted builds that were removed first.
+    pub cleaned: Vec<PathBuf>,
+}
+
+/// Why a build failed, and whether the output is still the previous one.
+#[derive(Debug)]
+pub struct BuildError {
+    pub diagnostics: Diagnostics,
+    /// False only when writing failed half-way through replacing the output (the
+    /// diagnostics say where the previous output is).
+    pub output_untouched: bool,
+}
+
+impl From<Diagnostics> for BuildError {
+    fn from(diagnostics: Diagnostics) -> Self {
+        BuildError {
+            diagnostics,
+            output_untouched: true,
+        }
+    }
 }
 
 /// Loads and resolves the site under `opts.root`: everything but rendering.
 pub fn load_site(opts: &BuildOptions) -> Result<(Site, Diagnostics), Diagnostics> {
+    load(opts, None)
+}
+
+/// The output folder a build of `opts` writes: `--out`, else `<root>/<output_dir>`.
+pub fn output_folder(opts: &BuildOptions, config: &Config) -> PathBuf {
+    opts.out
+        .clone()
+        .unwrap_or_else(|| opts.root.join(&config.output_dir))
+}
+
+/// [`load_site`], and when `target` is given, the check of the output folder (its
+/// problems are reported with the content's; the checked folder goes in `target`).
+fn load(
+    opts: &BuildOptions,
+    target: Option<&mut Option<PathBuf>>,
+) -> Result<(Site, Diagnostics), Diagnostics> {
     let root = &opts.root;
     let (mut config, mut diags) = Config::load(root).map_err(|d| Diagnostics(d).sorted())?;
     if let Some(url) = &opts.base_url {
         config.base_url = url.trim_end_matches('/').to_string();
+    }
+    if let Some(target) = target {
+        let out = output_folder(opts, &config);
+        let own = root.join(&config.output_dir);
+        match output::check_target(root, &out, &own, opts.force) {
+            Ok(dir) => *target = Some(dir),
+            Err(d) => diags.push(d),
+        }
     }
     let (strings, ds) = i18n::Strings::load(root, &config, opts.allow_missing_strings);
     diags.extend(ds);
@@ -65,22 +112,52 @@ pub fn load_site(opts: &BuildOptions) -> Result<(Site, Diagnostics), Diagnostics
     }
 }
 
-/// Builds the whole site. On error nothing is written and the previous output stays.
-pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+/// Builds the whole site. On error nothing is written and the previous output stays,
+/// unless replacing it broke half-way ([`BuildError::output_untouched`]).
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
-    let (site, warnings) = load_site(opts)?;
-    let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
+    let mut target = None;
+    let (site, mut warnings) = load(opts, Some(&mut target))?;
+    let out = output_folder(opts, &site.config);
+    let dir = target.unwrap_or_else(|| out.clone());
     let plan = render::render_site(&site).map_err(|d| Diagnostics(d).sorted())?;
     let pages = plan.iter().filter(|f| f.path.ends_with(".html")).count();
-    output::write_site(&out, &plan).map_err(|e| {
-        Diagnostics(vec![Diagnostic::file(display(&out), format!("cannot write the site: {e}")).help("check that the output folder's parent exists and is writable; the previous output was left as it was")])
+    let shown = display(&out);
+    let written = output::write_site(&dir, &plan, opts.force).map_err(|e| match e {
+        WriteError::Untouched(e) => BuildError::from(Diagnostics(vec![
+            Diagnostic::file(&shown, format!("cannot write the site: {e}"))
+                .help("check that the output folder's parent exists and is writable; the previous output was left as it was"),
+        ])),
+        WriteError::Displaced { old, error } => BuildError {
+            diagnostics: Diagnostics(vec![
+                Diagnostic::file(&shown, format!("the new site could not be put in place ({error}), nor the previous output put back"))
+                    .help(format!("the previous output is now {}: rename it to {} to restore it", old.display(), dir.display())),
+            ]),
+            output_untouched: false,
+        },
     })?;
+    if let Some((old, e)) = written.old_left {
+        warnings.push(
+            Diagnostic::file(
+                &shown,
+                format!(
+                    "the new site is in place, but the previous output could not be removed ({e})"
+                ),
+            )
+            .help(format!(
+                "it is left in {}; the next build removes it",
+                old.display()
+            ))
+            .warning(),
+        );
+    }
     Ok(BuildReport {
         out,
         pages,
         files: plan.len(),
         warnings,
         millis: started.elapsed().as_millis(),
+        cleaned: written.cleaned,
     })
 }
 

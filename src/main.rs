@@ -40,6 +40,10 @@ enum Command {
         /// Report missing interface strings as warnings and fill them from the fallback chain
         #[arg(long)]
         allow_missing_strings: bool,
+        /// Replace the output folder even when it is not empty and was not written by
+        /// limes (never the site folder, a folder around it or a file)
+        #[arg(long)]
+        force: bool,
     },
     /// Build the site, then serve the output folder over HTTP
     #[command(
@@ -61,6 +65,10 @@ enum Command {
         /// Report missing interface strings as warnings and fill them from the fallback chain
         #[arg(long)]
         allow_missing_strings: bool,
+        /// Replace the output folder even when it is not empty and was not written by
+        /// limes (never the site folder, a folder around it or a file)
+        #[arg(long)]
+        force: bool,
     },
     /// Show per language which practices, partners and pages exist, are missing or are
     /// older than their source
@@ -92,12 +100,14 @@ fn main() -> ExitCode {
             out,
             base_url,
             allow_missing_strings,
+            force,
         } => {
             let opts = BuildOptions {
                 root,
                 out,
                 base_url,
                 allow_missing_strings,
+                force,
             };
             match run_build(&opts) {
                 Some(_) => ExitCode::SUCCESS,
@@ -110,6 +120,7 @@ fn main() -> ExitCode {
             port,
             bind,
             allow_missing_strings,
+            force,
         } => {
             let host = if bind.contains(':') {
                 format!("[{bind}]")
@@ -121,6 +132,7 @@ fn main() -> ExitCode {
                 out,
                 base_url: Some(format!("http://{host}:{port}")),
                 allow_missing_strings,
+                force,
             };
             let Some(out) = run_build(&opts) else {
                 return ExitCode::from(1);
@@ -166,6 +178,12 @@ fn run_build(opts: &BuildOptions) -> Option<PathBuf> {
     match build(opts) {
         Ok(report) => {
             eprint!("{}", report.warnings);
+            for leftover in &report.cleaned {
+                eprintln!(
+                    "Removed {}, left by an interrupted build",
+                    leftover.display()
+                );
+            }
             eprintln!(
                 "Built {} pages ({} files) into {} in {} ms",
                 report.pages,
@@ -175,7 +193,8 @@ fn run_build(opts: &BuildOptions) -> Option<PathBuf> {
             );
             Some(report.out)
         }
-        Err(diags) => {
+        Err(failure) => {
+            let diags = &failure.diagnostics;
             eprint!("{diags}");
             let errors = diags.errors().count();
             let warnings = diags.warnings().count();
@@ -189,7 +208,10 @@ fn run_build(opts: &BuildOptions) -> Option<PathBuf> {
                     if warnings == 1 { "" } else { "s" }
                 ));
             }
-            eprintln!("{summary}; the output folder was left as it was");
+            if failure.output_untouched {
+                summary.push_str("; the output folder was left as it was");
+            }
+            eprintln!("{summary}");
             None
         }
     }

@@ -9,6 +9,8 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::diagnostics::Diagnostic;
+
 /// What one output file holds.
 #[derive(Clone, Debug)]
 pub enum Body {
@@ -45,39 +47,290 @@ pub fn safe_join(root: &Path, rel: &str) -> Option<PathBuf> {
     Some(out)
 }
 
-/// Writes `files` into a fresh staging folder beside `out`, then swaps it in. On any
-/// error the staging folder is removed and `out` is untouched.
-pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<()> {
-    let out = absolute(out)?;
+/// The file at the top of every output folder limes writes: how a later build knows
+/// a folder it may replace. It is written first into the staging folder, so that an
+/// interrupted build's leftovers are recognisable too.
+pub const MARKER: &str = ".limes-output";
+const MARKER_TEXT: &str =
+    "This folder is written by limes; every build replaces all of it. Keep no other files here.\n";
+
+/// Where a build may write, or why it may not: `out` as the user gave it, checked
+/// against the site folder `root`. `own` is the one output folder allowed inside the
+/// site (`<root>/<output_dir>`); `force` allows replacing a non-empty folder that is
+/// not a limes output, and nothing else. A symbolic link is followed: the site is
+/// written where it points and the link stays. Returns the real, absolute folder.
+pub fn check_target(
+    root: &Path,
+    out: &Path,
+    own: &Path,
+    force: bool,
+) -> Result<PathBuf, Diagnostic> {
+    let shown = out.to_string_lossy().to_string();
+    let refuse = |msg: String, help: String| Diagnostic::file(shown.clone(), msg).help(help);
+    let dir = resolve(out).map_err(|e| match e {
+        Resolve::Dangling(link, to) => refuse(
+            format!(
+                "the output folder is a symbolic link to {}, which does not exist",
+                to.display()
+            ),
+            format!(
+                "create {} first, or point --out at a folder ({} is the link)",
+                to.display(),
+                link.display()
+            ),
+        ),
+        Resolve::Io(e) => refuse(
+            format!("cannot use this output folder: {e}"),
+            "choose another folder with --out".into(),
+        ),
+    })?;
+    // Without a site folder there is nothing to compare with; the settings report it.
+    let Ok(site) = fs::canonicalize(root) else {
+        return Ok(dir);
+    };
+    let site_shown = site.display();
+    let own = resolve_lexically(&site, own.strip_prefix(root).unwrap_or(own));
+    // The folder as the messages name it: its real path, and the link that led there.
+    let what = match fs::symlink_metadata(out) {
+        Ok(m) if m.file_type().is_symlink() => format!(
+            "{} (a symbolic link to {})",
+            absolute(out).unwrap_or_default().display(),
+            dir.display()
+        ),
+        _ => dir.display().to_string(),
+    };
+    if dir == site {
+        return Err(refuse(
+            format!(
+                "the output folder {what} is the site folder; building there would replace the site's sources"
+            ),
+            format!(
+                "write the site into a folder of its own, such as {} (the default)",
+                own.display()
+            ),
+        ));
+    }
+    if site.starts_with(&dir) {
+        return Err(refuse(
+            format!(
+                "the output folder {what} contains the site folder {site_shown}; building there would replace the site's sources"
+            ),
+            format!(
+                "choose a folder outside the site, or leave out --out to build into {}",
+                own.display()
+            ),
+        ));
+    }
+    if dir.starts_with(&site) && dir != own {
+        return Err(refuse(
+            format!("the output folder {what} lies inside the site folder {site_shown}"),
+            format!(
+                "the only output folder allowed inside the site is {} (`output_dir` in observatory.toml); use it, change output_dir, or choose a folder outside the site",
+                own.display()
+            ),
+        ));
+    }
+    check_existing(&dir, &what, force).map_err(|(msg, help)| refuse(msg, help))?;
+    Ok(dir)
+}
+
+/// What is at `dir` must be nothing, an empty folder, an earlier output of limes or,
+/// with `force`, any folder: never a file.
+/// `what` names it in messages.
+fn check_existing(dir: &Path, what: &str, force: bool) -> Result<(), (String, String)> {
+    match fs::metadata(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err((format!("cannot read the output folder {what}: {e}"), "choose another folder with --out".into())),
+        Ok(m) if !m.is_dir() => Err((
+            format!("the output path {what} is a file, not a folder"),
+            "limes replaces only folders it wrote itself: remove the file or choose another --out".into(),
+        )),
+        Ok(_) if force || is_output(dir) => Ok(()),
+        Ok(_) => match fs::read_dir(dir).map(|mut d| d.next().is_none()) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err((
+                format!("the output folder {what} is not empty and was not written by limes (it has no {MARKER} file)"),
+                "every build replaces its output folder with the new site: choose a new or empty folder, or pass --force to replace this one and everything in it (also for an output of a limes older than the marker)".into(),
+            )),
+            Err(e) => Err((format!("cannot read the output folder {what}: {e}"), "choose another folder with --out".into())),
+        },
+    }
+}
+
+/// Whether `dir` holds the marker of a limes output.
+pub fn is_output(dir: &Path) -> bool {
+    fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file())
+}
+
+enum Resolve {
+    /// A symbolic link (first) to a path that does not exist (second).
+    Dangling(PathBuf, PathBuf),
+    Io(io::Error),
+}
+
+/// `p` made absolute with every symbolic link of its existing part resolved, the
+/// part that does not exist yet appended as written.
+fn resolve(p: &Path) -> Result<PathBuf, Resolve> {
+    let abs = absolute(p).map_err(Resolve::Io)?;
+    let mut out = PathBuf::new();
+    let mut exists = true;
+    for c in abs.components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => out.push(c.as_os_str()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(name) => {
+                out.push(name);
+                if !exists {
+                    continue;
+                }
+                match fs::symlink_metadata(&out) {
+                    Ok(m) => match fs::canonicalize(&out) {
+                        Ok(real) => out = real,
+                        Err(e)
+                            if m.file_type().is_symlink()
+                                && e.kind() == io::ErrorKind::NotFound =>
+                        {
+                            let to = fs::read_link(&out).unwrap_or_default();
+                            let to = out.parent().map(|d| d.join(&to)).unwrap_or(to);
+                            return Err(Resolve::Dangling(out, to));
+                        }
+                        Err(e) => return Err(Resolve::Io(e)),
+                    },
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => exists = false,
+                    Err(e) => return Err(Resolve::Io(e)),
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `rel` under the real folder `base`, without following links in `rel`.
+fn resolve_lexically(base: &Path, rel: &Path) -> PathBuf {
+    let mut out = base.to_path_buf();
+    for c in rel.components() {
+        match c {
+            Component::Normal(n) => out.push(n),
+            Component::ParentDir => {
+                out.pop();
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// How writing the site failed, and what it left.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The output is as it was before the build.
+    Untouched(io::Error),
+    /// The previous output was moved aside to `old` and neither the new site nor the
+    /// previous one could be put back in its place.
+    Displaced { old: PathBuf, error: io::Error },
+}
+
+/// What writing the site did besides writing it.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// Leftovers of interrupted builds removed first.
+    pub cleaned: Vec<PathBuf>,
+    /// The previous output, swapped out, that could not be removed.
+    pub old_left: Option<(PathBuf, io::Error)>,
+}
+
+/// Writes `files` into a fresh staging folder beside `out` (a folder checked by
+/// [`check_target`]), then swaps it in. Holds a lock on the parent folder meanwhile,
+/// so that two builds into one place take turns and the leftovers of an interrupted
+/// build (its staging folder, whatever its process id) are known to be stale and are
+/// removed first. Fails with the output untouched unless the swap itself broke.
+pub fn write_site(out: &Path, files: &[OutputFile], force: bool) -> Result<Written, WriteError> {
+    let untouched = WriteError::Untouched;
+    let out = absolute(out).map_err(untouched)?;
     let parent = out
         .parent()
-        .ok_or_else(|| io::Error::other("the output folder has no parent folder"))?;
-    fs::create_dir_all(parent)?;
+        .ok_or_else(|| untouched(io::Error::other("the output folder has no parent folder")))?;
+    fs::create_dir_all(parent).map_err(untouched)?;
     let name = out
         .file_name()
-        .ok_or_else(|| io::Error::other("the output folder has no name"))?
+        .ok_or_else(|| untouched(io::Error::other("the output folder has no name")))?
         .to_string_lossy()
         .to_string();
+    let _lock = lock(parent).map_err(untouched)?;
+    let mut written = Written {
+        cleaned: remove_leftovers(parent, &name).map_err(untouched)?,
+        old_left: None,
+    };
+    // The folder may have changed since it was checked.
+    check_existing(&out, &out.display().to_string(), force)
+        .map_err(|(msg, _)| untouched(io::Error::other(msg)))?;
     let staging = parent.join(format!(".{name}.limes-staging-{}", std::process::id()));
-    if staging.exists() {
-        fs::remove_dir_all(&staging)?;
-    }
-    fs::create_dir(&staging)?;
-    let result = fill(&staging, files).and_then(|()| swap(&staging, &out));
-    if result.is_err() {
+    let old = parent.join(format!(".{name}.limes-old-{}", std::process::id()));
+    fs::create_dir(&staging).map_err(untouched)?;
+    let filled = fs::write(staging.join(MARKER), MARKER_TEXT).and_then(|()| fill(&staging, files));
+    if let Err(e) = filled {
         let _ = fs::remove_dir_all(&staging);
+        return Err(untouched(e));
     }
-    result
+    match swap(&staging, &out, &old) {
+        Ok(None) => {}
+        Ok(Some(previous)) => {
+            if let Err(e) = fs::remove_dir_all(&previous) {
+                written.old_left = Some((previous, e));
+            }
+        }
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    }
+    Ok(written)
+}
+
+/// An exclusive lock on `dir` for as long as the value lives (Unix; elsewhere none).
+#[cfg(unix)]
+fn lock(dir: &Path) -> io::Result<fs::File> {
+    let f = fs::File::open(dir)?;
+    rustix::fs::flock(&f, rustix::fs::FlockOperation::LockExclusive)?;
+    Ok(f)
+}
+
+#[cfg(not(unix))]
+fn lock(_dir: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+/// Removes what interrupted builds of `name` left in `parent`: staging folders that
+/// are empty or carry the marker (a build writes it first), and previous outputs
+/// swapped out but not yet removed. Called with the lock held, so none is in use.
+fn remove_leftovers(parent: &Path, name: &str) -> io::Result<Vec<PathBuf>> {
+    let staging = format!(".{name}.limes-staging-");
+    let old = format!(".{name}.limes-old-");
+    let mut removed = Vec::new();
+    for entry in fs::read_dir(parent)? {
+        let entry = entry?;
+        let file_name = entry.file_name().to_string_lossy().to_string();
+        let is_staging = file_name.starts_with(&staging);
+        if !(is_staging || file_name.starts_with(&old)) || !entry.file_type()?.is_dir() {
+            continue;
+        }
+        let path = entry.path();
+        let ours = !is_staging || is_output(&path) || fs::read_dir(&path)?.next().is_none();
+        if ours {
+            fs::remove_dir_all(&path)?;
+            removed.push(path);
+        }
+    }
+    removed.sort();
+    Ok(removed)
 }
 
 fn absolute(p: &Path) -> io::Result<PathBuf> {
-    if p.is_absolute() {
-        Ok(p.to_path_buf())
-    } else {
-        Ok(std::env::current_dir()?.join(p))
-    }
+    std::path::absolute(p)
 }
-
 fn fill(staging: &Path, files: &[OutputFile]) -> io::Result<()> {
     // Folders first (sequentially, they nest), then the files in parallel.
     let mut dirs: Vec<PathBuf> = Vec::new();
@@ -109,30 +362,36 @@ fn fill(staging: &Path, files: &[OutputFile]) -> io::Result<()> {
 }
 
 /// Puts `staging` in the place of `out`: an atomic exchange where the system has one,
-/// else two renames in a row.
-fn swap(staging: &Path, out: &Path) -> io::Result<()> {
+/// else two renames in a row. Returns where the previous output now is, if there was
+/// one (renamed to `old` first, so that an interrupted removal is recognised).
+fn swap(staging: &Path, out: &Path, old: &Path) -> Result<Option<PathBuf>, WriteError> {
     if !out.exists() {
-        return fs::rename(staging, out);
+        return fs::rename(staging, out)
+            .map(|()| None)
+            .map_err(WriteError::Untouched);
     }
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
         if renameat_with(CWD, staging, CWD, out, RenameFlags::EXCHANGE).is_ok() {
             // `staging` now holds the previous site.
-            return fs::remove_dir_all(staging);
+            return Ok(Some(match fs::rename(staging, old) {
+                Ok(()) => old.to_path_buf(),
+                Err(_) => staging.to_path_buf(),
+            }));
         }
     }
-    let old = out.with_file_name(format!(
-        ".{}.limes-old-{}",
-        out.file_name().unwrap_or_default().to_string_lossy(),
-        std::process::id()
-    ));
-    fs::rename(out, &old)?;
-    if let Err(e) = fs::rename(staging, out) {
-        let _ = fs::rename(&old, out);
-        return Err(e);
+    fs::rename(out, old).map_err(WriteError::Untouched)?;
+    if let Err(error) = fs::rename(staging, out) {
+        return match fs::rename(old, out) {
+            Ok(()) => Err(WriteError::Untouched(error)),
+            Err(_) => Err(WriteError::Displaced {
+                old: old.to_path_buf(),
+                error,
+            }),
+        };
     }
-    fs::remove_dir_all(&old)
+    Ok(Some(old.to_path_buf()))
 }
 
 #[cfg(test)]
@@ -165,12 +424,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         fs::create_dir(&out).unwrap();
+        fs::write(out.join(MARKER), "").unwrap();
         fs::write(out.join("old.txt"), "old").unwrap();
         let files = vec![OutputFile {
             path: "a/b.txt".into(),
             body: Body::Bytes(b"new".to_vec()),
         }];
-        write_site(&out, &files).unwrap();
+        write_site(&out, &files, false).unwrap();
         assert!(!out.join("old.txt").exists());
         assert_eq!(fs::read_to_string(out.join("a/b.txt")).unwrap(), "new");
         let leftovers: Vec<_> = fs::read_dir(dir.path())
@@ -185,13 +445,70 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         fs::create_dir(&out).unwrap();
+        fs::write(out.join(MARKER), "").unwrap();
         fs::write(out.join("keep.txt"), "keep").unwrap();
         let files = vec![OutputFile {
             path: "x.txt".into(),
             body: Body::Copy(dir.path().join("missing")),
         }];
-        assert!(write_site(&out, &files).is_err());
+        assert!(matches!(
+            write_site(&out, &files, false),
+            Err(WriteError::Untouched(_))
+        ));
         assert_eq!(fs::read_to_string(out.join("keep.txt")).unwrap(), "keep");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        // Without the marker the folder is not limes's to replace.
+        fs::remove_file(out.join(MARKER)).unwrap();
+        let ok = vec![OutputFile {
+            path: "x.txt".into(),
+            body: Body::Bytes(b"x".to_vec()),
+        }];
+        assert!(matches!(
+            write_site(&out, &ok, false),
+            Err(WriteError::Untouched(_))
+        ));
+        assert_eq!(common_files(&out), ["keep.txt"]);
+        write_site(&out, &ok, true).unwrap();
+        assert_eq!(common_files(&out), [MARKER, "x.txt"]);
+    }
+
+    fn common_files(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn leftovers_of_interrupted_builds_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let stale = dir.path().join(".public.limes-staging-999999");
+        fs::create_dir_all(stale.join("en")).unwrap();
+        fs::write(stale.join(MARKER), "").unwrap();
+        fs::write(stale.join("en/index.html"), "half").unwrap();
+        let empty = dir.path().join(".public.limes-staging-1");
+        fs::create_dir(&empty).unwrap();
+        let old = dir.path().join(".public.limes-old-7");
+        fs::create_dir(&old).unwrap();
+        fs::write(old.join("x"), "").unwrap();
+        // Not ours: no marker, or another output's name.
+        let foreign = dir.path().join(".public.limes-staging-2");
+        fs::create_dir(&foreign).unwrap();
+        fs::write(foreign.join("mine.txt"), "").unwrap();
+        let other = dir.path().join(".dist.limes-staging-3");
+        fs::create_dir(&other).unwrap();
+        let files = vec![OutputFile {
+            path: "a.txt".into(),
+            body: Body::Bytes(b"a".to_vec()),
+        }];
+        let w = write_site(&out, &files, false).unwrap();
+        assert_eq!(w.cleaned, [empty, stale, old]);
+        assert_eq!(
+            common_files(dir.path()),
+            [".dist.limes-staging-3", ".public.limes-staging-2", "public"]
+        );
     }
 }

@@ -132,9 +132,8 @@ struct Record<'a> {
 pub fn run(root: &Path, format: Format) -> Result<(String, Diagnostics), Diagnostics> {
     let (site, warnings) = crate::load_site(&BuildOptions {
         root: root.to_path_buf(),
-        out: None,
-        base_url: None,
         allow_missing_strings: true,
+        ..BuildOptions::default()
     })?;
     let report = collect(&site);
     let text = match format {

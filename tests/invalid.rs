@@ -13,7 +13,7 @@ use std::path::Path;
 
 use limes::diagnostics::Diagnostic;
 
-const SENTINEL: &str = "previous good build";
+use common::SENTINEL;
 
 /// Diagnostics that may have no line: they are about a whole file or folder (its name,
 /// its absence, its encoding), not about a place inside it. Matched as substrings of
@@ -66,8 +66,7 @@ fn every_invalid_fixture_fails_with_its_exact_diagnostics_and_keeps_the_output()
         let root = common::site_root(&tmp);
         setup(case, &root);
         let out = tmp.path().join("public");
-        fs::create_dir(&out).unwrap();
-        fs::write(out.join("sentinel.html"), SENTINEL).unwrap();
+        let previous = common::previous_output(&out);
 
         match common::build(&root, &out) {
             Ok(report) => problems.push(format!(
@@ -118,7 +117,7 @@ fn every_invalid_fixture_fails_with_its_exact_diagnostics_and_keeps_the_output()
             Err(e) => problems.push(format!("public/sentinel.html is gone: {e}")),
         }
         let in_out = common::list_files(&out);
-        if in_out != ["sentinel.html"] {
+        if in_out != previous {
             let shown: Vec<&String> = in_out.iter().take(8).collect();
             problems.push(format!(
                 "public/ holds more than the sentinel ({} files): {shown:?}...",

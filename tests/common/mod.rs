@@ -69,7 +69,21 @@ pub fn build(root: &Path, out: &Path) -> Result<BuildReport, Diagnostics> {
         out: Some(out.to_path_buf()),
         base_url: None,
         allow_missing_strings: false,
+        force: false,
     })
+    .map_err(|e| e.diagnostics)
+}
+
+/// The text of the sentinel file in [`previous_output`].
+pub const SENTINEL: &str = "previous good build";
+
+/// Makes `dir` look like the output of an earlier build: limes's marker and a
+/// `sentinel.html` holding [`SENTINEL`]. Returns its files, as [`list_files`] lists them.
+pub fn previous_output(dir: &Path) -> Vec<String> {
+    fs::create_dir_all(dir).unwrap();
+    fs::write(dir.join(limes::output::MARKER), "").unwrap();
+    fs::write(dir.join("sentinel.html"), SENTINEL).unwrap();
+    list_files(dir)
 }
 
 /// Every file under `dir`, relative to it, with `/` separators, sorted.

@@ -1,0 +1,275 @@
+//! The output folder is limes's own: a build refuses every place where replacing the
+//! folder would destroy something it did not write, and leaves every file as it was.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use limes::output::MARKER;
+
+fn limes(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_limes"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run the limes binary")
+}
+
+/// Every file under `dir` with its bytes, and every folder, sorted: what must not change.
+fn snapshot(dir: &Path) -> Vec<(String, Option<Vec<u8>>)> {
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.unwrap();
+        let rel = e
+            .path()
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        let body = if e.file_type().is_file() {
+            Some(fs::read(e.path()).unwrap())
+        } else if e.file_type().is_symlink() {
+            Some(
+                fs::read_link(e.path())
+                    .unwrap()
+                    .to_string_lossy()
+                    .as_bytes()
+                    .to_vec(),
+            )
+        } else {
+            None
+        };
+        out.push((rel, body));
+    }
+    out
+}
+
+/// Runs `limes build --root site --out <out>` in `tmp` (plus `extra` arguments) and
+/// checks that it is refused with `message` and that no file under `tmp` changed.
+#[track_caller]
+fn assert_refused(tmp: &Path, out: &str, extra: &[&str], message: &str) -> String {
+    let before = snapshot(tmp);
+    let mut args = vec!["build", "--root", "site", "--out", out];
+    args.extend(extra);
+    let run = limes(tmp, &args);
+    let stderr = String::from_utf8_lossy(&run.stderr).to_string();
+    assert_eq!(run.status.code(), Some(1), "--out {out}: stderr:\n{stderr}");
+    assert!(
+        stderr.starts_with(&format!("{out}: error: ")),
+        "--out {out}: stderr:\n{stderr}"
+    );
+    assert!(
+        stderr.contains(message),
+        "--out {out}: no {message:?} in:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("  = help: "),
+        "--out {out}: no help in:\n{stderr}"
+    );
+    assert!(
+        stderr.ends_with(
+            "error: the build failed with 1 error; the output folder was left as it was\n"
+        ),
+        "--out {out}: stderr:\n{stderr}"
+    );
+    assert!(
+        snapshot(tmp) == before,
+        "--out {out} changed files under {}",
+        tmp.display()
+    );
+    stderr
+}
+
+#[test]
+fn the_site_folder_itself_is_refused() {
+    let tmp = common::site_from_fixture("minimal");
+    let root = common::site_root(&tmp);
+    let site = fs::canonicalize(&root).unwrap();
+    let stderr = assert_refused(
+        tmp.path(),
+        "site",
+        &[],
+        "the output folder is the site folder",
+    );
+    assert!(stderr.contains(&site.display().to_string()), "{stderr}");
+    // `--force` does not change that.
+    assert_refused(tmp.path(), "site", &["--force"], "is the site folder");
+    // Nor another spelling of the same folder.
+    assert_refused(tmp.path(), "site/content/..", &[], "is the site folder");
+}
+
+#[test]
+fn a_folder_that_contains_the_site_is_refused() {
+    let tmp = common::site_from_fixture("minimal");
+    let root = common::site_root(&tmp);
+    // `--out ..` run inside the site folder.
+    let before = snapshot(tmp.path());
+    let run = limes(&root, &["build", "--out", "..", "--force"]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("..: error: the output folder "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("contains the site folder"), "{stderr}");
+    assert!(snapshot(tmp.path()) == before);
+    let abs = tmp.path().to_string_lossy().to_string();
+    assert_refused(tmp.path(), &abs, &[], "contains the site folder");
+    assert_refused(tmp.path(), "/", &["--force"], "contains the site folder");
+}
+
+#[test]
+fn a_folder_inside_the_site_is_refused_but_its_output_folder() {
+    let tmp = common::site_from_fixture("minimal");
+    for out in [
+        "site/content",
+        "site/content/static/out",
+        "site/themes",
+        "site/i18n/new",
+        "site/dist",
+    ] {
+        assert_refused(tmp.path(), out, &["--force"], "lies inside the site folder");
+    }
+    // The one allowed: <root>/public by default, as --out or without it.
+    let run = limes(
+        tmp.path(),
+        &["build", "--root", "site", "--out", "site/public"],
+    );
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(tmp.path().join("site/public").join(MARKER).is_file());
+}
+
+#[test]
+fn output_dir_moves_the_folder_allowed_inside_the_site() {
+    let tmp = common::site_from_fixture("minimal");
+    let root = common::site_root(&tmp);
+    let config = fs::read_to_string(root.join("observatory.toml")).unwrap();
+    fs::write(
+        root.join("observatory.toml"),
+        format!("output_dir = \"dist\"\n{config}"),
+    )
+    .unwrap();
+    let run = limes(tmp.path(), &["build", "--root", "site"]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(root.join("dist/en/index.html").is_file());
+    assert!(!root.join("public").exists());
+    assert_refused(
+        tmp.path(),
+        "site/public",
+        &[],
+        "lies inside the site folder",
+    );
+}
+
+#[test]
+fn an_existing_file_is_refused() {
+    let tmp = common::site_from_fixture("minimal");
+    fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
+    assert_refused(
+        tmp.path(),
+        "notes.txt",
+        &["--force"],
+        "the output path is a file, not a folder",
+    );
+}
+
+#[test]
+fn a_folder_limes_did_not_write_is_refused_unless_forced() {
+    let tmp = common::site_from_fixture("minimal");
+    let theirs = tmp.path().join("www");
+    fs::create_dir_all(theirs.join("photos")).unwrap();
+    fs::write(theirs.join("photos/holiday.jpg"), "jpeg").unwrap();
+    let stderr = assert_refused(
+        tmp.path(),
+        "www",
+        &[],
+        "is not empty and was not written by limes",
+    );
+    assert!(stderr.contains("--force"), "{stderr}");
+
+    // An empty folder is fine, and so is an earlier output.
+    fs::create_dir(tmp.path().join("empty")).unwrap();
+    for _ in 0..2 {
+        let run = limes(tmp.path(), &["build", "--root", "site", "--out", "empty"]);
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    assert!(tmp.path().join("empty/en/index.html").is_file());
+
+    // --force replaces it.
+    let run = limes(
+        tmp.path(),
+        &["build", "--root", "site", "--out", "www", "--force"],
+    );
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(theirs.join(MARKER).is_file());
+    assert!(!theirs.join("photos").exists());
+}
+
+#[test]
+fn a_symbolic_link_is_followed_and_stays_a_link() {
+    let tmp = common::site_from_fixture("minimal");
+    let real = tmp.path().join("releases/current");
+    fs::create_dir_all(&real).unwrap();
+    std::os::unix::fs::symlink(&real, tmp.path().join("www")).unwrap();
+    for _ in 0..2 {
+        let run = limes(tmp.path(), &["build", "--root", "site", "--out", "www"]);
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    assert!(
+        fs::symlink_metadata(tmp.path().join("www"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(real.join("en/index.html").is_file());
+    let beside: Vec<String> = fs::read_dir(tmp.path().join("releases"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(beside, ["current"]);
+
+    // A link into the site, or to nothing, is refused.
+    std::os::unix::fs::symlink(
+        tmp.path().join("site/content"),
+        tmp.path().join("to-content"),
+    )
+    .unwrap();
+    let stderr = assert_refused(
+        tmp.path(),
+        "to-content",
+        &["--force"],
+        "lies inside the site folder",
+    );
+    assert!(stderr.contains("through a symbolic link"), "{stderr}");
+    std::os::unix::fs::symlink(tmp.path().join("site"), tmp.path().join("to-site")).unwrap();
+    assert_refused(tmp.path(), "to-site", &["--force"], "is the site folder");
+    std::os::unix::fs::symlink(tmp.path().join("gone"), tmp.path().join("dangling")).unwrap();
+    assert_refused(tmp.path(), "dangling", &[], "which does not exist");
+}

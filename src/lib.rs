@@ -15,6 +15,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod serve;
+pub mod static_check;
 pub mod status;
 
 use std::path::{Path, PathBuf};

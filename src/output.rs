@@ -505,7 +505,7 @@ mod tests {
             body: Body::Bytes(b"a".to_vec()),
         }];
         let w = write_site(&out, &files, false).unwrap();
-        assert_eq!(w.cleaned, [empty, stale, old]);
+        assert_eq!(w.cleaned, [old, empty, stale]);
         assert_eq!(
             common_files(dir.path()),
             [".dist.limes-staging-3", ".public.limes-staging-2", "public"]

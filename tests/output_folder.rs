@@ -91,7 +91,7 @@ fn the_site_folder_itself_is_refused() {
         tmp.path(),
         "site",
         &[],
-        "the output folder is the site folder",
+        "is the site folder; building there would replace",
     );
     assert!(stderr.contains(&site.display().to_string()), "{stderr}");
     // `--force` does not change that.
@@ -181,7 +181,7 @@ fn an_existing_file_is_refused() {
         tmp.path(),
         "notes.txt",
         &["--force"],
-        "the output path is a file, not a folder",
+        "is a file, not a folder",
     );
 }
 
@@ -267,7 +267,7 @@ fn a_symbolic_link_is_followed_and_stays_a_link() {
         &["--force"],
         "lies inside the site folder",
     );
-    assert!(stderr.contains("through a symbolic link"), "{stderr}");
+    assert!(stderr.contains("to-content (a symbolic link to "), "{stderr}");
     std::os::unix::fs::symlink(tmp.path().join("site"), tmp.path().join("to-site")).unwrap();
     assert_refused(tmp.path(), "to-site", &["--force"], "is the site folder");
     std::os::unix::fs::symlink(tmp.path().join("gone"), tmp.path().join("dangling")).unwrap();

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use self::toml::Table;
-use crate::config::{Config, Lang, is_slug};
+use crate::config::{Config, Lang, RawHtml, is_slug};
 use crate::diagnostics::{Diagnostic, Source, closest, closest_lang};
+use crate::static_check;
 
 /// The three kinds of Markdown records, named by their folder under `content/`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -84,6 +85,9 @@ enum Job {
         path: PathBuf,
         rel: String,
     },
+    /// A static file a browser could run as a document: read to check it runs no
+    /// script (see [`static_check`]); it is copied later like any other.
+    StaticCheck { path: PathBuf, rel: String },
 }
 
 /// Relative path with `/` separators, for messages and output paths.
@@ -177,10 +181,18 @@ pub fn load_content(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
                 path: path.to_path_buf(),
                 rel,
             }),
-            Class::Static(to) => loaded.statics.push(StaticFile {
-                from: path.to_path_buf(),
-                to,
-            }),
+            Class::Static(to) => {
+                if config.raw_html != RawHtml::Trust && static_check::is_checked(&to) {
+                    jobs.push(Job::StaticCheck {
+                        path: path.to_path_buf(),
+                        rel,
+                    });
+                }
+                loaded.statics.push(StaticFile {
+                    from: path.to_path_buf(),
+                    to,
+                });
+            }
             Class::Bad(msg, help) => {
                 diags.push(Diagnostic::file(rel, msg).help(help));
                 if is_dir {
@@ -432,6 +444,13 @@ fn read_source(path: &Path, rel: &str) -> Result<Source, Diagnostic> {
 
 fn read_job(job: Job) -> (Option<Loadable>, Vec<Diagnostic>) {
     match job {
+        Job::StaticCheck { path, rel } => match std::fs::read(&path) {
+            Ok(bytes) => (None, static_diagnostics(&rel, &bytes)),
+            Err(e) => (
+                None,
+                vec![Diagnostic::file(rel, format!("cannot read: {e}"))],
+            ),
+        },
         Job::Data { name, path, rel } => match read_source(&path, &rel) {
             Ok(src) => (Some(Loadable::Data(name, src)), vec![]),
             Err(d) => (None, vec![d]),
@@ -474,6 +493,65 @@ fn read_job(job: Job) -> (Option<Loadable>, Vec<Diagnostic>) {
     }
 }
 
+/// The reasons not to publish the static file `rel` (see [`static_check`]), as
+/// diagnostics pointing into it.
+fn static_diagnostics(rel: &str, bytes: &[u8]) -> Vec<Diagnostic> {
+    let problems = static_check::check(rel, bytes);
+    if problems.is_empty() {
+        return Vec::new();
+    }
+    // Offsets are exact up to the first byte that is not UTF-8 (all of them for a
+    // UTF-8 file); a problem past it is reported for the whole file.
+    let (mut text, exact) = match std::str::from_utf8(bytes) {
+        Ok(t) => (t.to_string(), bytes.len()),
+        Err(e) => (String::from_utf8_lossy(bytes).into_owned(), e.valid_up_to()),
+    };
+    if text.starts_with('\u{feff}') {
+        text.replace_range(..3, "   ");
+    }
+    let src = Source::new(rel, text);
+    problems
+        .into_iter()
+        .map(|p| {
+            let d = match p.span {
+                Some(span) if span.start <= exact => {
+                    let start = span.start.min(src.text.len());
+                    let mut d = src.error(start..span.end.clamp(start, src.text.len()), p.message);
+                    shorten_snippet(&mut d);
+                    d
+                }
+                _ => Diagnostic::file(rel, p.message),
+            };
+            d.help(p.help)
+        })
+        .collect()
+}
+
+/// Cuts the quoted line of a diagnostic down to the part around what it underlines,
+/// for files written on one long line (exported drawings often are).
+fn shorten_snippet(d: &mut Diagnostic) {
+    const WIDTH: usize = 100;
+    const BEFORE: usize = 30;
+    let Some(s) = d.snippet.as_deref_mut() else {
+        return;
+    };
+    let chars: Vec<char> = s.text.chars().collect();
+    if chars.len() <= WIDTH {
+        return;
+    }
+    let from = s.start.saturating_sub(BEFORE);
+    let to = (from + WIDTH).min(chars.len());
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < chars.len() { "…" } else { "" };
+    let mut text: String = lead.to_string();
+    text.extend(&chars[from..to]);
+    text.push_str(tail);
+    let start = s.start - from + lead.chars().count();
+    s.len = s.len.min(to.saturating_sub(s.start)).max(1);
+    s.start = start;
+    s.text = text;
+}
+
 /// Finds the TOML between a first line `+++` and the next line `+++`. Returns the byte
 /// ranges of the front matter and of the body.
 pub fn split_front_matter(src: &Source) -> Result<(Range<usize>, Range<usize>), Diagnostic> {
@@ -512,6 +590,34 @@ mod tests {
         let (f, b) = split_front_matter(&src).unwrap();
         assert_eq!(&src.text[f], "title = \"x\"\n");
         assert_eq!(&src.text[b], "Body\n");
+    }
+
+    #[test]
+    fn static_problems_quote_only_the_part_of_a_long_line_around_them() {
+        let mut text = String::from("<svg xmlns=\"http://www.w3.org/2000/svg\">");
+        text.push_str(&"<rect width=\"1\" height=\"1\"/>".repeat(100));
+        text.push_str("<rect onclick=\"x()\"/>");
+        text.push_str(&"<rect width=\"1\" height=\"1\"/>".repeat(100));
+        text.push_str("</svg>");
+        let ds = static_diagnostics("content/static/a.svg", text.as_bytes());
+        assert_eq!(ds.len(), 1, "{ds:?}");
+        let d = &ds[0];
+        assert_eq!((d.line, d.col), (1, text.find("onclick").unwrap() + 1));
+        let s = d.snippet.as_deref().unwrap();
+        assert!(s.text.chars().count() <= 102, "{}", s.text);
+        let underlined: String = s.text.chars().skip(s.start).take(s.len).collect();
+        assert_eq!(underlined, "onclick");
+        assert!(d.help.is_some());
+    }
+
+    #[test]
+    fn static_problems_of_files_not_in_utf8_point_at_the_first_bad_byte() {
+        let ds = static_diagnostics("content/static/a.svg", b"<svg>\n<text>caf\xe9</text></svg>");
+        assert_eq!(ds.len(), 1, "{ds:?}");
+        assert_eq!((ds[0].line, ds[0].col), (2, 10));
+        assert_eq!(ds[0].message, "the file is not UTF-8 text");
+        let ds = static_diagnostics("content/static/a.svgz", b"\x1f\x8b");
+        assert_eq!((ds[0].line, ds[0].col), (0, 0));
     }
 
     #[test]

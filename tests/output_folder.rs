@@ -267,7 +267,10 @@ fn a_symbolic_link_is_followed_and_stays_a_link() {
         &["--force"],
         "lies inside the site folder",
     );
-    assert!(stderr.contains("to-content (a symbolic link to "), "{stderr}");
+    assert!(
+        stderr.contains("to-content (a symbolic link to "),
+        "{stderr}"
+    );
     std::os::unix::fs::symlink(tmp.path().join("site"), tmp.path().join("to-site")).unwrap();
     assert_refused(tmp.path(), "to-site", &["--force"], "is the site folder");
     std::os::unix::fs::symlink(tmp.path().join("gone"), tmp.path().join("dangling")).unwrap();

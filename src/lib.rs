@@ -9,14 +9,17 @@
 pub mod config;
 pub mod diagnostics;
 pub mod i18n;
+pub mod input;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
 pub mod serve;
+pub mod spanned;
 pub mod static_check;
 pub mod status;
+pub mod types;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

@@ -20,9 +20,10 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::BuildOptions;
-use crate::config::{Config, Lang};
+use crate::config::Config;
 use crate::diagnostics::Diagnostics;
 use crate::model::Site;
+use crate::types::Lang;
 
 /// How the report is printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -16,8 +16,8 @@ use icu_experimental::dimension::currency::formatter::CurrencyFormatter;
 use icu_locale_core::Locale as IcuLocale;
 use icu_plurals::{PluralCategory, PluralRules};
 
-use crate::config::Lang;
-use crate::load::toml::Date;
+use crate::types::Date;
+use crate::types::Lang;
 
 /// Formatting and ordering for one language.
 pub struct Locale {

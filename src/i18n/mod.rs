@@ -10,9 +10,10 @@ use std::sync::Arc;
 use icu_locale::{LocaleDirectionality, LocaleExpander};
 use icu_locale_core::LanguageIdentifier;
 
-use crate::config::{Config, Lang};
+use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Source, closest};
-use crate::load::toml::{Value, parse};
+use crate::spanned::{Value, parse};
+use crate::types::Lang;
 
 pub mod locale;
 
@@ -291,7 +292,7 @@ fn plural_forms(
     locale: &Locale,
     key: &str,
     key_span: Range<usize>,
-    table: &crate::load::toml::Table,
+    table: &crate::spanned::Table,
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, String> {
     let needed = locale.categories();

@@ -2,75 +2,16 @@
 //! files in parallel, splits front matter and parses it as spanned TOML. No meaning is
 //! given to fields here; that is `model`'s job.
 
-pub mod toml;
-
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use self::toml::Table;
-use crate::config::{Config, Lang, RawHtml, is_slug};
+use crate::config::{Config, RawHtml};
 use crate::diagnostics::{Diagnostic, Source, closest, closest_lang};
+pub use crate::input::{Loaded, RecordFile, RecordKind, StaticFile};
 use crate::static_check;
-
-/// The three kinds of Markdown records, named by their folder under `content/`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum RecordKind {
-    Practice,
-    Partner,
-    Page,
-}
-
-impl RecordKind {
-    pub const ALL: [RecordKind; 3] = [RecordKind::Practice, RecordKind::Partner, RecordKind::Page];
-
-    pub fn folder(self) -> &'static str {
-        match self {
-            RecordKind::Practice => "practices",
-            RecordKind::Partner => "partners",
-            RecordKind::Page => "pages",
-        }
-    }
-}
-
-/// One Markdown file of a record, in one language, with its front matter parsed.
-#[derive(Debug)]
-pub struct RecordFile {
-    pub kind: RecordKind,
-    pub slug: String,
-    pub lang: Lang,
-    pub src: Source,
-    pub front: Table,
-    /// Byte range of the Markdown body in `src.text`.
-    pub body: Range<usize>,
-}
-
-impl RecordFile {
-    pub fn body(&self) -> &str {
-        &self.src.text[self.body.clone()]
-    }
-}
-
-/// A file copied as it is into the output.
-#[derive(Clone, Debug)]
-pub struct StaticFile {
-    pub from: PathBuf,
-    /// Where it goes, relative to the output root, with `/` separators.
-    pub to: String,
-}
-
-/// Everything read from `content/`, not yet checked against each other.
-#[derive(Debug, Default)]
-pub struct Loaded {
-    pub records: Vec<RecordFile>,
-    pub vocabularies: Option<Source>,
-    pub territories: Option<Source>,
-    pub indicators: Option<Source>,
-    pub borders: Option<Source>,
-    pub observations: Vec<Source>,
-    pub statics: Vec<StaticFile>,
-}
+use crate::types::{Lang, is_slug};
 
 enum Job {
     Record {
@@ -470,7 +411,7 @@ fn read_job(job: Job) -> (Option<Loadable>, Vec<Diagnostic>) {
                 Ok(x) => x,
                 Err(d) => return (None, vec![d]),
             };
-            match toml::parse(&src, &src.text[front.clone()], front.start) {
+            match crate::spanned::parse(&src, &src.text[front.clone()], front.start) {
                 Ok(mut table) => {
                     // A missing field is pointed at the opening `+++` line.
                     let open = src.text.find("+++").unwrap_or(0);

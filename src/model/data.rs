@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::{Config, Lang, is_slug};
+use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Source, closest, closest_lang};
-use crate::load::toml::{Fields, Spanned, Table, Value, parse};
+use crate::spanned::{Fields, Spanned, Table, Value, parse};
+use crate::types::{Lang, is_slug};
 
 use super::{Better, BorderArea, Indicator, LangMap, Observation, Territory, Vocabularies};
 

@@ -12,10 +12,11 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::config::{Config, Lang};
+use crate::config::Config;
 use crate::i18n::Strings;
-use crate::load::StaticFile;
-use crate::load::toml::Date;
+use crate::input::StaticFile;
+use crate::types::Date;
+use crate::types::Lang;
 
 pub use resolve::resolve;
 

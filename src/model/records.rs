@@ -4,8 +4,9 @@
 use std::ops::Range;
 
 use crate::diagnostics::Diagnostic;
-use crate::load::RecordFile;
-use crate::load::toml::{Date, Fields, Spanned, Table};
+use crate::input::RecordFile;
+use crate::spanned::{Fields, Spanned, Table};
+use crate::types::Date;
 
 use super::{
     Budget, Contact, Level, PageText, PartnerText, PracticeText, ResultFact, SourceRef, Status,

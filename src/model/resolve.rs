@@ -8,12 +8,13 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::config::{Config, Lang};
+use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Source, closest};
 use crate::i18n::Strings;
-use crate::load::toml::Spanned;
-use crate::load::{Loaded, RecordFile, RecordKind};
+use crate::input::{Loaded, RecordFile, RecordKind};
 use crate::markdown;
+use crate::spanned::Spanned;
+use crate::types::Lang;
 
 use super::data;
 use super::records::{self, PageFacts, PartnerFacts, PracticeFacts};

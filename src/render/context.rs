@@ -8,9 +8,9 @@ use minijinja::Value;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::Lang;
 use crate::i18n::{self, Locale};
 use crate::model::{LangMap, Practice, Site, Status, pick};
+use crate::types::Lang;
 
 use super::Facet;
 

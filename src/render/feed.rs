@@ -12,10 +12,10 @@
 //! to be current at, which changes only when the content does. Without any date in the
 //! content it is 1970-01-01. The feed's `updated` is its newest entry's.
 
-use crate::config::Lang;
-use crate::load::toml::Date;
 use crate::model::{Practice, Site};
 use crate::output::{Body, OutputFile};
+use crate::types::Date;
+use crate::types::Lang;
 
 use super::context::Shared;
 use super::xml_escape;

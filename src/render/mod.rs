@@ -15,11 +15,11 @@ use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, Error as TemplateError, ErrorKind, State, UndefinedBehavior};
 use rayon::prelude::*;
 
-use crate::config::Lang;
 use crate::diagnostics::Diagnostic;
 use crate::load::{is_ignored, rel_path};
 use crate::model::Site;
 use crate::output::{Body, OutputFile, safe_join};
+use crate::types::Lang;
 
 pub use context::Urls;
 

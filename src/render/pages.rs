@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use minijinja::{Environment, Error, Value, context};
 use serde::Serialize;
 
-use crate::config::Lang;
 use crate::markdown;
 use crate::model::{Observation, Site, pick};
 use crate::output::{Body, OutputFile};
+use crate::types::Lang;
 
 use super::context::{
     Card, LangShared, Link, Shared, Urls, label, period, status_label, term_label, term_practices,

@@ -8,20 +8,7 @@ use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostics::{Diagnostic, Source, closest};
-
-/// A calendar date as TOML writes it (`2017-09-01`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-pub struct Date {
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
-}
-
-impl std::fmt::Display for Date {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
+use crate::types::Date;
 
 #[derive(Clone, Debug)]
 pub enum Value {

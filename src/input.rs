@@ -1,0 +1,68 @@
+//! What loading hands to the model: the files of the site read and pre-parsed, not
+//! yet checked against each other. Plain data; no I/O here, so that the model and the
+//! renderers depend on these types and never on `load`.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use crate::diagnostics::Source;
+use crate::spanned::Table;
+use crate::types::Lang;
+
+/// The three kinds of Markdown records, named by their folder under `content/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RecordKind {
+    Practice,
+    Partner,
+    Page,
+}
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 3] = [RecordKind::Practice, RecordKind::Partner, RecordKind::Page];
+
+    pub fn folder(self) -> &'static str {
+        match self {
+            RecordKind::Practice => "practices",
+            RecordKind::Partner => "partners",
+            RecordKind::Page => "pages",
+        }
+    }
+}
+
+/// One Markdown file of a record, in one language, with its front matter parsed.
+#[derive(Debug)]
+pub struct RecordFile {
+    pub kind: RecordKind,
+    pub slug: String,
+    pub lang: Lang,
+    pub src: Source,
+    pub front: Table,
+    /// Byte range of the Markdown body in `src.text`.
+    pub body: Range<usize>,
+}
+
+impl RecordFile {
+    pub fn body(&self) -> &str {
+        &self.src.text[self.body.clone()]
+    }
+}
+
+/// A file copied as it is into the output.
+#[derive(Clone, Debug)]
+pub struct StaticFile {
+    pub from: PathBuf,
+    /// Where it goes, relative to the output root, with `/` separators.
+    pub to: String,
+}
+
+/// Everything read from `content/`, not yet checked against each other.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub records: Vec<RecordFile>,
+    pub vocabularies: Option<Source>,
+    pub territories: Option<Source>,
+    pub indicators: Option<Source>,
+    pub borders: Option<Source>,
+    pub observations: Vec<Source>,
+    pub statics: Vec<StaticFile>,
+}

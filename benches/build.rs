@@ -83,7 +83,8 @@ fn main() {
     let (site, _) = limes::load_site(&opts).expect("the generated site loads");
     let load = t.elapsed();
     let t = Instant::now();
-    let plan = limes::render::render_site(&site).expect("the generated site renders");
+    let env = limes::render::prepare(&site).expect("the generated site's theme compiles");
+    let plan = limes::render(&site, &env).expect("the generated site renders");
     let render = t.elapsed();
     let bytes: usize = plan
         .iter()

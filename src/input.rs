@@ -2,6 +2,7 @@
 //! yet checked against each other. Plain data; no I/O here, so that the model and the
 //! renderers depend on these types and never on `load`.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -51,6 +52,8 @@ impl RecordFile {
 #[derive(Clone, Debug)]
 pub struct StaticFile {
     pub from: PathBuf,
+    /// `from` relative to the site root, for messages.
+    pub rel: String,
     /// Where it goes, relative to the output root, with `/` separators.
     pub to: String,
 }
@@ -64,5 +67,22 @@ pub struct Loaded {
     pub indicators: Option<Source>,
     pub borders: Option<Source>,
     pub observations: Vec<Source>,
+    pub statics: Vec<StaticFile>,
+    pub theme: Theme,
+}
+
+/// A template of the theme, or of the site's own `templates/`.
+#[derive(Clone, Debug)]
+pub struct Template {
+    pub text: String,
+    /// The file, relative to the site root, for messages.
+    pub rel: String,
+}
+
+/// The theme as rendering uses it: every template by name (`practice.html`,
+/// `partials/x.html`), the site's own over the theme's, and the theme's static files.
+#[derive(Clone, Debug, Default)]
+pub struct Theme {
+    pub templates: BTreeMap<String, Template>,
     pub statics: Vec<StaticFile>,
 }

@@ -26,8 +26,9 @@ use std::time::Instant;
 
 use config::Config;
 use diagnostics::{Diagnostic, Diagnostics};
+use minijinja::Environment;
 use model::Site;
-use output::WriteError;
+use output::{OutputFile, Plan, WriteError};
 
 /// What a build is asked to do.
 #[derive(Clone, Debug, Default)]
@@ -75,7 +76,7 @@ impl From<Diagnostics> for BuildError {
 
 /// Loads and resolves the site under `opts.root`: everything but rendering.
 pub fn load_site(opts: &BuildOptions) -> Result<(Site, Diagnostics), Diagnostics> {
-    load(opts, None)
+    load(opts, None).map(|(site, _, diags)| (site, diags))
 }
 
 /// The output folder a build of `opts` writes: `--out`, else `<root>/<output_dir>`.
@@ -90,7 +91,7 @@ pub fn output_folder(opts: &BuildOptions, config: &Config) -> PathBuf {
 fn load(
     opts: &BuildOptions,
     target: Option<&mut Option<PathBuf>>,
-) -> Result<(Site, Diagnostics), Diagnostics> {
+) -> Result<(Site, Environment<'static>, Diagnostics), Diagnostics> {
     let root = &opts.root;
     let (mut config, mut diags) = Config::load(root).map_err(|d| Diagnostics(d).sorted())?;
     if let Some(url) = &opts.base_url {
@@ -108,12 +109,27 @@ fn load(
     diags.extend(ds);
     let (loaded, ds) = load::load_content(root, &config);
     diags.extend(ds);
-    let site = model::resolve(root, config, strings, loaded, &mut diags);
+    let Some(site) = model::resolve(root, config, strings, loaded, &mut diags) else {
+        return Err(Diagnostics(diags).sorted());
+    };
+    let env = render::prepare(&site).map_err(|ds| diags.extend(ds));
     let all = Diagnostics(diags).sorted();
-    match site {
-        Some(site) if !all.has_errors() => Ok((site, all)),
+    match env {
+        Ok(env) if !all.has_errors() => Ok((site, env, all)),
         _ => Err(all),
     }
+}
+
+/// Renders every file of the site into an output plan: each line one renderer.
+pub fn render(site: &Site, env: &Environment<'static>) -> Result<Vec<OutputFile>, Diagnostics> {
+    let shared = render::Shared::new(site);
+    let mut plan = Plan::default();
+    let sitemap = render::pages(site, env, &shared, &mut plan);
+    render::sitemap(sitemap, &mut plan);
+    render::feeds(site, &shared, &mut plan);
+    render::robots(site, &mut plan);
+    render::statics(site, &mut plan);
+    plan.finish().map_err(|d| Diagnostics(d).sorted())
 }
 
 /// Builds the whole site. On error nothing is written and the previous output stays,
@@ -121,10 +137,10 @@ fn load(
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let mut target = None;
-    let (site, mut warnings) = load(opts, Some(&mut target))?;
+    let (site, env, mut warnings) = load(opts, Some(&mut target))?;
     let out = output_folder(opts, &site.config);
     let dir = target.unwrap_or_else(|| out.clone());
-    let plan = render::render_site(&site).map_err(|d| Diagnostics(d).sorted())?;
+    let plan = render(&site, &env)?;
     let pages = plan.iter().filter(|f| f.path.ends_with(".html")).count();
     let shown = display(&out);
     let written = output::write_site(&dir, &plan, opts.force).map_err(|e| match e {

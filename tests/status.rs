@@ -324,3 +324,17 @@ fn a_site_with_errors_exits_1_with_the_diagnostics() {
     );
     assert!(stderr.contains("did you mean `employment`?"), "{stderr}");
 }
+
+#[test]
+fn status_refuses_what_build_refuses_templates_and_code_strings() {
+    for case in ["template-syntax-error", "i18n-code-keys-missing"] {
+        let tmp = common::site_from_fixture(&format!("invalid/{case}"));
+        let root = common::site_root(&tmp);
+        let out = status(&root, tmp.path(), &[]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{case}: {stderr}");
+        let expected =
+            fs::read_to_string(common::fixture(&format!("invalid/{case}/expected.txt"))).unwrap();
+        assert!(stderr.starts_with(&expected), "{case}: {stderr}");
+    }
+}

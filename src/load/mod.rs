@@ -10,6 +10,8 @@ use rayon::prelude::*;
 use crate::config::{Config, RawHtml};
 use crate::diagnostics::{Diagnostic, Source, closest, closest_lang};
 pub use crate::input::{Loaded, RecordFile, RecordKind, StaticFile};
+
+mod theme;
 use crate::static_check;
 use crate::types::{Lang, is_slug};
 
@@ -47,8 +49,11 @@ pub fn is_ignored(name: &str) -> bool {
 
 /// Walks `root/content`, reads and pre-parses every file.
 pub fn load_content(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    let mut loaded = Loaded::default();
+    let (theme, mut diags) = theme::load_theme(root, config);
+    let mut loaded = Loaded {
+        theme,
+        ..Loaded::default()
+    };
     let content = root.join("content");
     if !content.is_dir() {
         diags.push(
@@ -126,11 +131,12 @@ pub fn load_content(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
                 if config.raw_html != RawHtml::Trust && static_check::is_checked(&to) {
                     jobs.push(Job::StaticCheck {
                         path: path.to_path_buf(),
-                        rel,
+                        rel: rel.clone(),
                     });
                 }
                 loaded.statics.push(StaticFile {
                     from: path.to_path_buf(),
+                    rel,
                     to,
                 });
             }

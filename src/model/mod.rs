@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::i18n::Strings;
-use crate::input::StaticFile;
+use crate::input::{StaticFile, Theme};
 use crate::types::Date;
 use crate::types::Lang;
 
@@ -249,6 +249,7 @@ pub struct Site {
     pub borders: Vec<BorderArea>,
     pub observations: Vec<Observation>,
     pub statics: Vec<StaticFile>,
+    pub theme: Theme,
     pub index: Index,
 }
 

@@ -268,6 +268,7 @@ pub fn resolve(
         borders,
         observations,
         statics: loaded.statics,
+        theme: loaded.theme,
         index,
     })
 }

@@ -13,7 +13,6 @@
 //! content it is 1970-01-01. The feed's `updated` is its newest entry's.
 
 use crate::model::{Practice, Site};
-use crate::output::{Body, OutputFile};
 use crate::types::Date;
 use crate::types::Lang;
 
@@ -52,7 +51,8 @@ fn timestamp(d: Date) -> String {
 }
 
 /// The Atom feed of `lang`.
-pub(crate) fn feed(site: &Site, shared: &Shared, lang: &Lang) -> OutputFile {
+/// Returns its path in the output and its bytes.
+pub(crate) fn feed(site: &Site, shared: &Shared, lang: &Lang) -> (String, Vec<u8>) {
     let urls = &shared.urls;
     let ls = &shared.langs[lang];
     let undated = content_date(site);
@@ -123,10 +123,7 @@ pub(crate) fn feed(site: &Site, shared: &Shared, lang: &Lang) -> OutputFile {
         x.push_str("  </entry>\n");
     }
     x.push_str("</feed>\n");
-    OutputFile {
-        path: urls.file_of(&urls.at(lang, "feed.xml")),
-        body: Body::Bytes(x.into_bytes()),
-    }
+    (urls.file_of(&urls.at(lang, "feed.xml")), x.into_bytes())
 }
 
 #[cfg(test)]

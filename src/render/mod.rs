@@ -9,19 +9,18 @@ mod feed;
 mod pages;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, Error as TemplateError, ErrorKind, State, UndefinedBehavior};
 use rayon::prelude::*;
 
-use crate::diagnostics::Diagnostic;
-use crate::load::{is_ignored, rel_path};
+use crate::diagnostics::{Diagnostic, Source};
+use crate::input::StaticFile;
 use crate::model::Site;
-use crate::output::{Body, OutputFile, safe_join};
+use crate::output::Plan;
 use crate::types::Lang;
 
-pub use context::Urls;
+pub use context::{Shared, Urls};
 
 /// Practices per listing page before the list is split into pages.
 pub const PER_PAGE: usize = 50;
@@ -88,7 +87,9 @@ impl Facet {
 
 /// A page rendered: its file and its entry in the sitemap.
 pub(crate) struct Rendered {
-    pub file: OutputFile,
+    /// Relative to the output root.
+    pub path: String,
+    pub bytes: Vec<u8>,
     /// `None` keeps the page out of the sitemap.
     pub sitemap: Option<SitemapUrl>,
 }
@@ -98,31 +99,16 @@ pub(crate) struct Rendered {
 /// `<link rel="alternate" hreflang>` (the languages its content exists in, then
 /// `x-default`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct SitemapUrl {
+pub struct SitemapUrl {
     pub loc: String,
     pub alternates: Vec<(String, String)>,
 }
 
-/// Builds the template environment: the site's own `templates/` first, then the
-/// theme's, so a site overrides a theme template by giving one the same name.
-pub fn environment(site: &Site) -> Environment<'static> {
+/// Builds the template environment from the theme's templates as loaded (the site's
+/// own over the theme's), each compiled once: a template that does not compile is a
+/// diagnostic at its file and line.
+pub fn environment(site: &Site) -> Result<Environment<'static>, Vec<Diagnostic>> {
     let mut env = Environment::new();
-    let dirs = template_dirs(site);
-    env.set_loader(move |name| {
-        for d in &dirs {
-            if let Some(p) = safe_join(d, name)
-                && p.is_file()
-            {
-                return std::fs::read_to_string(&p).map(Some).map_err(|e| {
-                    TemplateError::new(
-                        ErrorKind::InvalidOperation,
-                        format!("cannot read template {name}: {e}"),
-                    )
-                });
-            }
-        }
-        Ok(None)
-    });
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
     env.set_auto_escape_callback(|name| {
         if name.ends_with(".html") || name.ends_with(".xml") {
@@ -169,17 +155,17 @@ pub fn environment(site: &Site) -> Environment<'static> {
             Ok(form.replace("{n}", &locale.number(n as f64)))
         },
     );
-    env
-}
-
-fn template_dirs(site: &Site) -> Vec<PathBuf> {
-    vec![
-        site.root.join("templates"),
-        site.root
-            .join("themes")
-            .join(&site.config.theme)
-            .join("templates"),
-    ]
+    let mut diags = Vec::new();
+    for (name, template) in &site.theme.templates {
+        if let Err(e) = env.add_template_owned(name.clone(), template.text.clone()) {
+            diags.push(template_diagnostic(site, &e));
+        }
+    }
+    if diags.is_empty() {
+        Ok(env)
+    } else {
+        Err(diags)
+    }
 }
 
 /// `"Page {page} of {pages}" | fill(page=1, pages=3)`: puts values into a string's
@@ -197,84 +183,96 @@ fn fill(s: String, kwargs: Kwargs) -> Result<String, TemplateError> {
 /// Turns a template error into a diagnostic at the template file and line.
 fn template_diagnostic(site: &Site, err: &TemplateError) -> Diagnostic {
     let name = err.name().unwrap_or("?");
-    let file = template_dirs(site)
-        .iter()
-        .filter_map(|d| safe_join(d, name))
-        .find(|p| p.is_file())
-        .map(|p| rel_path(&site.root, &p))
-        .unwrap_or_else(|| format!("themes/{}/templates/{name}", site.config.theme));
     let mut msg = err.kind().to_string();
     if let Some(detail) = err.detail() {
         msg = format!("{msg}: {detail}");
     }
-    let mut d = Diagnostic::file(file, format!("template error: {msg}"));
-    if let Some(line) = err.line() {
-        d.line = line;
-        d.col = 1;
-    }
+    let msg = format!("template error: {msg}");
+    let d = match site.theme.templates.get(name) {
+        Some(t) => {
+            let src = Source::new(t.rel.clone(), t.text.clone());
+            match (err.range(), err.line()) {
+                (Some(range), _) => src.error(range, msg),
+                (None, Some(line)) => src.error_at_line(line, msg),
+                (None, None) => Diagnostic::file(t.rel.clone(), msg),
+            }
+        }
+        None => Diagnostic::file(
+            format!("themes/{}/templates/{name}", site.config.theme),
+            msg,
+        ),
+    };
     d.help("fix the template; templates see the context documented in themes/default/README.md")
 }
 
-/// Every page of every language, the sitemap, robots.txt and the static files.
-pub fn render_site(site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    check_code_keys(site)?;
-    let env = environment(site);
-    let shared = context::Shared::new(site);
-    let jobs = jobs(site);
-    let results: Vec<Result<Vec<Rendered>, Diagnostic>> = jobs
+/// What must hold before anything is rendered, shared by every command that loads a
+/// site: the interface strings the code reads exist in every language, and every
+/// template compiles. Gives the template environment.
+pub fn prepare(site: &Site) -> Result<Environment<'static>, Vec<Diagnostic>> {
+    let keys = check_code_keys(site);
+    match environment(site) {
+        Ok(env) if keys.is_empty() => Ok(env),
+        Ok(_) => Err(keys),
+        Err(mut diags) => {
+            diags.extend(keys);
+            Err(diags)
+        }
+    }
+}
+
+/// Every HTML page of every language, rendered in parallel into `plan`. Returns the
+/// sitemap's entries.
+pub fn pages(
+    site: &Site,
+    env: &Environment<'static>,
+    shared: &Shared,
+    plan: &mut Plan,
+) -> Vec<SitemapUrl> {
+    let results: Vec<Result<Vec<Rendered>, Diagnostic>> = jobs(site)
         .par_iter()
-        .map(|job| {
-            pages::render(site, &env, &shared, job).map_err(|e| template_diagnostic(site, &e))
-        })
+        .map(|job| pages::render(site, env, shared, job).map_err(|e| template_diagnostic(site, &e)))
         .collect();
-    let mut diags = Vec::new();
-    let mut files = Vec::new();
     let mut sitemap = Vec::new();
+    let mut diags = Vec::new();
     for r in results {
         match r {
             Ok(pages) => {
                 for p in pages {
-                    if let Some(entry) = p.sitemap {
-                        sitemap.push(entry);
-                    }
-                    files.push(p.file);
+                    sitemap.extend(p.sitemap);
+                    plan.add(p.path, p.bytes);
                 }
             }
             Err(d) => diags.push(d),
         }
     }
-    if !diags.is_empty() {
-        diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
-        diags.dedup();
-        return Err(diags);
+    plan.report(diags);
+    sitemap
+}
+
+/// `/sitemap.xml`: every original page with its language alternates.
+pub fn sitemap(mut urls: Vec<SitemapUrl>, plan: &mut Plan) {
+    urls.sort();
+    plan.add("sitemap.xml", sitemap_xml(&urls).into_bytes());
+}
+
+/// `/<lang>/feed.xml` for every language.
+pub fn feeds(site: &Site, shared: &Shared, plan: &mut Plan) {
+    for lang in &site.config.languages {
+        let (path, bytes) = feed::feed(site, shared, lang);
+        plan.add(path, bytes);
     }
-    sitemap.sort();
-    files.push(OutputFile {
-        path: "sitemap.xml".into(),
-        body: Body::Bytes(sitemap_xml(&sitemap).into_bytes()),
-    });
-    files.extend(
-        site.config
-            .languages
-            .iter()
-            .map(|lang| feed::feed(site, &shared, lang)),
+}
+
+/// `/robots.txt`, pointing at the sitemap.
+pub fn robots(site: &Site, plan: &mut Plan) {
+    plan.add(
+        "robots.txt",
+        format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
+            site.config.base_url
+        )
+        .into_bytes(),
     );
-    files.push(OutputFile {
-        path: "robots.txt".into(),
-        body: Body::Bytes(
-            format!(
-                "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
-                site.config.base_url
-            )
-            .into_bytes(),
-        ),
-    });
-    add_static(site, &mut files, &mut diags);
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
 }
 
 /// Interface strings the renderers read themselves (templates' own keys are checked
@@ -303,7 +301,7 @@ const CODE_KEYS: &[&str] = &[
 
 /// Every language must give the strings the code uses, so that no title or label is
 /// left silently empty.
-fn check_code_keys(site: &Site) -> Result<(), Vec<Diagnostic>> {
+fn check_code_keys(site: &Site) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for lang in &site.config.languages {
         let table = site.strings.table(&site.config, lang);
@@ -314,7 +312,7 @@ fn check_code_keys(site: &Site) -> Result<(), Vec<Diagnostic>> {
             );
         }
     }
-    if diags.is_empty() { Ok(()) } else { Err(diags) }
+    diags
 }
 
 /// The pages, in a stable order.
@@ -415,54 +413,15 @@ pub(crate) fn xml_escape(s: &str) -> String {
     out
 }
 
-/// The theme's `static/` then the site's `content/static/`; the site wins over the
-/// theme, but no static file may take the place of a generated page.
-fn add_static(site: &Site, files: &mut Vec<OutputFile>, diags: &mut Vec<Diagnostic>) {
-    let generated: BTreeMap<String, ()> = files.iter().map(|f| (f.path.clone(), ())).collect();
-    let mut statics: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let theme_static = site
-        .root
-        .join("themes")
-        .join(&site.config.theme)
-        .join("static");
-    if theme_static.is_dir() {
-        for e in walkdir::WalkDir::new(&theme_static)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            if e.file_type().is_file() && !is_ignored(&e.file_name().to_string_lossy()) {
-                statics.insert(rel_path(&theme_static, e.path()), e.path().to_path_buf());
-            }
-        }
+/// The theme's `static/` then the site's `content/static/`, published at the root of
+/// the site; the site's file wins over the theme's of the same name, but no static file
+/// may take the place of a generated one (the plan reports it). Added last.
+pub fn statics(site: &Site, plan: &mut Plan) {
+    let mut statics: BTreeMap<&str, &StaticFile> = BTreeMap::new();
+    for s in site.theme.statics.iter().chain(&site.statics) {
+        statics.insert(&s.to, s);
     }
-    for s in &site.statics {
-        statics.insert(s.to.clone(), s.from.clone());
-    }
-    for (to, from) in statics {
-        if generated.contains_key(&to) {
-            diags.push(
-                Diagnostic::file(
-                    rel_path(&site.root, &from),
-                    format!("this static file would replace the generated page /{to}"),
-                )
-                .help("rename or move the file"),
-            );
-            continue;
-        }
-        if safe_join(Path::new("/"), &to).is_none() {
-            diags.push(
-                Diagnostic::file(
-                    rel_path(&site.root, &from),
-                    "this static file's name cannot be published safely",
-                )
-                .help("rename the file"),
-            );
-            continue;
-        }
-        files.push(OutputFile {
-            path: to,
-            body: Body::Copy(from),
-        });
+    for (to, s) in statics {
+        plan.copy(to, s.from.clone(), s.rel.clone());
     }
 }

@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use crate::markdown;
 use crate::model::{Observation, Site, pick};
-use crate::output::{Body, OutputFile};
 use crate::types::Lang;
 
 use super::context::{
@@ -209,10 +208,8 @@ fn html(env: &Environment<'static>, template: &str, ctx: Value) -> Result<Vec<u8
 /// same hreflang alternates as its `<link rel="alternate">`.
 fn page_file(urls: &Urls, url: &str, bytes: Vec<u8>, sitemap: Option<&PageCtx>) -> Rendered {
     Rendered {
-        file: OutputFile {
-            path: urls.file_of(url),
-            body: Body::Bytes(bytes),
-        },
+        path: urls.file_of(url),
+        bytes,
         sitemap: sitemap.map(|page| SitemapUrl {
             loc: urls.absolute(url),
             alternates: page
@@ -487,10 +484,8 @@ fn not_found(
     let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page };
     let bytes = html(env, "404.html", ctx)?;
     Ok(vec![Rendered {
-        file: OutputFile {
-            path: "404.html".into(),
-            body: Body::Bytes(bytes),
-        },
+        path: "404.html".into(),
+        bytes,
         sitemap: None,
     }])
 }

@@ -1,0 +1,77 @@
+//! Reading the theme: its templates (the site's own `templates/` over the theme's
+//! `themes/<theme>/templates/`) and its static files, so that rendering never touches
+//! the disk and a live preview can see every one of them as an input.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::input::{StaticFile, Template, Theme};
+
+use super::{is_ignored, rel_path};
+
+/// Reads every template and lists every static file of the site's theme.
+pub fn load_theme(root: &Path, config: &Config) -> (Theme, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let theme_dir = root.join("themes").join(&config.theme);
+    let mut templates = BTreeMap::new();
+    // The theme's first, then the site's, which replace those of the same name.
+    for dir in [theme_dir.join("templates"), root.join("templates")] {
+        for (name, path) in files_under(&dir, &mut diags, root) {
+            let rel = rel_path(root, &path);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    templates.insert(name, Template { text, rel });
+                }
+                Err(e) => diags.push(Diagnostic::file(rel, format!("cannot read template: {e}"))),
+            }
+        }
+    }
+    let statics = files_under(&theme_dir.join("static"), &mut diags, root)
+        .into_iter()
+        .map(|(to, from)| StaticFile {
+            rel: rel_path(root, &from),
+            from,
+            to,
+        })
+        .collect();
+    (Theme { templates, statics }, diags)
+}
+
+/// The files under `dir` (none if it does not exist) as (name relative to `dir` with
+/// `/` separators, path), in name order; hidden files and editor backups are skipped.
+fn files_under(
+    dir: &Path,
+    diags: &mut Vec<Diagnostic>,
+    root: &Path,
+) -> Vec<(String, std::path::PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let rel = e.path().map(|p| rel_path(root, p)).unwrap_or_default();
+                diags.push(Diagnostic::file(rel, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if entry.depth() > 0 && is_ignored(&entry.file_name().to_string_lossy()) {
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.file_type().is_file() {
+            out.push((rel_path(dir, entry.path()), entry.path().to_path_buf()));
+        }
+    }
+    out
+}

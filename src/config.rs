@@ -2,7 +2,6 @@
 //! Markdown policy. Read once per build, before any content.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, Source, closest_lang};
 use crate::spanned::{Fields, Spanned, parse};
@@ -63,27 +62,14 @@ fn check_output_dir(dir: &str) -> Result<(), String> {
 }
 
 impl Config {
-    /// Reads and checks `observatory.toml` under `root`. Returns the settings with the
-    /// problems found in them (the build fails if there are any), or only the problems
-    /// when the site's languages cannot be known.
-    pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>), Vec<Diagnostic>> {
-        if !root.is_dir() {
-            return Err(vec![
-                Diagnostic::file(root.to_string_lossy(), "the site folder does not exist")
-                    .help("pass the folder that holds observatory.toml with --root DIR"),
-            ]);
-        }
-        let path = root.join(CONFIG_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                return Err(vec![
-                    Diagnostic::file(CONFIG_FILE, format!("cannot read the site settings: {e}"))
-                        .help("run limes in the site folder or pass --root DIR; the folder must hold observatory.toml"),
-                ]);
-            }
-        };
-        let src = Source::new(CONFIG_FILE, text);
+    /// Checks the text of `observatory.toml` (`src`); `has_theme` says whether a theme
+    /// of that name is installed. Returns the settings with the problems found in them
+    /// (the build fails if there are any), or only the problems when the site's
+    /// languages cannot be known.
+    pub fn parse(
+        src: Source,
+        has_theme: impl Fn(&str) -> bool,
+    ) -> Result<(Config, Vec<Diagnostic>), Vec<Diagnostic>> {
         let table = parse(&src, &src.text, 0).map_err(|d| vec![d])?;
         let mut diags = Vec::new();
         let mut f = Fields::new(&src, &table, "observatory.toml");
@@ -219,12 +205,7 @@ impl Config {
                         )
                         .help("use lowercase letters, digits and `-`, like \"default\""),
                     );
-                } else if !root
-                    .join("themes")
-                    .join(&s.value)
-                    .join("templates")
-                    .is_dir()
-                {
+                } else if !has_theme(&s.value) {
                     diags.push(
                         src.error(s.span.clone(), format!("there is no theme `{}`", s.value))
                             .help(format!(

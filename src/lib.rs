@@ -93,7 +93,7 @@ fn load(
     target: Option<&mut Option<PathBuf>>,
 ) -> Result<(Site, Environment<'static>, Diagnostics), Diagnostics> {
     let root = &opts.root;
-    let (mut config, mut diags) = Config::load(root).map_err(|d| Diagnostics(d).sorted())?;
+    let (mut config, mut diags) = load::read_config(root).map_err(|d| Diagnostics(d).sorted())?;
     if let Some(url) = &opts.base_url {
         config.base_url = url.trim_end_matches('/').to_string();
     }
@@ -105,7 +105,7 @@ fn load(
             Err(d) => diags.push(d),
         }
     }
-    let (strings, ds) = i18n::Strings::load(root, &config, opts.allow_missing_strings);
+    let (strings, ds) = load::read_strings(root, &config, opts.allow_missing_strings);
     diags.extend(ds);
     let (loaded, ds) = load::load_content(root, &config);
     diags.extend(ds);

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
-use std::path::Path;
 use std::sync::Arc;
 
 use icu_locale::{LocaleDirectionality, LocaleExpander};
@@ -55,7 +54,13 @@ pub struct Strings {
 impl Strings {
     /// Reads `i18n/<lang>.toml` for every language of the site. A key that one file has
     /// and another lacks is an error naming both (a warning if `allow_missing`).
-    pub fn load(root: &Path, config: &Config, allow_missing: bool) -> (Strings, Vec<Diagnostic>) {
+    /// Checks the interface strings of every language: `files` holds the text of each
+    /// `i18n/<lang>.toml`, or `None` when the file is missing.
+    pub fn parse(
+        config: &Config,
+        mut files: BTreeMap<Lang, Option<String>>,
+        allow_missing: bool,
+    ) -> (Strings, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let mut out = Strings::default();
         let mut sources = BTreeMap::new();
@@ -66,9 +71,9 @@ impl Strings {
         }
         for lang in &config.languages {
             let rel = format!("i18n/{lang}.toml");
-            let text = match std::fs::read_to_string(root.join(&rel)) {
-                Ok(t) => t,
-                Err(_) => {
+            let text = match files.remove(lang).flatten() {
+                Some(t) => t,
+                None => {
                     diags.push(
                         Diagnostic::file(
                             rel.clone(),

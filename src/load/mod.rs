@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::config::{Config, RawHtml};
+use crate::config::{CONFIG_FILE, Config, RawHtml};
 use crate::diagnostics::{Diagnostic, Source, closest, closest_lang};
+use crate::i18n::Strings;
 pub use crate::input::{Loaded, RecordFile, RecordKind, StaticFile};
 
 mod theme;
@@ -45,6 +46,41 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
 /// Files nobody writes on purpose: hidden files and editor backups.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp")
+}
+
+/// Reads `observatory.toml` under `root` and checks it (see [`Config::parse`]).
+pub fn read_config(root: &Path) -> Result<(Config, Vec<Diagnostic>), Vec<Diagnostic>> {
+    if !root.is_dir() {
+        return Err(vec![
+            Diagnostic::file(root.to_string_lossy(), "the site folder does not exist")
+                .help("pass the folder that holds observatory.toml with --root DIR"),
+        ]);
+    }
+    let text = std::fs::read_to_string(root.join(CONFIG_FILE)).map_err(|e| {
+        vec![
+            Diagnostic::file(CONFIG_FILE, format!("cannot read the site settings: {e}"))
+                .help("run limes in the site folder or pass --root DIR; the folder must hold observatory.toml"),
+        ]
+    })?;
+    let has_theme = |name: &str| root.join("themes").join(name).join("templates").is_dir();
+    Config::parse(Source::new(CONFIG_FILE, text), has_theme)
+}
+
+/// Reads every language's `i18n/<lang>.toml` and checks them (see [`Strings::parse`]).
+pub fn read_strings(
+    root: &Path,
+    config: &Config,
+    allow_missing: bool,
+) -> (Strings, Vec<Diagnostic>) {
+    let files = config
+        .languages
+        .iter()
+        .map(|l| {
+            let text = std::fs::read_to_string(root.join(format!("i18n/{l}.toml"))).ok();
+            (l.clone(), text)
+        })
+        .collect();
+    Strings::parse(config, files, allow_missing)
 }
 
 /// Walks `root/content`, reads and pre-parses every file.

@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod routes;
 pub mod serve;
 pub mod spanned;
 pub mod static_check;
@@ -125,9 +126,9 @@ pub fn render(site: &Site, env: &Environment<'static>) -> Result<Vec<OutputFile>
     let shared = render::Shared::new(site);
     let mut plan = Plan::default();
     let sitemap = render::pages(site, env, &shared, &mut plan);
-    render::sitemap(sitemap, &mut plan);
+    render::sitemap(site, &shared, sitemap, &mut plan);
     render::feeds(site, &shared, &mut plan);
-    render::robots(site, &mut plan);
+    render::robots(site, &shared, &mut plan);
     render::statics(site, &mut plan);
     plan.finish().map_err(|d| Diagnostics(d).sorted())
 }

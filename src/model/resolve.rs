@@ -19,25 +19,7 @@ use crate::types::Lang;
 use super::data;
 use super::records::{self, PageFacts, PartnerFacts, PracticeFacts};
 use super::{Index, Page, Partner, Practice, Site, Status, Vocabularies};
-
-/// Folder names under `/<lang>/` that the site uses itself; a free page cannot take them.
-pub const RESERVED: &[&str] = &[
-    "practices",
-    "partners",
-    "themes",
-    "target-groups",
-    "countries",
-    "borders",
-    "territories",
-    "indicators",
-    "status",
-    "search",
-    "compare",
-    "data",
-    "page",
-    "static",
-    "feed.xml",
-];
+use crate::routes::RESERVED;
 
 /// Builds the site graph, or every problem found on the way.
 pub fn resolve(

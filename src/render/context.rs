@@ -12,75 +12,7 @@ use crate::i18n::{self, Locale};
 use crate::model::{LangMap, Practice, Site, Status, pick};
 use crate::types::Lang;
 
-use super::Facet;
-
-/// Addresses of the site, with the base path of `base_url` in front.
-#[derive(Clone, Debug)]
-pub struct Urls {
-    base: String,
-    origin: String,
-}
-
-impl Urls {
-    pub fn new(site: &Site) -> Self {
-        Urls {
-            base: site.config.base_path().to_string(),
-            origin: site.config.origin().to_string(),
-        }
-    }
-    pub fn root(&self) -> String {
-        format!("{}/", self.base)
-    }
-    pub fn home(&self, l: &Lang) -> String {
-        format!("{}/{l}/", self.base)
-    }
-    /// `/<lang>/<rest>` where rest is `practices/slug/` style (no leading slash).
-    pub fn at(&self, l: &Lang, rest: &str) -> String {
-        format!("{}/{l}/{rest}", self.base)
-    }
-    pub fn practice(&self, l: &Lang, slug: &str) -> String {
-        self.at(l, &format!("practices/{slug}/"))
-    }
-    pub fn partner(&self, l: &Lang, slug: &str) -> String {
-        self.at(l, &format!("partners/{slug}/"))
-    }
-    pub fn page(&self, l: &Lang, slug: &str) -> String {
-        self.at(l, &format!("{slug}/"))
-    }
-    pub fn territory(&self, l: &Lang, id: &str) -> String {
-        self.at(l, &format!("territories/{}/", id.to_lowercase()))
-    }
-    pub fn term(&self, l: &Lang, facet: Facet, term: &str) -> String {
-        let term = if facet == Facet::Country {
-            term.to_lowercase()
-        } else {
-            term.to_string()
-        };
-        self.at(l, &format!("{}/{term}/", facet.segment()))
-    }
-    pub fn facet(&self, l: &Lang, facet: Facet) -> String {
-        self.at(l, &format!("{}/", facet.segment()))
-    }
-    pub fn asset(&self, path: &str) -> String {
-        format!("{}/{path}", self.base)
-    }
-    /// The absolute form of a root-relative address, for sitemaps and alternates.
-    pub fn absolute(&self, path: &str) -> String {
-        format!("{}{path}", self.origin)
-    }
-    /// The output file of an address: `/base/en/x/` → `en/x/index.html`.
-    pub fn file_of(&self, url: &str) -> String {
-        let rel = url
-            .strip_prefix(&self.base)
-            .unwrap_or(url)
-            .trim_start_matches('/');
-        if rel.is_empty() || rel.ends_with('/') {
-            format!("{rel}index.html")
-        } else {
-            rel.to_string()
-        }
-    }
-}
+use crate::routes::{Facet, Route, Routes};
 
 /// A label in the reader's language or its fallback, with the language it is in.
 pub fn label<'a>(site: &'a Site, map: &'a LangMap, lang: &Lang) -> (&'a str, &'a Lang) {
@@ -130,7 +62,7 @@ pub struct LangShared {
 }
 
 pub struct Shared {
-    pub urls: Urls,
+    pub urls: Routes,
     pub langs: BTreeMap<Lang, LangShared>,
 }
 
@@ -175,7 +107,7 @@ pub fn status_label(strings: &BTreeMap<String, String>, s: Status) -> String {
 
 impl Shared {
     pub fn new(site: &Site) -> Self {
-        let urls = Urls::new(site);
+        let urls = Routes::new(&site.config);
         let langs = site
             .config
             .languages
@@ -185,7 +117,7 @@ impl Shared {
         Shared { urls, langs }
     }
 
-    fn for_lang(site: &Site, urls: &Urls, lang: &Lang) -> LangShared {
+    fn for_lang(site: &Site, urls: &Routes, lang: &Lang) -> LangShared {
         let strings = site.strings.table(&site.config, lang);
         let s = |k: &str| strings.get(k).cloned().unwrap_or_default();
         let title = site
@@ -202,19 +134,19 @@ impl Shared {
         let mut nav = vec![
             Link {
                 title: s("practices"),
-                url: urls.at(lang, "practices/"),
+                url: urls.url(lang, Route::Practices),
                 lang: None,
                 count: None,
             },
             Link {
                 title: s("partners"),
-                url: urls.at(lang, "partners/"),
+                url: urls.url(lang, Route::Partners),
                 lang: None,
                 count: None,
             },
             Link {
                 title: s("territories"),
-                url: urls.at(lang, "territories/"),
+                url: urls.url(lang, Route::Territories),
                 lang: None,
                 count: None,
             },
@@ -231,7 +163,7 @@ impl Shared {
                     p.slug.clone(),
                     Link {
                         title: text.title.clone(),
-                        url: urls.page(lang, &p.slug),
+                        url: urls.url(lang, Route::Page(&p.slug)),
                         lang: l,
                         count: None,
                     },
@@ -259,7 +191,7 @@ impl Shared {
             .map(|f| FacetGroup {
                 key: f.segment(),
                 title: s(f.label_key()),
-                url: urls.facet(lang, f),
+                url: urls.url(lang, Route::Facet(f)),
                 terms: facet_links(site, urls, &strings, lang, f),
             })
             .collect();
@@ -269,10 +201,10 @@ impl Shared {
             description,
             lang: lang.as_str(),
             dir: i18n::direction(lang),
-            root_url: urls.root(),
-            home_url: urls.home(lang),
+            root_url: urls.url(lang, Route::Chooser),
+            home_url: urls.url(lang, Route::Home),
             base_url: &site.config.base_url,
-            stylesheet: urls.asset("css/site.css"),
+            stylesheet: urls.url(lang, Route::Asset("css/site.css")),
             nav,
             default_language: site.config.default_language.as_str(),
         };
@@ -303,7 +235,7 @@ impl Shared {
 
 fn card(
     site: &Site,
-    urls: &Urls,
+    urls: &Routes,
     strings: &BTreeMap<String, String>,
     p: &Practice,
     lang: &Lang,
@@ -312,7 +244,7 @@ fn card(
         pick(&site.config, &p.texts, lang).expect("a practice has at least one translation");
     Card {
         slug: p.slug.clone(),
-        url: urls.practice(lang, &p.slug),
+        url: urls.url(lang, Route::Practice(&p.slug)),
         title: text.title.clone(),
         summary: text.summary.clone(),
         lang: (shown != lang).then(|| shown.to_string()),
@@ -387,7 +319,7 @@ pub fn term_practices<'a>(site: &'a Site, facet: Facet, term: &str) -> &'a [Stri
 /// Every term of a facet as a link with its count, sorted by label.
 pub fn facet_links(
     site: &Site,
-    urls: &Urls,
+    urls: &Routes,
     strings: &BTreeMap<String, String>,
     lang: &Lang,
     facet: Facet,
@@ -399,7 +331,7 @@ pub fn facet_links(
             let count = term_practices(site, facet, &term).len();
             Link {
                 title,
-                url: urls.term(lang, facet, &term),
+                url: urls.url(lang, Route::Term(facet, &term)),
                 lang: l,
                 count: Some(count),
             }

@@ -13,8 +13,8 @@
 //! content it is 1970-01-01. The feed's `updated` is its newest entry's.
 
 use crate::model::{Practice, Site};
-use crate::types::Date;
-use crate::types::Lang;
+use crate::routes::Route;
+use crate::types::{Date, Lang};
 
 use super::context::Shared;
 use super::xml_escape;
@@ -74,8 +74,8 @@ pub(crate) fn feed(site: &Site, shared: &Shared, lang: &Lang) -> (String, Vec<u8
     let description = config
         .pick(&config.description, lang)
         .map_or("", |t| t.1.as_str());
-    let self_url = urls.absolute(&urls.at(lang, "feed.xml"));
-    let listing = urls.absolute(&urls.at(lang, "practices/"));
+    let self_url = urls.absolute(&urls.url(lang, Route::Feed));
+    let listing = urls.absolute(&urls.url(lang, Route::Practices));
 
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -123,7 +123,7 @@ pub(crate) fn feed(site: &Site, shared: &Shared, lang: &Lang) -> (String, Vec<u8
         x.push_str("  </entry>\n");
     }
     x.push_str("</feed>\n");
-    (urls.file_of(&urls.at(lang, "feed.xml")), x.into_bytes())
+    (urls.file(lang, Route::Feed), x.into_bytes())
 }
 
 #[cfg(test)]

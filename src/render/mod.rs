@@ -20,7 +20,8 @@ use crate::model::Site;
 use crate::output::Plan;
 use crate::types::Lang;
 
-pub use context::{Shared, Urls};
+pub use crate::routes::{Facet, Route, Routes};
+pub use context::Shared;
 
 /// Practices per listing page before the list is split into pages.
 pub const PER_PAGE: usize = 50;
@@ -42,47 +43,6 @@ pub(crate) enum Job {
     Term(Lang, Facet, String),
     Territories(Lang),
     Territory(Lang, usize),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Facet {
-    Theme,
-    TargetGroup,
-    Country,
-    Border,
-    Status,
-}
-
-impl Facet {
-    pub const ALL: [Facet; 5] = [
-        Facet::Theme,
-        Facet::TargetGroup,
-        Facet::Country,
-        Facet::Border,
-        Facet::Status,
-    ];
-
-    /// The address segment, the same in every language.
-    pub fn segment(self) -> &'static str {
-        match self {
-            Facet::Theme => "themes",
-            Facet::TargetGroup => "target-groups",
-            Facet::Country => "countries",
-            Facet::Border => "borders",
-            Facet::Status => "status",
-        }
-    }
-
-    /// The interface string naming the facet.
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Facet::Theme => "themes",
-            Facet::TargetGroup => "target_groups",
-            Facet::Country => "countries_label",
-            Facet::Border => "borders",
-            Facet::Status => "status",
-        }
-    }
 }
 
 /// A page rendered: its file and its entry in the sitemap.
@@ -250,9 +210,12 @@ pub fn pages(
 }
 
 /// `/sitemap.xml`: every original page with its language alternates.
-pub fn sitemap(mut urls: Vec<SitemapUrl>, plan: &mut Plan) {
+pub fn sitemap(site: &Site, shared: &Shared, mut urls: Vec<SitemapUrl>, plan: &mut Plan) {
     urls.sort();
-    plan.add("sitemap.xml", sitemap_xml(&urls).into_bytes());
+    let file = shared
+        .urls
+        .file(&site.config.default_language, Route::Sitemap);
+    plan.add(file, sitemap_xml(&urls).into_bytes());
 }
 
 /// `/<lang>/feed.xml` for every language.
@@ -264,14 +227,12 @@ pub fn feeds(site: &Site, shared: &Shared, plan: &mut Plan) {
 }
 
 /// `/robots.txt`, pointing at the sitemap.
-pub fn robots(site: &Site, plan: &mut Plan) {
+pub fn robots(site: &Site, shared: &Shared, plan: &mut Plan) {
+    let (urls, lang) = (&shared.urls, &site.config.default_language);
+    let sitemap = urls.absolute(&urls.url(lang, Route::Sitemap));
     plan.add(
-        "robots.txt",
-        format!(
-            "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
-            site.config.base_url
-        )
-        .into_bytes(),
+        urls.file(lang, Route::Robots),
+        format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n").into_bytes(),
     );
 }
 

@@ -8,10 +8,11 @@ use serde::Serialize;
 
 use crate::markdown;
 use crate::model::{Observation, Site, pick};
+use crate::routes::{Route, Routes};
 use crate::types::Lang;
 
 use super::context::{
-    Card, LangShared, Link, Shared, Urls, label, period, status_label, term_label, term_practices,
+    Card, LangShared, Link, Shared, label, period, status_label, term_label, term_practices,
 };
 use super::{Facet, Job, PER_PAGE, Rendered, SitemapUrl};
 
@@ -97,8 +98,9 @@ struct PageCtx {
 /// Where a page is and which languages have its content.
 struct Place<'a> {
     lang: &'a Lang,
-    /// Address after `/<lang>/`, like `practices/x/`.
-    rest: String,
+    route: Route<'a>,
+    /// The page of a listing split into pages (1 for other pages).
+    page: usize,
     /// Languages the content exists in; `None` for interface pages (all languages).
     exists_in: Option<Vec<&'a Lang>>,
     /// The language the content is shown in, when not the page's.
@@ -107,14 +109,15 @@ struct Place<'a> {
 
 fn page_ctx(
     site: &Site,
-    urls: &Urls,
+    urls: &Routes,
     place: &Place,
     kind: &'static str,
     title: String,
     description: String,
     breadcrumbs: Vec<Link>,
 ) -> PageCtx {
-    let url = urls.at(place.lang, &place.rest);
+    let at = |l: &Lang| urls.page(l, place.route, place.page);
+    let url = at(place.lang);
     let exists = |l: &Lang| place.exists_in.as_ref().is_none_or(|e| e.contains(&l));
     let languages = site
         .config
@@ -123,7 +126,7 @@ fn page_ctx(
         .map(|l| LangLink {
             code: l.to_string(),
             name: site.strings.language_name(l).to_string(),
-            url: urls.at(l, &place.rest),
+            url: at(l),
             current: l == place.lang,
             available: exists(l),
         })
@@ -135,12 +138,12 @@ fn page_ctx(
         .filter(|l| exists(l))
         .map(|l| Alternate {
             hreflang: l.to_string(),
-            href: urls.absolute(&urls.at(l, &place.rest)),
+            href: urls.absolute(&at(l)),
         })
         .collect();
     let default = &site.config.default_language;
-    let x_default = if place.rest.is_empty() {
-        urls.root()
+    let x_default = if place.route == Route::Home {
+        urls.url(default, Route::Chooser)
     } else {
         // The default language's version, or the original it falls back to.
         let target = match &place.exists_in {
@@ -152,7 +155,7 @@ fn page_ctx(
                 .unwrap_or(default),
             None => default,
         };
-        urls.at(target, &place.rest)
+        at(target)
     };
     alternates.push(Alternate {
         hreflang: "x-default".into(),
@@ -160,7 +163,7 @@ fn page_ctx(
     });
     // A page shown in a fallback language points search engines at the original.
     let canonical = match place.shown {
-        Some(shown) => urls.absolute(&urls.at(shown, &place.rest)),
+        Some(shown) => urls.absolute(&at(shown)),
         None => urls.absolute(&url),
     };
     PageCtx {
@@ -180,10 +183,10 @@ fn page_ctx(
     }
 }
 
-fn crumbs(ls: &LangShared, urls: &Urls, lang: &Lang, trail: &[(&str, String)]) -> Vec<Link> {
+fn crumbs(ls: &LangShared, urls: &Routes, lang: &Lang, trail: &[(&str, String)]) -> Vec<Link> {
     let mut out = vec![Link {
         title: ls.strings.get("home").cloned().unwrap_or_default(),
-        url: urls.home(lang),
+        url: urls.url(lang, Route::Home),
         lang: None,
         count: None,
     }];
@@ -206,7 +209,7 @@ fn html(env: &Environment<'static>, template: &str, ctx: Value) -> Result<Vec<u8
 
 /// The file of a page; `sitemap` (the page's context) puts it in the sitemap with the
 /// same hreflang alternates as its `<link rel="alternate">`.
-fn page_file(urls: &Urls, url: &str, bytes: Vec<u8>, sitemap: Option<&PageCtx>) -> Rendered {
+fn page_file(urls: &Routes, url: &str, bytes: Vec<u8>, sitemap: Option<&PageCtx>) -> Rendered {
     Rendered {
         path: urls.file_of(url),
         bytes,
@@ -222,16 +225,9 @@ fn page_file(urls: &Urls, url: &str, bytes: Vec<u8>, sitemap: Option<&PageCtx>) 
 }
 
 /// Renders a Markdown body for a reader of `lang`: `@/` links go to that language.
-fn body_html(site: &Site, urls: &Urls, lang: &Lang, md: &str) -> Value {
+fn body_html(site: &Site, urls: &Routes, lang: &Lang, md: &str) -> Value {
     let resolve = |kind: &str, id: &str, anchor: Option<&str>| -> Option<String> {
-        let base = match kind {
-            "practices" => urls.practice(lang, id),
-            "partners" => urls.partner(lang, id),
-            "pages" => urls.page(lang, id),
-            "territories" => urls.territory(lang, id),
-            "borders" => urls.term(lang, Facet::Border, id),
-            _ => return None,
-        };
+        let base = urls.url(lang, Route::internal(kind, id)?);
         Some(match anchor {
             Some(a) => format!("{base}#{a}"),
             None => base,
@@ -295,7 +291,8 @@ pub(crate) fn render(
             let cards: Vec<&Card> = ls.rank.iter().map(|&i| &ls.cards[i]).collect();
             let place = Place {
                 lang,
-                rest: "practices/".into(),
+                route: Route::Practices,
+                page: 1,
                 exists_in: None,
                 shown: None,
             };
@@ -331,18 +328,14 @@ pub(crate) fn render(
                 .get(facet.label_key())
                 .cloned()
                 .unwrap_or_default();
-            let term_seg = if *facet == Facet::Country {
-                term.to_lowercase()
-            } else {
-                term.clone()
-            };
             let place = Place {
                 lang,
-                rest: format!("{}/{term_seg}/", facet.segment()),
+                route: Route::Term(*facet, term),
+                page: 1,
                 exists_in: None,
                 shown: None,
             };
-            let trail = [(facet_title.as_str(), urls.facet(lang, *facet))];
+            let trail = [(facet_title.as_str(), urls.url(lang, Route::Facet(*facet)))];
             let extra = context! { facet => facet.segment(), term => term, title_lang => title_lang, border => (*facet == Facet::Border).then(|| border_ctx(site, urls, ls, lang, term)) };
             listing(
                 site,
@@ -365,7 +358,8 @@ pub(crate) fn render(
                 .unwrap_or_default();
             let place = Place {
                 lang,
-                rest: format!("{}/", facet.segment()),
+                route: Route::Facet(*facet),
+                page: 1,
                 exists_in: None,
                 shown: None,
             };
@@ -382,7 +376,7 @@ pub(crate) fn render(
             let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, facets => ls.facets.clone(), facet => facet.segment(), terms => terms };
             Ok(vec![page_file(
                 urls,
-                &urls.at(lang, &place.rest),
+                &urls.url(lang, place.route),
                 html(env, "facet.html", ctx)?,
                 Some(&page),
             )])
@@ -408,12 +402,13 @@ fn chooser(
         .map(|l| {
             let lsl = &shared.langs[l];
             let title = site.config.pick(&site.config.title, l).map(|t| t.1.clone()).unwrap_or_default();
-            context! { code => l.as_str(), name => site.strings.language_name(l), url => urls.home(l), title => title, prompt => lsl.strings.get("choose_language").cloned().unwrap_or_default() }
+            context! { code => l.as_str(), name => site.strings.language_name(l), url => urls.url(l, Route::Home), title => title, prompt => lsl.strings.get("choose_language").cloned().unwrap_or_default() }
         })
         .collect();
     let place = Place {
         lang: default,
-        rest: String::new(),
+        route: Route::Home,
+        page: 1,
         exists_in: None,
         shown: None,
     };
@@ -429,21 +424,24 @@ fn chooser(
         String::new(),
         vec![],
     );
-    page.url = urls.root();
-    page.canonical = urls.absolute(&urls.root());
+    page.url = urls.url(default, Route::Chooser);
+    page.canonical = urls.absolute(&page.url);
     for l in &mut page.languages {
-        l.url = urls.home(&Lang::parse(&l.code).expect("site language"));
+        l.url = urls.url(&Lang::parse(&l.code).expect("site language"), Route::Home);
     }
     for a in &mut page.alternates {
         if a.hreflang != "x-default" {
-            a.href = urls.absolute(&urls.home(&Lang::parse(&a.hreflang).expect("site language")));
+            a.href = urls.absolute(&urls.url(
+                &Lang::parse(&a.hreflang).expect("site language"),
+                Route::Home,
+            ));
         }
     }
     let ctx =
         context! { site => ls.site.clone(), t => ls.t.clone(), page => page, choices => choices };
     Ok(vec![page_file(
         urls,
-        &urls.root(),
+        &urls.url(default, Route::Chooser),
         html(env, "chooser.html", ctx)?,
         Some(&page),
     )])
@@ -459,7 +457,8 @@ fn not_found(
     let ls = &shared.langs[default];
     let place = Place {
         lang: default,
-        rest: String::new(),
+        route: Route::Home,
+        page: 1,
         exists_in: None,
         shown: None,
     };
@@ -479,12 +478,12 @@ fn not_found(
     // Served at any missing address: it has no address of its own to be canonical.
     page.canonical.clear();
     for l in &mut page.languages {
-        l.url = urls.home(&Lang::parse(&l.code).expect("site language"));
+        l.url = urls.url(&Lang::parse(&l.code).expect("site language"), Route::Home);
     }
     let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page };
     let bytes = html(env, "404.html", ctx)?;
     Ok(vec![Rendered {
-        path: "404.html".into(),
+        path: urls.file(default, Route::NotFound),
         bytes,
         sitemap: None,
     }])
@@ -519,15 +518,16 @@ fn home(
         .unwrap_or_default();
     let place = Place {
         lang,
-        rest: String::new(),
+        route: Route::Home,
+        page: 1,
         exists_in: None,
         shown: None,
     };
     let page = page_ctx(site, urls, &place, "home", title, description, vec![]);
-    let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, facets => ls.facets.clone(), latest => latest, practices_url => urls.at(lang, "practices/"), practice_count => site.practices.len() };
+    let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, facets => ls.facets.clone(), latest => latest, practices_url => urls.url(lang, Route::Practices), practice_count => site.practices.len() };
     Ok(vec![page_file(
         urls,
-        &urls.home(lang),
+        &urls.url(lang, Route::Home),
         html(env, "home.html", ctx)?,
         Some(&page),
     )])
@@ -566,14 +566,7 @@ fn listing(
     let urls = &shared.urls;
     let ls = &shared.langs[place.lang];
     let pages = cards.len().div_ceil(PER_PAGE).max(1);
-    let first_url = urls.at(place.lang, &place.rest);
-    let page_url = |n: usize| {
-        if n == 1 {
-            first_url.clone()
-        } else {
-            format!("{first_url}page/{n}/")
-        }
-    };
+    let page_url = |n: usize| urls.page(place.lang, place.route, n);
     let mut out = Vec::with_capacity(pages);
     for n in 1..=pages {
         let items: Vec<&&Card> = cards
@@ -583,11 +576,8 @@ fn listing(
             .collect();
         let sub = Place {
             lang: place.lang,
-            rest: if n == 1 {
-                place.rest.clone()
-            } else {
-                format!("{}page/{n}/", place.rest)
-            },
+            route: place.route,
+            page: n,
             exists_in: None,
             shown: None,
         };
@@ -645,7 +635,7 @@ fn practice(
         ids.iter()
             .map(|id| {
                 let (t, l) = term_label(site, &ls.strings, lang, facet, id);
-                link_to(t, urls.term(lang, facet, id), l)
+                link_to(t, urls.url(lang, Route::Term(facet, id)), l)
             })
             .collect()
     };
@@ -657,7 +647,7 @@ fn practice(
             let (pl, pt) = pick(&site.config, &partner.texts, lang)?;
             Some(link_to(
                 pt.name.clone(),
-                urls.partner(lang, slug),
+                urls.url(lang, Route::Partner(slug)),
                 (pl != lang).then(|| pl.to_string()),
             ))
         })
@@ -670,7 +660,7 @@ fn practice(
             let (name, l) = label(site, &t.name, lang);
             Some(link_to(
                 name,
-                urls.territory(lang, id),
+                urls.url(lang, Route::Territory(id)),
                 (l != lang).then(|| l.to_string()),
             ))
         })
@@ -691,7 +681,9 @@ fn practice(
         Some(t.sources.clone()).filter(|s| !s.is_empty())
     })
     .unwrap_or_default();
-    let (exists_in, also) = translations(site, &p.texts, lang, |l| urls.practice(l, &p.slug));
+    let (exists_in, also) = translations(site, &p.texts, lang, |l| {
+        urls.url(l, Route::Practice(&p.slug))
+    });
     let practice = context! {
         slug => &p.slug,
         title => &text.title,
@@ -720,11 +712,12 @@ fn practice(
     };
     let place = Place {
         lang,
-        rest: format!("practices/{}/", p.slug),
+        route: Route::Practice(&p.slug),
+        page: 1,
         exists_in: Some(exists_in),
         shown: (shown != lang).then_some(shown),
     };
-    let trail = [(s("practices"), urls.at(lang, "practices/"))];
+    let trail = [(s("practices"), urls.url(lang, Route::Practices))];
     let trail: Vec<(&str, String)> = trail.iter().map(|(a, b)| (a.as_str(), b.clone())).collect();
     let page = page_ctx(
         site,
@@ -740,7 +733,7 @@ fn practice(
         context! { site => ls.site.clone(), t => ls.t.clone(), page => page, practice => practice };
     Ok(vec![page_file(
         urls,
-        &urls.practice(lang, &p.slug),
+        &urls.url(lang, Route::Practice(&p.slug)),
         html(env, "practice.html", ctx)?,
         in_sitemap.then_some(&page),
     )])
@@ -786,11 +779,13 @@ fn partner(
         let (name, l) = label(site, &t.name, lang);
         Some(link_to(
             name,
-            urls.territory(lang, id),
+            urls.url(lang, Route::Territory(id)),
             (l != lang).then(|| l.to_string()),
         ))
     });
-    let (exists_in, also) = translations(site, &p.texts, lang, |l| urls.partner(l, &p.slug));
+    let (exists_in, also) = translations(site, &p.texts, lang, |l| {
+        urls.url(l, Route::Partner(&p.slug))
+    });
     let country_name = site
         .strings
         .country(&site.config, lang, &p.country)
@@ -803,7 +798,7 @@ fn partner(
         city => from_chain(site, &p.texts, lang, |t| t.city.clone()),
         website => from_chain(site, &p.texts, lang, |t| t.website.clone()),
         kind => kind,
-        country => link_to(country_name, urls.term(lang, Facet::Country, &p.country), None),
+        country => link_to(country_name, urls.url(lang, Route::Term(Facet::Country, &p.country)), None),
         territory => territory,
         body => body_html(site, urls, lang, &text.body),
         practices => practices,
@@ -811,11 +806,12 @@ fn partner(
     };
     let place = Place {
         lang,
-        rest: format!("partners/{}/", p.slug),
+        route: Route::Partner(&p.slug),
+        page: 1,
         exists_in: Some(exists_in),
         shown: (shown != lang).then_some(shown),
     };
-    let trail = [(s("partners"), urls.at(lang, "partners/"))];
+    let trail = [(s("partners"), urls.url(lang, Route::Partners))];
     let trail: Vec<(&str, String)> = trail.iter().map(|(a, b)| (a.as_str(), b.clone())).collect();
     let page = page_ctx(
         site,
@@ -831,7 +827,7 @@ fn partner(
         context! { site => ls.site.clone(), t => ls.t.clone(), page => page, partner => partner };
     Ok(vec![page_file(
         urls,
-        &urls.partner(lang, &p.slug),
+        &urls.url(lang, Route::Partner(&p.slug)),
         html(env, "partner.html", ctx)?,
         in_sitemap.then_some(&page),
     )])
@@ -848,14 +844,16 @@ fn free_page(
     let ls = &shared.langs[lang];
     let p = &site.pages[i];
     let (shown, text) = pick(&site.config, &p.texts, lang).expect("a page has a translation");
-    let (exists_in, also) = translations(site, &p.texts, lang, |l| urls.page(l, &p.slug));
+    let (exists_in, also) =
+        translations(site, &p.texts, lang, |l| urls.url(l, Route::Page(&p.slug)));
     let content = context! {
         slug => &p.slug, title => &text.title, summary => &text.summary, updated => text.updated.map(|d| d.to_string()), updated_text => text.updated.map(|d| site.strings.locale(lang).date(d)),
         body => body_html(site, urls, lang, &text.body), also_available => also,
     };
     let place = Place {
         lang,
-        rest: format!("{}/", p.slug),
+        route: Route::Page(&p.slug),
+        page: 1,
         exists_in: Some(exists_in),
         shown: (shown != lang).then_some(shown),
     };
@@ -873,7 +871,7 @@ fn free_page(
         context! { site => ls.site.clone(), t => ls.t.clone(), page => page, content => content };
     Ok(vec![page_file(
         urls,
-        &urls.page(lang, &p.slug),
+        &urls.url(lang, Route::Page(&p.slug)),
         html(env, "page.html", ctx)?,
         in_sitemap.then_some(&page),
     )])
@@ -896,7 +894,7 @@ fn partners(
             let kind = site.vocab.partner_kinds.get(&p.kind).map(|m| label(site, m, lang).0.to_string());
             let country = site.strings.country(&site.config, lang, &p.country).unwrap_or(&p.country).to_string();
             let v = context! {
-                slug => &p.slug, url => urls.partner(lang, &p.slug), name => &text.name, short_name => &text.short_name,
+                slug => &p.slug, url => urls.url(lang, Route::Partner(&p.slug)), name => &text.name, short_name => &text.short_name,
                 lang => (shown != lang).then(|| shown.to_string()), kind => kind, country => country,
                 city => from_chain(site, &p.texts, lang, |t| t.city.clone()),
                 practice_count => site.index.partner_practices.get(&p.slug).map(Vec::len).unwrap_or(0),
@@ -909,7 +907,8 @@ fn partners(
     let title = ls.strings.get("partners").cloned().unwrap_or_default();
     let place = Place {
         lang,
-        rest: "partners/".into(),
+        route: Route::Partners,
+        page: 1,
         exists_in: None,
         shown: None,
     };
@@ -925,7 +924,7 @@ fn partners(
     let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, items => items };
     Ok(vec![page_file(
         urls,
-        &urls.at(lang, "partners/"),
+        &urls.url(lang, Route::Partners),
         html(env, "partners.html", ctx)?,
         Some(&page),
     )])
@@ -957,7 +956,7 @@ fn territories(
         .map(|t| {
             let (name, l) = label(site, &t.name, lang);
             let country = site.strings.country(&site.config, lang, &t.country).unwrap_or(&t.country).to_string();
-            let v = context! { id => &t.id, url => urls.territory(lang, &t.id), name => name, lang => (l != lang).then(|| l.to_string()), country => &country, level => &t.level,
+            let v = context! { id => &t.id, url => urls.url(lang, Route::Territory(&t.id)), name => name, lang => (l != lang).then(|| l.to_string()), country => &country, level => &t.level,
                 practice_count => site.index.territory_practices.get(&t.id).map(Vec::len).unwrap_or(0) };
             (country, name.to_string(), v)
         })
@@ -971,7 +970,8 @@ fn territories(
     let title = ls.strings.get("territories").cloned().unwrap_or_default();
     let place = Place {
         lang,
-        rest: "territories/".into(),
+        route: Route::Territories,
+        page: 1,
         exists_in: None,
         shown: None,
     };
@@ -988,7 +988,7 @@ fn territories(
     let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, items => items };
     Ok(vec![page_file(
         urls,
-        &urls.at(lang, "territories/"),
+        &urls.url(lang, Route::Territories),
         html(env, "territories.html", ctx)?,
         Some(&page),
     )])
@@ -1041,7 +1041,7 @@ fn territory(
         .flatten()
         .map(|b| {
             let (title, l) = term_label(site, &ls.strings, lang, Facet::Border, b);
-            link_to(title, urls.term(lang, Facet::Border, b), l)
+            link_to(title, urls.url(lang, Route::Term(Facet::Border, b)), l)
         })
         .collect();
     let country = site
@@ -1051,17 +1051,18 @@ fn territory(
         .to_string();
     let territory = context! {
         id => &t.id, name => name, lang => (name_lang != lang).then(|| name_lang.to_string()), level => &t.level,
-        country => link_to(country, urls.term(lang, Facet::Country, &t.country), None),
+        country => link_to(country, urls.url(lang, Route::Term(Facet::Country, &t.country)), None),
         indicators => indicators, practices => practices, borders => borders,
     };
     let s = |k: &str| ls.strings.get(k).cloned().unwrap_or_default();
     let place = Place {
         lang,
-        rest: format!("territories/{}/", t.id.to_lowercase()),
+        route: Route::Territory(&t.id),
+        page: 1,
         exists_in: None,
         shown: None,
     };
-    let trail = [(s("territories"), urls.at(lang, "territories/"))];
+    let trail = [(s("territories"), urls.url(lang, Route::Territories))];
     let trail: Vec<(&str, String)> = trail.iter().map(|(a, b)| (a.as_str(), b.clone())).collect();
     let page = page_ctx(
         site,
@@ -1075,14 +1076,14 @@ fn territory(
     let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, territory => territory };
     Ok(vec![page_file(
         urls,
-        &urls.territory(lang, &t.id),
+        &urls.url(lang, Route::Territory(&t.id)),
         html(env, "territory.html", ctx)?,
         Some(&page),
     )])
 }
 
 /// The sides of a border and, per indicator, each territory's latest value.
-fn border_ctx(site: &Site, urls: &Urls, _ls: &LangShared, lang: &Lang, id: &str) -> Value {
+fn border_ctx(site: &Site, urls: &Routes, _ls: &LangShared, lang: &Lang, id: &str) -> Value {
     let Some(b) = site.border(id) else {
         return Value::from(());
     };
@@ -1098,7 +1099,7 @@ fn border_ctx(site: &Site, urls: &Urls, _ls: &LangShared, lang: &Lang, id: &str)
                     let (name, l) = label(site, &t.name, lang);
                     Some(link_to(
                         name,
-                        urls.territory(lang, tid),
+                        urls.url(lang, Route::Territory(tid)),
                         (l != lang).then(|| l.to_string()),
                     ))
                 })
@@ -1123,7 +1124,7 @@ fn border_ctx(site: &Site, urls: &Urls, _ls: &LangShared, lang: &Lang, id: &str)
             let (name, l) = label(site, &t.name, lang);
             Some(link_to(
                 name,
-                urls.territory(lang, tid),
+                urls.url(lang, Route::Territory(tid)),
                 (l != lang).then(|| l.to_string()),
             ))
         })

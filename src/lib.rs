@@ -21,6 +21,7 @@ pub mod spanned;
 pub mod static_check;
 pub mod status;
 pub mod types;
+pub mod view;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -123,7 +124,7 @@ fn load(
 
 /// Renders every file of the site into an output plan: each line one renderer.
 pub fn render(site: &Site, env: &Environment<'static>) -> Result<Vec<OutputFile>, Diagnostics> {
-    let shared = render::Shared::new(site);
+    let shared = render::Shared::new(site, view::Views::new(site));
     let mut plan = Plan::default();
     let sitemap = render::pages(site, env, &shared, &mut plan);
     render::sitemap(site, &shared, sitemap, &mut plan);

@@ -291,43 +291,12 @@ fn jobs(site: &Site) -> Vec<Job> {
         jobs.extend((0..site.territories.len()).map(|i| Job::Territory(l(), i)));
         for facet in Facet::ALL {
             jobs.push(Job::Facet(l(), facet));
-            for term in facet_terms(site, facet) {
+            for term in crate::view::facet_terms(site, facet) {
                 jobs.push(Job::Term(l(), facet, term));
             }
         }
     }
     jobs
-}
-
-/// The terms of a facet that get a page: every vocabulary term and border (even with
-/// no practice yet, so links never break), every country and status in use.
-pub(crate) fn facet_terms(site: &Site, facet: Facet) -> Vec<String> {
-    match facet {
-        Facet::Theme => site.vocab.themes.keys().cloned().collect(),
-        Facet::TargetGroup => site.vocab.target_groups.keys().cloned().collect(),
-        Facet::Country => {
-            let mut c: Vec<String> = site.index.country_practices.keys().cloned().collect();
-            for code in site
-                .partners
-                .iter()
-                .map(|p| &p.country)
-                .chain(site.territories.iter().map(|t| &t.country))
-            {
-                if !code.is_empty() && !c.contains(code) {
-                    c.push(code.clone());
-                }
-            }
-            c.sort();
-            c
-        }
-        Facet::Border => site.borders.iter().map(|b| b.id.clone()).collect(),
-        Facet::Status => site
-            .index
-            .status_practices
-            .keys()
-            .map(|s| s.as_str().to_string())
-            .collect(),
-    }
 }
 
 /// The sitemap: every original page (fallback pages stay out), each with its

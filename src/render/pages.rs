@@ -11,10 +11,9 @@ use crate::model::{Observation, Site, pick};
 use crate::routes::{Route, Routes};
 use crate::types::Lang;
 
-use super::context::{
-    Card, LangShared, Link, Shared, label, period, status_label, term_label, term_practices,
-};
+use super::context::{LangShared, Shared};
 use super::{Facet, Job, PER_PAGE, Rendered, SitemapUrl};
+use crate::view::{Card, Link, label, period, status_label, term_label, term_practices};
 
 #[cfg(test)]
 mod tests {
@@ -372,7 +371,7 @@ pub(crate) fn render(
                 String::new(),
                 crumbs(ls, urls, lang, &[]),
             );
-            let terms = super::context::facet_links(site, urls, &ls.strings, lang, *facet);
+            let terms = crate::view::facet_links(site, urls, &ls.strings, lang, *facet);
             let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, facets => ls.facets.clone(), facet => facet.segment(), terms => terms };
             Ok(vec![page_file(
                 urls,

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Source};
 use crate::input::StaticFile;
-use crate::model::Site;
+use crate::model::{Page, Partner, Practice, Site, Territory};
 use crate::output::Plan;
 use crate::types::Lang;
 
@@ -28,21 +28,21 @@ pub const PER_PAGE: usize = 50;
 
 /// One HTML page to render.
 #[derive(Clone, Debug)]
-pub(crate) enum Job {
+pub(crate) enum Job<'a> {
     Chooser,
     NotFound,
-    Home(Lang),
-    Practice(Lang, usize),
-    Partner(Lang, usize),
-    Page(Lang, usize),
-    Practices(Lang),
-    Partners(Lang),
+    Home(&'a Lang),
+    Practice(&'a Lang, &'a Practice),
+    Partner(&'a Lang, &'a Partner),
+    Page(&'a Lang, &'a Page),
+    Practices(&'a Lang),
+    Partners(&'a Lang),
     /// The index of one facet (`themes`, `target-groups`, `countries`, `borders`, `status`).
-    Facet(Lang, Facet),
+    Facet(&'a Lang, Facet),
     /// The practices of one term of a facet.
-    Term(Lang, Facet, String),
-    Territories(Lang),
-    Territory(Lang, usize),
+    Term(&'a Lang, Facet, String),
+    Territories(&'a Lang),
+    Territory(&'a Lang, &'a Territory),
 }
 
 /// A page rendered: its file and its entry in the sitemap.
@@ -277,22 +277,23 @@ fn check_code_keys(site: &Site) -> Vec<Diagnostic> {
 }
 
 /// The pages, in a stable order.
-fn jobs(site: &Site) -> Vec<Job> {
+fn jobs(site: &Site) -> Vec<Job<'_>> {
     let mut jobs = vec![Job::Chooser, Job::NotFound];
-    for lang in &site.config.languages {
-        let l = || lang.clone();
-        jobs.push(Job::Home(l()));
-        jobs.push(Job::Practices(l()));
-        jobs.push(Job::Partners(l()));
-        jobs.push(Job::Territories(l()));
-        jobs.extend((0..site.practices.len()).map(|i| Job::Practice(l(), i)));
-        jobs.extend((0..site.partners.len()).map(|i| Job::Partner(l(), i)));
-        jobs.extend((0..site.pages.len()).map(|i| Job::Page(l(), i)));
-        jobs.extend((0..site.territories.len()).map(|i| Job::Territory(l(), i)));
+    for l in &site.config.languages {
+        jobs.extend([
+            Job::Home(l),
+            Job::Practices(l),
+            Job::Partners(l),
+            Job::Territories(l),
+        ]);
+        jobs.extend(site.practices.iter().map(|p| Job::Practice(l, p)));
+        jobs.extend(site.partners.iter().map(|p| Job::Partner(l, p)));
+        jobs.extend(site.pages.iter().map(|p| Job::Page(l, p)));
+        jobs.extend(site.territories.iter().map(|t| Job::Territory(l, t)));
         for facet in Facet::ALL {
-            jobs.push(Job::Facet(l(), facet));
+            jobs.push(Job::Facet(l, facet));
             for term in crate::view::facet_terms(site, facet) {
-                jobs.push(Job::Term(l(), facet, term));
+                jobs.push(Job::Term(l, facet, term));
             }
         }
     }

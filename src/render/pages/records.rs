@@ -1,0 +1,277 @@
+//! The pages of records: practices, partners and free pages.
+
+use super::*;
+use crate::model::{Page, Partner, Practice};
+
+/// What the page of a record says about itself; [`record_page`] makes the rest, the
+/// same for every kind of record.
+struct RecordPage<'a> {
+    /// The page kind (`page.kind`) and the name of its template (`<kind>.html`).
+    kind: &'static str,
+    /// What the template calls the record (`practice`, `partner`, `content`).
+    key: &'static str,
+    route: Route<'a>,
+    /// The listing the breadcrumbs pass through: its label's key and its route.
+    parent: Option<(&'static str, Route<'a>)>,
+    title: String,
+    description: String,
+    /// The languages the record exists in, and the one it is shown in.
+    exists_in: Vec<&'a Lang>,
+    shown: &'a Lang,
+    content: Value,
+}
+
+/// A record's page: language links and alternates, a canonical link to the original
+/// when the text comes from a fallback language (and then no sitemap entry),
+/// breadcrumbs, and the record under its key.
+fn record_page(
+    site: &Site,
+    env: &Environment<'static>,
+    shared: &Shared,
+    lang: &Lang,
+    r: RecordPage,
+) -> Result<Vec<Rendered>, Error> {
+    let urls = &shared.urls;
+    let ls = &shared.langs[lang];
+    let place = Place {
+        lang,
+        route: r.route,
+        page: 1,
+        exists_in: Some(r.exists_in),
+        shown: (r.shown != lang).then_some(r.shown),
+    };
+    let trail: Vec<(String, String)> = r
+        .parent
+        .map(|(key, route)| (ls.s(key), urls.url(lang, route)))
+        .into_iter()
+        .collect();
+    let trail: Vec<(&str, String)> = trail.iter().map(|(a, b)| (a.as_str(), b.clone())).collect();
+    let page = page_ctx(
+        site,
+        urls,
+        &place,
+        r.kind,
+        r.title,
+        r.description,
+        crumbs(ls, urls, lang, &trail),
+    );
+    let in_sitemap = place.shown.is_none();
+    let record = Value::from_iter([(r.key, r.content)]);
+    let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, ..record };
+    Ok(vec![page_file(
+        urls,
+        &urls.url(lang, r.route),
+        html(env, &format!("{}.html", r.kind), ctx)?,
+        in_sitemap.then_some(&page),
+    )])
+}
+
+pub(super) fn practice(
+    site: &Site,
+    env: &Environment<'static>,
+    shared: &Shared,
+    lang: &Lang,
+    p: &Practice,
+) -> Result<Vec<Rendered>, Error> {
+    let urls = &shared.urls;
+    let ls = &shared.langs[lang];
+    let (shown, text) = pick(&site.config, &p.texts, lang).expect("a practice has a translation");
+    let s = |k: &str| ls.s(k);
+    let term_links = |facet: Facet, ids: &[String]| -> Vec<Link> {
+        ids.iter()
+            .map(|id| {
+                let (t, l) = term_label(site, &ls.strings, lang, facet, id);
+                link_to(t, urls.url(lang, Route::Term(facet, id)), l)
+            })
+            .collect()
+    };
+    let partners: Vec<Link> = p
+        .partners
+        .iter()
+        .filter_map(|slug| {
+            let partner = site.partner(slug)?;
+            let (pl, pt) = pick(&site.config, &partner.texts, lang)?;
+            Some(link_to(
+                pt.name.clone(),
+                urls.url(lang, Route::Partner(slug)),
+                (pl != lang).then(|| pl.to_string()),
+            ))
+        })
+        .collect();
+    let territories: Vec<Link> = p
+        .territories
+        .iter()
+        .filter_map(|id| {
+            let t = site.territory(id)?;
+            let (name, l) = label(site, &t.name, lang);
+            Some(link_to(
+                name,
+                urls.url(lang, Route::Territory(id)),
+                (l != lang).then(|| l.to_string()),
+            ))
+        })
+        .collect();
+    // Text fields a translation may leave out come from the fallback chain.
+    let labels = from_chain(site, &p.texts, lang, |t| {
+        Some(t.result_labels.clone()).filter(|l| !l.is_empty())
+    })
+    .unwrap_or_default();
+    let results: Vec<Value> = p
+        .results
+        .iter()
+        .enumerate()
+        .map(|(k, r)| context! { label => labels.get(k).cloned().unwrap_or_default(), value => site.strings.locale(lang).number(r.value), unit => r.unit.clone() })
+        .collect();
+    let contact = from_chain(site, &p.texts, lang, |t| t.contact.clone());
+    let sources = from_chain(site, &p.texts, lang, |t| {
+        Some(t.sources.clone()).filter(|s| !s.is_empty())
+    })
+    .unwrap_or_default();
+    let (exists_in, also) = translations(site, &p.texts, lang, |l| {
+        urls.url(l, Route::Practice(&p.slug))
+    });
+    let practice = context! {
+        slug => &p.slug,
+        title => &text.title,
+        summary => &text.summary,
+        body => body_html(site, urls, lang, &text.body),
+        status => p.status.as_str(),
+        status_label => status_label(&ls.strings, p.status),
+        start => p.start.map(|d| d.to_string()),
+        end => p.end.map(|d| d.to_string()),
+        period => period(site.strings.locale(lang), p),
+        countries => term_links(Facet::Country, &p.countries),
+        territories => territories,
+        border => p.border.as_ref().map(|b| term_links(Facet::Border, std::slice::from_ref(b)).remove(0)),
+        themes => term_links(Facet::Theme, &p.themes),
+        target_groups => term_links(Facet::TargetGroup, &p.target_groups),
+        partners => partners,
+        programme => from_chain(site, &p.texts, lang, |t| t.programme.clone()),
+        website => from_chain(site, &p.texts, lang, |t| t.website.clone()),
+        contact => contact,
+        budget => p.budget.as_ref().map(|b| context! { amount => site.strings.locale(lang).number(b.amount), currency => &b.currency, text => site.strings.locale(lang).money(b.amount, &b.currency) }),
+        transferability => p.transferability.map(|t| t.as_str()),
+        transferability_label => p.transferability.map(|t| s(&format!("transferability_{}", t.as_str()))),
+        results => results,
+        sources => sources,
+        also_available => also,
+    };
+    let page = RecordPage {
+        kind: "practice",
+        key: "practice",
+        route: Route::Practice(&p.slug),
+        parent: Some(("practices", Route::Practices)),
+        title: text.title.clone(),
+        description: text.summary.clone().unwrap_or_default(),
+        exists_in,
+        shown,
+        content: practice,
+    };
+    record_page(site, env, shared, lang, page)
+}
+
+pub(super) fn cards_for<'a>(site: &Site, ls: &'a LangShared, slugs: &[String]) -> Vec<&'a Card> {
+    let mut idx: Vec<usize> = slugs
+        .iter()
+        .filter_map(|s| site.index.practice.get(s).copied())
+        .collect();
+    idx.sort_by_key(|&i| ls.position[i]);
+    idx.dedup();
+    idx.iter().map(|&i| &ls.cards[i]).collect()
+}
+
+pub(super) fn partner(
+    site: &Site,
+    env: &Environment<'static>,
+    shared: &Shared,
+    lang: &Lang,
+    p: &Partner,
+) -> Result<Vec<Rendered>, Error> {
+    let urls = &shared.urls;
+    let ls = &shared.langs[lang];
+    let (shown, text) = pick(&site.config, &p.texts, lang).expect("a partner has a translation");
+    let practices = cards_for(
+        site,
+        ls,
+        site.index
+            .partner_practices
+            .get(&p.slug)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]),
+    );
+    let kind = site.vocab.partner_kinds.get(&p.kind).map(|m| {
+        let (t, l) = label(site, m, lang);
+        link_to(t, String::new(), (l != lang).then(|| l.to_string()))
+    });
+    let territory = p.territory.as_ref().and_then(|id| {
+        let t = site.territory(id)?;
+        let (name, l) = label(site, &t.name, lang);
+        Some(link_to(
+            name,
+            urls.url(lang, Route::Territory(id)),
+            (l != lang).then(|| l.to_string()),
+        ))
+    });
+    let (exists_in, also) = translations(site, &p.texts, lang, |l| {
+        urls.url(l, Route::Partner(&p.slug))
+    });
+    let country_name = site
+        .strings
+        .country(&site.config, lang, &p.country)
+        .unwrap_or(&p.country)
+        .to_string();
+    let partner = context! {
+        slug => &p.slug,
+        name => &text.name,
+        short_name => &text.short_name,
+        city => from_chain(site, &p.texts, lang, |t| t.city.clone()),
+        website => from_chain(site, &p.texts, lang, |t| t.website.clone()),
+        kind => kind,
+        country => link_to(country_name, urls.url(lang, Route::Term(Facet::Country, &p.country)), None),
+        territory => territory,
+        body => body_html(site, urls, lang, &text.body),
+        practices => practices,
+        also_available => also,
+    };
+    let page = RecordPage {
+        kind: "partner",
+        key: "partner",
+        route: Route::Partner(&p.slug),
+        parent: Some(("partners", Route::Partners)),
+        title: text.name.clone(),
+        description: String::new(),
+        exists_in,
+        shown,
+        content: partner,
+    };
+    record_page(site, env, shared, lang, page)
+}
+
+pub(super) fn free_page(
+    site: &Site,
+    env: &Environment<'static>,
+    shared: &Shared,
+    lang: &Lang,
+    p: &Page,
+) -> Result<Vec<Rendered>, Error> {
+    let urls = &shared.urls;
+    let (shown, text) = pick(&site.config, &p.texts, lang).expect("a page has a translation");
+    let (exists_in, also) =
+        translations(site, &p.texts, lang, |l| urls.url(l, Route::Page(&p.slug)));
+    let content = context! {
+        slug => &p.slug, title => &text.title, summary => &text.summary, updated => text.updated.map(|d| d.to_string()), updated_text => text.updated.map(|d| site.strings.locale(lang).date(d)),
+        body => body_html(site, urls, lang, &text.body), also_available => also,
+    };
+    let page = RecordPage {
+        kind: "page",
+        key: "content",
+        route: Route::Page(&p.slug),
+        parent: None,
+        title: text.title.clone(),
+        description: text.summary.clone().unwrap_or_default(),
+        exists_in,
+        shown,
+        content,
+    };
+    record_page(site, env, shared, lang, page)
+}

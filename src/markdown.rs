@@ -139,6 +139,12 @@ pub fn render(md: &str, policy: RawHtml, resolve: Resolver) -> Rendered {
                     text.push_str(t);
                 }
             }
+            // A heading written on two lines (setext) keeps a space between its words.
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, _, text)) = &mut in_heading {
+                    text.push(' ');
+                }
+            }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, given, text)) = in_heading.take() {
                     let base = given.unwrap_or_else(|| anchor_of(&text));
@@ -288,6 +294,16 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b.add_tag_attributes("div", ["class"]);
     b.add_tag_attributes("th", ["style"]);
     b.add_tag_attributes("td", ["style"]);
+    // Table cells keep a style only when it is the alignment Markdown writes; any other
+    // (a full-page overlay, say) is dropped.
+    b.attribute_filter(|element, attribute, value| match (element, attribute) {
+        ("th" | "td", "style") => matches!(
+            value,
+            "text-align: left" | "text-align: center" | "text-align: right"
+        )
+        .then_some(value.into()),
+        _ => Some(value.into()),
+    });
     b.add_tags(["input"]);
     b.add_tag_attributes("input", ["type", "checked", "disabled"]);
     b.link_rel(Some("noopener"));
@@ -390,6 +406,28 @@ mod tests {
         }
         let trusted = r(md, RawHtml::Trust);
         assert!(trusted.contains("onclick=\"alert(1)\""), "{trusted}");
+    }
+
+    #[test]
+    fn sanitize_keeps_only_the_alignment_style_of_table_cells() {
+        let md = "| a | b |\n|:-:|---|\n| <span>x</span> | y |\n\n<table><tr><td style=\"position:fixed;top:0\">z</td><th style=\"text-align: right\">w</th></tr></table>\n";
+        let out = r(md, RawHtml::Sanitize);
+        assert!(
+            out.contains("<th style=\"text-align: center\">a</th>"),
+            "{out}"
+        );
+        assert!(out.contains("<td>z</td>"), "{out}");
+        assert!(
+            out.contains("<th style=\"text-align: right\">w</th>"),
+            "{out}"
+        );
+        assert!(!out.contains("position"), "{out}");
+    }
+
+    #[test]
+    fn a_heading_on_two_lines_keeps_its_words_apart() {
+        let out = r("Two lines\nof heading\n---\n", RawHtml::Escape);
+        assert!(out.contains("<h2 id=\"two-lines-of-heading\">"), "{out}");
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! shared by every renderer.
 
 mod data;
+mod merge;
+mod observations;
 mod records;
 mod resolve;
 

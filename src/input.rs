@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use crate::diagnostics::Source;
 use crate::spanned::Table;
-use crate::types::Lang;
+use crate::types::{Lang, Slug};
 
 /// The three kinds of Markdown records, named by their folder under `content/`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -34,7 +34,7 @@ impl RecordKind {
 #[derive(Debug)]
 pub struct RecordFile {
     pub kind: RecordKind,
-    pub slug: String,
+    pub slug: Slug,
     pub lang: Lang,
     pub src: Source,
     pub front: Table,

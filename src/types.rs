@@ -1,7 +1,9 @@
 //! The leaf types of the site, validated once where they are read: a language tag, a
 //! slug, a calendar date. Everything later takes them as given.
 
+use std::borrow::Borrow;
 use std::fmt;
+use std::ops::Deref;
 
 use serde::Serialize;
 
@@ -80,6 +82,82 @@ pub fn is_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// A name checked once where it is read, then used as a string everywhere: it derefs
+/// to `str`, and maps keyed by it are looked up with a `&str`.
+macro_rules! name_type {
+    ($(#[$doc:meta])* $name:ident, $check:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The name if it is well-formed.
+            pub fn parse(s: &str) -> Option<$name> {
+                let check: fn(&str) -> bool = $check;
+                check(s).then(|| $name(s.to_string()))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+    };
+}
+
+name_type!(
+    /// The slug of a practice, partner, page or border: lowercase ASCII letters,
+    /// digits and single `-` between them (see [`is_slug`]).
+    Slug,
+    is_slug
+);
+
+name_type!(
+    /// A territory id as the statistics write it (`FRJ15`, `AL-10`): ASCII letters,
+    /// digits and `-`, not starting with `-`. Addresses use its lowercase form.
+    TerritoryId,
+    |s| !s.is_empty()
+        && !s.starts_with('-')
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+);
+
+name_type!(
+    /// An indicator id, written like a slug.
+    IndicatorId,
+    is_slug
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,6 +170,19 @@ mod tests {
         assert!(Lang::parse("EN").is_none());
         assert!(Lang::parse("e").is_none());
         assert!(Lang::parse("en_GB").is_none());
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(Slug::parse("a-1").unwrap().as_str(), "a-1");
+        assert!(Slug::parse("A").is_none());
+        assert!(TerritoryId::parse("FRJ15").is_some());
+        assert!(TerritoryId::parse("AL-10").is_some());
+        assert!(TerritoryId::parse("-x").is_none());
+        assert!(TerritoryId::parse("a b").is_none());
+        let map: std::collections::BTreeMap<Slug, u8> =
+            [(Slug::parse("x").unwrap(), 1)].into_iter().collect();
+        assert_eq!(map.get("x"), Some(&1));
     }
 
     #[test]

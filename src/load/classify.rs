@@ -4,12 +4,12 @@
 use crate::config::Config;
 use crate::diagnostics::{closest, closest_lang};
 use crate::input::RecordKind;
-use crate::types::{Lang, is_slug};
+use crate::types::{Lang, Slug, is_slug};
 
 pub(super) enum Class {
     Descend,
     Skip,
-    Record(RecordKind, String, Lang),
+    Record(RecordKind, Slug, Lang),
     Data(String),
     Static(String),
     Bad(String, String),
@@ -140,21 +140,17 @@ fn record_file(kind: RecordKind, name: &str, folder_slug: Option<&str>, config: 
         );
     };
     let slug = match folder_slug {
-        Some(s) => {
-            if base != "index" {
-                return Class::Bad(
-                    format!("unexpected file `{name}` in a record folder"),
-                    format!("the file must be called index.{lang}.md"),
-                );
-            }
-            s.to_string()
+        Some(_) if base != "index" => {
+            return Class::Bad(
+                format!("unexpected file `{name}` in a record folder"),
+                format!("the file must be called index.{lang}.md"),
+            );
         }
-        None => {
-            if !is_slug(base) {
-                return Class::Bad(format!("`{base}` is not a valid slug"), slug_help(base));
-            }
-            base.to_string()
-        }
+        Some(s) => s,
+        None => base,
+    };
+    let Some(slug) = Slug::parse(slug) else {
+        return Class::Bad(format!("`{slug}` is not a valid slug"), slug_help(slug));
     };
     match Lang::parse(lang).filter(|l| config.languages.contains(l)) {
         Some(l) => Class::Record(kind, slug, l),

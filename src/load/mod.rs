@@ -17,12 +17,12 @@ mod theme;
 
 use self::classify::{Class, classify};
 use crate::static_check;
-use crate::types::Lang;
+use crate::types::{Lang, Slug};
 
 enum Job {
     Record {
         kind: RecordKind,
-        slug: String,
+        slug: Slug,
         lang: Lang,
         path: PathBuf,
         rel: String,

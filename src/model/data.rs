@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Source, closest, closest_lang};
 use crate::spanned::{Fields, Spanned, Table, Value, parse};
-use crate::types::{Lang, is_slug};
+use crate::types::{IndicatorId, Lang, Slug, TerritoryId, is_slug};
 
 use super::{Better, BorderArea, Indicator, LangMap, Territory, Vocabularies};
 
@@ -164,26 +164,25 @@ fn items<'a>(
     out
 }
 
-fn id_ok(src: &Source, id: &Spanned<String>, what: &str, diags: &mut Vec<Diagnostic>) -> bool {
-    let ok = !id.value.is_empty()
-        && id
-            .value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        && !id.value.starts_with('-');
-    if !ok {
+fn territory_id(
+    src: &Source,
+    id: &Spanned<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<TerritoryId> {
+    let parsed = TerritoryId::parse(&id.value);
+    if parsed.is_none() {
         diags.push(
             src.error(
                 id.span.clone(),
                 format!(
-                    "{what} id `{}` may only use ASCII letters, digits and `-`",
+                    "territory id `{}` may only use ASCII letters, digits and `-`",
                     id.value
                 ),
             )
             .help("use a NUTS code where one exists, like \"FRJ15\""),
         );
     }
-    ok
+    parsed
 }
 
 /// A country code must be two capital letters (ISO 3166-1 alpha-2).
@@ -229,9 +228,9 @@ pub(crate) fn territories(
         let level = f.opt_str("level", diags).map(|s| s.value);
         f.finish(diags);
         let Some(id) = id else { continue };
-        if !id_ok(src, &id, "territory", diags) {
+        let Some(tid) = territory_id(src, &id, diags) else {
             continue;
-        }
+        };
         if name.is_empty() {
             diags.push(
                 src.error(
@@ -263,7 +262,7 @@ pub(crate) fn territories(
             .map(|c| c.value)
             .unwrap_or_default();
         out.push(Territory {
-            id: id.value,
+            id: tid,
             name,
             country,
             level,
@@ -298,7 +297,7 @@ pub(crate) fn indicators(
             .unwrap_or_default();
         f.finish(diags);
         let Some(id) = id else { continue };
-        if !is_slug(&id.value) {
+        let Some(iid) = IndicatorId::parse(&id.value) else {
             diags.push(
                 src.error(
                     id.span.clone(),
@@ -307,8 +306,8 @@ pub(crate) fn indicators(
                 .help("use lowercase ASCII letters, digits and `-`, like \"unemployment-rate\""),
             );
             continue;
-        }
-        if out.iter().any(|i| i.id == id.value) {
+        };
+        if out.iter().any(|i| i.id == iid) {
             diags.push(
                 src.error(
                     id.span.clone(),
@@ -357,7 +356,7 @@ pub(crate) fn indicators(
             }
         };
         out.push(Indicator {
-            id: id.value,
+            id: iid,
             name,
             unit,
             decimals,
@@ -371,7 +370,7 @@ pub(crate) fn indicators(
 pub(crate) fn borders(
     src: Option<&Source>,
     config: &Config,
-    territory_ids: &BTreeMap<String, usize>,
+    territory_ids: &BTreeMap<TerritoryId, usize>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<BorderArea> {
     let mut out: Vec<BorderArea> = Vec::new();
@@ -390,7 +389,7 @@ pub(crate) fn borders(
         let sides_entry = f.raw("sides");
         f.finish(diags);
         let Some(id) = id else { continue };
-        if !is_slug(&id.value) {
+        let Some(bid) = Slug::parse(&id.value) else {
             diags.push(
                 src.error(
                     id.span.clone(),
@@ -399,8 +398,8 @@ pub(crate) fn borders(
                 .help("use lowercase ASCII letters, digits and `-`, like \"fr-es\""),
             );
             continue;
-        }
-        if out.iter().any(|b| b.id == id.value) {
+        };
+        if out.iter().any(|b| b.id == bid) {
             diags.push(
                 src.error(
                     id.span.clone(),
@@ -436,15 +435,15 @@ pub(crate) fn borders(
                         let mut this = Vec::new();
                         for tid in ids {
                             match &tid.value {
-                                Value::Str(s) if territory_ids.contains_key(s) => {
-                                    this.push(s.clone())
-                                }
-                                Value::Str(s) => diags.push(unknown_territory(
-                                    src,
-                                    s,
-                                    tid.span.clone(),
-                                    territory_ids,
-                                )),
+                                Value::Str(s) => match territory_ids.get_key_value(s.as_str()) {
+                                    Some((known, _)) => this.push(known.clone()),
+                                    None => diags.push(unknown_territory(
+                                        src,
+                                        s,
+                                        tid.span.clone(),
+                                        territory_ids,
+                                    )),
+                                },
                                 other => diags.push(
                                     src.error(
                                         tid.span.clone(),
@@ -467,7 +466,7 @@ pub(crate) fn borders(
             },
         }
         out.push(BorderArea {
-            id: id.value,
+            id: bid,
             name,
             sides,
         });
@@ -480,13 +479,13 @@ pub(crate) fn unknown_territory(
     src: &Source,
     id: &str,
     span: std::ops::Range<usize>,
-    territory_ids: &BTreeMap<String, usize>,
+    territory_ids: &BTreeMap<TerritoryId, usize>,
 ) -> Diagnostic {
     let d = src.error(span, format!("unknown territory `{id}`"));
     if let Some(exact) = territory_ids.keys().find(|k| k.eq_ignore_ascii_case(id)) {
         return d.help(format!("did you mean `{exact}`? territory ids are written as in content/diagnostics/territories.toml"));
     }
-    match closest(id, territory_ids.keys().map(String::as_str)) {
+    match closest(id, territory_ids.keys().map(|k| k.as_str())) {
         Some(c) => d.help(format!(
             "did you mean `{c}`? territories are defined in content/diagnostics/territories.toml"
         )),

@@ -11,6 +11,7 @@ use crate::diagnostics::{Diagnostic, Source, closest};
 use crate::i18n::Strings;
 use crate::input::RecordFile;
 use crate::spanned::Spanned;
+use crate::types::{Slug, TerritoryId};
 
 use super::data;
 use super::records::{PageFacts, PartnerFacts, PracticeFacts};
@@ -20,9 +21,9 @@ pub(super) struct Ctx<'a> {
     pub config: &'a Config,
     pub strings: &'a Strings,
     pub vocab: &'a Vocabularies,
-    pub territory_ids: &'a BTreeMap<String, usize>,
-    pub border_ids: &'a BTreeMap<String, usize>,
-    pub partner_slugs: &'a [&'a str],
+    pub territory_ids: &'a BTreeMap<TerritoryId, usize>,
+    pub border_ids: &'a BTreeMap<Slug, usize>,
+    pub partner_slugs: &'a [&'a Slug],
 }
 
 /// One fact as the translations state it: the first file that states it sets it; a
@@ -113,7 +114,7 @@ fn check_terms(
             continue;
         }
         let d = src.error(id.span.clone(), format!("unknown {what} `{}`", id.value));
-        diags.push(match closest(&id.value, terms.keys().map(String::as_str)) {
+        diags.push(match closest(&id.value, terms.keys().map(|k| k.as_str())) {
             Some(c) => d.help(format!("did you mean `{c}`? {file_hint}")),
             None => d.help(file_hint.to_string()),
         });
@@ -146,7 +147,7 @@ fn check_countries(
 
 pub(super) fn merge_practice(
     ctx: &Ctx,
-    slug: String,
+    slug: Slug,
     files: Vec<(&RecordFile, (PracticeFacts, super::PracticeText))>,
     diags: &mut Vec<Diagnostic>,
 ) -> Practice {
@@ -224,8 +225,8 @@ pub(super) fn merge_practice(
         Some((ids, src)) => ids
             .iter()
             .filter_map(|t| {
-                if ctx.territory_ids.contains_key(&t.value) {
-                    Some(t.value.clone())
+                if let Some((id, _)) = ctx.territory_ids.get_key_value(t.value.as_str()) {
+                    Some(id.clone())
                 } else {
                     diags.push(data::unknown_territory(
                         src,
@@ -247,18 +248,18 @@ pub(super) fn merge_practice(
             diags,
         )
         .and_then(|(b, src, span)| {
-            if ctx.border_ids.contains_key(&b) {
-                return Some(b);
+            if let Some((id, _)) = ctx.border_ids.get_key_value(b.as_str()) {
+                return Some(id.clone());
             }
             let d = src.error(span, format!("unknown border `{b}`"));
             diags.push(
-            match closest(&b, ctx.border_ids.keys().map(String::as_str)) {
+            match closest(&b, ctx.border_ids.keys().map(|k| k.as_str())) {
                 Some(c) => d.help(format!(
                     "did you mean `{c}`? borders are defined in content/diagnostics/borders.toml"
                 )),
                 None => d.help(format!(
                     "the borders defined in content/diagnostics/borders.toml are: {}",
-                    ctx.border_ids.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
+                    ctx.border_ids.keys().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
                 )),
             },
         );
@@ -304,24 +305,26 @@ pub(super) fn merge_practice(
         diags,
     )
     .map(|(ids, src)| {
-        let mut out: Vec<String> = Vec::new();
+        let mut out: Vec<Slug> = Vec::new();
         for p in ids {
-            if ctx.partner_slugs.contains(&p.value.as_str()) {
-                if !out.contains(&p.value) {
-                    out.push(p.value.clone());
+            if let Some(&slug) = ctx.partner_slugs.iter().find(|s| s.as_str() == p.value) {
+                if !out.contains(slug) {
+                    out.push(slug.clone());
                 }
                 continue;
             }
             let d = src.error(p.span.clone(), format!("unknown partner `{}`", p.value));
-            diags.push(match closest(&p.value, ctx.partner_slugs.iter().copied()) {
-                Some(c) => d.help(format!(
-                    "did you mean `{c}`? a partner is a folder content/partners/<slug>/"
-                )),
-                None => d.help(format!(
-                    "create content/partners/{}/index.{}.md, or check the slug",
-                    p.value, ctx.config.default_language
-                )),
-            });
+            diags.push(
+                match closest(&p.value, ctx.partner_slugs.iter().map(|s| s.as_str())) {
+                    Some(c) => d.help(format!(
+                        "did you mean `{c}`? a partner is a folder content/partners/<slug>/"
+                    )),
+                    None => d.help(format!(
+                        "create content/partners/{}/index.{}.md, or check the slug",
+                        p.value, ctx.config.default_language
+                    )),
+                },
+            );
         }
         out
     })
@@ -384,7 +387,7 @@ pub(super) fn merge_practice(
 
 pub(super) fn merge_partner(
     ctx: &Ctx,
-    slug: String,
+    slug: Slug,
     files: Vec<(&RecordFile, (PartnerFacts, super::PartnerText))>,
     diags: &mut Vec<Diagnostic>,
 ) -> Partner {
@@ -437,8 +440,8 @@ pub(super) fn merge_partner(
         diags,
     )
     .and_then(|(t, src, span)| {
-        if ctx.territory_ids.contains_key(&t) {
-            Some(t)
+        if let Some((id, _)) = ctx.territory_ids.get_key_value(t.as_str()) {
+            Some(id.clone())
         } else {
             diags.push(data::unknown_territory(src, &t, span, ctx.territory_ids));
             None
@@ -458,7 +461,7 @@ pub(super) fn merge_partner(
 }
 
 pub(super) fn merge_page(
-    slug: String,
+    slug: Slug,
     files: Vec<(&RecordFile, (PageFacts, super::PageText))>,
     diags: &mut Vec<Diagnostic>,
 ) -> Page {

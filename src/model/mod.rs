@@ -17,8 +17,8 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::i18n::Strings;
 use crate::input::{StaticFile, Theme};
-use crate::types::Date;
 use crate::types::Lang;
+use crate::types::{Date, IndicatorId, Slug, TerritoryId};
 
 pub use resolve::resolve;
 
@@ -115,17 +115,17 @@ pub struct PracticeText {
 
 #[derive(Clone, Debug)]
 pub struct Practice {
-    pub slug: String,
+    pub slug: Slug,
     pub status: Status,
     pub start: Option<Date>,
     pub end: Option<Date>,
     pub countries: Vec<String>,
-    pub territories: Vec<String>,
-    pub border: Option<String>,
+    pub territories: Vec<TerritoryId>,
+    pub border: Option<Slug>,
     pub themes: Vec<String>,
     pub target_groups: Vec<String>,
     /// Partner slugs, the lead first.
-    pub partners: Vec<String>,
+    pub partners: Vec<Slug>,
     pub budget: Option<Budget>,
     pub transferability: Option<Level>,
     pub results: Vec<ResultFact>,
@@ -144,10 +144,10 @@ pub struct PartnerText {
 
 #[derive(Clone, Debug)]
 pub struct Partner {
-    pub slug: String,
+    pub slug: Slug,
     pub kind: String,
     pub country: String,
-    pub territory: Option<String>,
+    pub territory: Option<TerritoryId>,
     pub texts: BTreeMap<Lang, PartnerText>,
 }
 
@@ -162,7 +162,7 @@ pub struct PageText {
 
 #[derive(Clone, Debug)]
 pub struct Page {
-    pub slug: String,
+    pub slug: Slug,
     pub menu: Option<i64>,
     pub texts: BTreeMap<Lang, PageText>,
 }
@@ -177,7 +177,7 @@ pub struct Vocabularies {
 
 #[derive(Clone, Debug)]
 pub struct Territory {
-    pub id: String,
+    pub id: TerritoryId,
     pub name: LangMap,
     pub country: String,
     pub level: Option<String>,
@@ -185,7 +185,7 @@ pub struct Territory {
 
 #[derive(Clone, Debug)]
 pub struct Indicator {
-    pub id: String,
+    pub id: IndicatorId,
     pub name: LangMap,
     pub unit: Option<String>,
     pub decimals: u8,
@@ -195,15 +195,15 @@ pub struct Indicator {
 
 #[derive(Clone, Debug)]
 pub struct BorderArea {
-    pub id: String,
+    pub id: Slug,
     pub name: LangMap,
-    pub sides: Vec<Vec<String>>,
+    pub sides: Vec<Vec<TerritoryId>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Observation {
-    pub territory: String,
-    pub indicator: String,
+    pub territory: TerritoryId,
+    pub indicator: IndicatorId,
     pub year: i32,
     /// `None`: not available (never shown as 0).
     pub value: Option<f64>,
@@ -214,26 +214,26 @@ pub struct Observation {
 /// slugs in slug order; renderers sort them for display.
 #[derive(Clone, Debug, Default)]
 pub struct Index {
-    pub practice: BTreeMap<String, usize>,
-    pub partner: BTreeMap<String, usize>,
-    pub page: BTreeMap<String, usize>,
-    pub territory: BTreeMap<String, usize>,
+    pub practice: BTreeMap<Slug, usize>,
+    pub partner: BTreeMap<Slug, usize>,
+    pub page: BTreeMap<Slug, usize>,
+    pub territory: BTreeMap<TerritoryId, usize>,
     /// Territory ids by their lowercase form (addresses and links ignore case).
-    pub territory_lower: BTreeMap<String, String>,
-    pub indicator: BTreeMap<String, usize>,
-    pub border: BTreeMap<String, usize>,
-    pub partner_practices: BTreeMap<String, Vec<String>>,
-    pub territory_practices: BTreeMap<String, Vec<String>>,
-    pub territory_partners: BTreeMap<String, Vec<String>>,
-    pub border_practices: BTreeMap<String, Vec<String>>,
-    pub theme_practices: BTreeMap<String, Vec<String>>,
-    pub target_group_practices: BTreeMap<String, Vec<String>>,
-    pub country_practices: BTreeMap<String, Vec<String>>,
-    pub status_practices: BTreeMap<Status, Vec<String>>,
-    /// Observations of a (territory, indicator), by year.
-    pub series: BTreeMap<(String, String), Vec<usize>>,
+    pub territory_lower: BTreeMap<String, TerritoryId>,
+    pub indicator: BTreeMap<IndicatorId, usize>,
+    pub border: BTreeMap<Slug, usize>,
+    pub partner_practices: BTreeMap<Slug, Vec<Slug>>,
+    pub territory_practices: BTreeMap<TerritoryId, Vec<Slug>>,
+    pub territory_partners: BTreeMap<TerritoryId, Vec<Slug>>,
+    pub border_practices: BTreeMap<Slug, Vec<Slug>>,
+    pub theme_practices: BTreeMap<String, Vec<Slug>>,
+    pub target_group_practices: BTreeMap<String, Vec<Slug>>,
+    pub country_practices: BTreeMap<String, Vec<Slug>>,
+    pub status_practices: BTreeMap<Status, Vec<Slug>>,
+    /// Observations of a territory and an indicator, by year.
+    pub series: BTreeMap<TerritoryId, BTreeMap<IndicatorId, Vec<usize>>>,
     /// Borders a territory belongs to.
-    pub territory_borders: BTreeMap<String, Vec<String>>,
+    pub territory_borders: BTreeMap<TerritoryId, Vec<Slug>>,
 }
 
 /// The whole observatory, checked and cross-referenced.
@@ -276,7 +276,8 @@ impl Site {
     pub fn series(&self, territory: &str, indicator: &str) -> impl Iterator<Item = &Observation> {
         self.index
             .series
-            .get(&(territory.to_string(), indicator.to_string()))
+            .get(territory)
+            .and_then(|by_indicator| by_indicator.get(indicator))
             .into_iter()
             .flatten()
             .map(|&i| &self.observations[i])

@@ -7,6 +7,7 @@ use crate::diagnostics::{Diagnostic, Source, closest};
 
 use super::Observation;
 use super::data::unknown_territory;
+use crate::types::{IndicatorId, TerritoryId};
 
 const HEADER: [&str; 5] = ["territory", "indicator", "year", "value", "note"];
 
@@ -14,8 +15,8 @@ const HEADER: [&str; 5] = ["territory", "indicator", "year", "value", "note"];
 /// files is reported with the first place it was seen.
 pub(crate) fn observations(
     sources: &[Source],
-    territory_ids: &BTreeMap<String, usize>,
-    indicator_ids: &BTreeMap<String, usize>,
+    territory_ids: &BTreeMap<TerritoryId, usize>,
+    indicator_ids: &BTreeMap<IndicatorId, usize>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Observation> {
     let mut out = Vec::new();
@@ -94,7 +95,10 @@ pub(crate) fn observations(
             let get = |i: usize| rec.get(i).unwrap_or("").trim();
             let mut ok = true;
             let territory = get(0);
-            if !territory_ids.contains_key(territory) {
+            let territory_id = territory_ids
+                .get_key_value(territory)
+                .map(|(k, _)| k.clone());
+            if territory_id.is_none() {
                 diags.push(unknown_territory(
                     src,
                     territory,
@@ -104,9 +108,12 @@ pub(crate) fn observations(
                 ok = false;
             }
             let indicator = get(1);
-            if !indicator_ids.contains_key(indicator) {
+            let indicator_id = indicator_ids
+                .get_key_value(indicator)
+                .map(|(k, _)| k.clone());
+            if indicator_id.is_none() {
                 let d = src.error(field_span(1), format!("unknown indicator `{indicator}`"));
-                diags.push(match closest(indicator, indicator_ids.keys().map(String::as_str)) {
+                diags.push(match closest(indicator, indicator_ids.keys().map(|k| k.as_str())) {
                     Some(c) => d.help(format!("did you mean `{c}`? indicators are defined in content/diagnostics/indicators.toml")),
                     None => d.help("indicators are defined in content/diagnostics/indicators.toml"),
                 });
@@ -154,10 +161,11 @@ pub(crate) fn observations(
                     }
                 }
             };
-            if !ok {
+            let (true, Some(territory_id), Some(indicator_id), Some(year)) =
+                (ok, territory_id, indicator_id, year)
+            else {
                 continue;
-            }
-            let year = year.expect("checked");
+            };
             let key = (territory.to_string(), indicator.to_string(), year);
             let place = format!("{}:{line}", src.rel);
             if let Some(first) = seen.get(&key) {
@@ -170,8 +178,8 @@ pub(crate) fn observations(
             seen.insert(key, place);
             let note = Some(get(4).to_string()).filter(|n| !n.is_empty());
             out.push(Observation {
-                territory: territory.to_string(),
-                indicator: indicator.to_string(),
+                territory: territory_id,
+                indicator: indicator_id,
                 year,
                 value,
                 note,

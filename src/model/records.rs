@@ -250,7 +250,9 @@ pub(crate) fn practice(
     f.finish(diags);
 
     let text = PracticeText {
-        title: title.map(|t| t.value).unwrap_or_else(|| file.slug.clone()),
+        title: title
+            .map(|t| t.value)
+            .unwrap_or_else(|| file.slug.to_string()),
         summary,
         programme,
         website,
@@ -291,7 +293,9 @@ pub(crate) fn partner(
     let website = url_field(&mut f, "website", diags);
     f.finish(diags);
     let text = PartnerText {
-        name: name.map(|n| n.value).unwrap_or_else(|| file.slug.clone()),
+        name: name
+            .map(|n| n.value)
+            .unwrap_or_else(|| file.slug.to_string()),
         short_name,
         city,
         website,
@@ -316,7 +320,9 @@ pub(crate) fn page(file: &RecordFile, diags: &mut Vec<Diagnostic>) -> (PageFacts
     let updated = f.opt_date("updated", diags).map(|d| d.value);
     f.finish(diags);
     let text = PageText {
-        title: title.map(|t| t.value).unwrap_or_else(|| file.slug.clone()),
+        title: title
+            .map(|t| t.value)
+            .unwrap_or_else(|| file.slug.to_string()),
         summary,
         updated,
         body: file.body().to_string(),

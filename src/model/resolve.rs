@@ -12,7 +12,7 @@ use crate::diagnostics::{Diagnostic, closest};
 use crate::i18n::Strings;
 use crate::input::{Loaded, RecordFile, RecordKind};
 use crate::markdown;
-use crate::types::Lang;
+use crate::types::{Lang, Slug};
 
 use super::data;
 use super::merge::{Ctx, merge_page, merge_partner, merge_practice};
@@ -70,7 +70,7 @@ pub fn resolve(
             .position(|x| x == l)
             .unwrap_or(usize::MAX)
     };
-    let mut groups: BTreeMap<(RecordKind, String), Vec<&RecordFile>> = BTreeMap::new();
+    let mut groups: BTreeMap<(RecordKind, Slug), Vec<&RecordFile>> = BTreeMap::new();
     for r in &loaded.records {
         groups.entry((r.kind, r.slug.clone())).or_default().push(r);
     }
@@ -79,7 +79,7 @@ pub fn resolve(
     }
 
     // Per-file front matter, in parallel.
-    let parsed: Vec<(RecordKind, String, Vec<Diagnostic>, Parsed)> = groups
+    let parsed: Vec<(RecordKind, Slug, Vec<Diagnostic>, Parsed)> = groups
         .par_iter()
         .map(|((kind, slug), files)| {
             let mut ds = Vec::new();
@@ -107,10 +107,10 @@ pub fn resolve(
         })
         .collect();
 
-    let partner_slugs: Vec<&str> = groups
+    let partner_slugs: Vec<&Slug> = groups
         .keys()
         .filter(|(k, _)| *k == RecordKind::Partner)
-        .map(|(_, s)| s.as_str())
+        .map(|(_, s)| s)
         .collect();
     let mut practices = Vec::new();
     let mut partners = Vec::new();
@@ -196,11 +196,13 @@ pub fn resolve(
     for (i, o) in observations.iter().enumerate() {
         index
             .series
-            .entry((o.territory.clone(), o.indicator.clone()))
+            .entry(o.territory.clone())
+            .or_default()
+            .entry(o.indicator.clone())
             .or_default()
             .push(i);
     }
-    for list in index.series.values_mut() {
+    for list in index.series.values_mut().flat_map(|m| m.values_mut()) {
         list.sort_by_key(|&i| observations[i].year);
     }
 
@@ -255,9 +257,9 @@ pub fn resolve(
     })
 }
 
-fn push_unique(list: &mut Vec<String>, s: &str) {
-    if list.last().map(String::as_str) != Some(s) {
-        list.push(s.to_string());
+fn push_unique(list: &mut Vec<Slug>, s: &Slug) {
+    if list.last() != Some(s) {
+        list.push(s.clone());
     }
 }
 
@@ -272,12 +274,20 @@ fn check_links(r: &RecordFile, index: &Index) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for link in markdown::internal_links(r.body()) {
         let span = r.body.start + link.span.start..r.body.start + link.span.end;
-        let map = match link.kind.as_str() {
-            "practices" => &index.practice,
-            "partners" => &index.partner,
-            "pages" => &index.page,
-            "territories" => &index.territory,
-            "borders" => &index.border,
+        // The ids of the kind the link names (listed only to suggest a fix).
+        fn ids<K: AsRef<str>>(map: &BTreeMap<K, usize>) -> Vec<&str> {
+            map.keys().map(AsRef::as_ref).collect()
+        }
+        let id = link.id.as_str();
+        let (exists, known) = match link.kind.as_str() {
+            "practices" => (index.practice.contains_key(id), ids(&index.practice)),
+            "partners" => (index.partner.contains_key(id), ids(&index.partner)),
+            "pages" => (index.page.contains_key(id), ids(&index.page)),
+            "territories" => (
+                index.territory_lower.contains_key(&id.to_lowercase()),
+                ids(&index.territory),
+            ),
+            "borders" => (index.border.contains_key(id), ids(&index.border)),
             _ => {
                 let d = r.src.error(
                     span,
@@ -287,11 +297,6 @@ fn check_links(r: &RecordFile, index: &Index) -> Vec<Diagnostic> {
                 continue;
             }
         };
-        // One lookup per link; the ids are listed only to suggest a fix.
-        let exists = map.contains_key(&link.id)
-            || (link.kind == "territories"
-                && index.territory_lower.contains_key(&link.id.to_lowercase()));
-        let known = || map.keys().map(String::as_str);
         if !exists {
             let d = r.src.error(
                 span,
@@ -300,7 +305,7 @@ fn check_links(r: &RecordFile, index: &Index) -> Vec<Diagnostic> {
                     link.kind, link.id
                 ),
             );
-            out.push(match closest(&link.id, known()) {
+            out.push(match closest(&link.id, known) {
                 Some(c) => d.help(format!("did you mean `@/{}/{c}`?", link.kind)),
                 None => d.help(match link.kind.as_str() {
                     "territories" => format!(

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::i18n::Locale;
 use crate::model::{LangMap, Practice, Site, Status, pick};
 use crate::routes::{Facet, Route, Routes};
-use crate::types::Lang;
+use crate::types::{Lang, Slug};
 
 /// The views of every language, with the address scheme they were made with.
 pub struct Views {
@@ -123,7 +123,7 @@ impl LangView {
                 count: None,
             },
         ];
-        let mut menu: Vec<(i64, String, Link)> = site
+        let mut menu: Vec<(i64, &str, Link)> = site
             .pages
             .iter()
             .filter_map(|p| {
@@ -132,7 +132,7 @@ impl LangView {
                 let l = (shown != lang).then(|| shown.to_string());
                 Some((
                     order,
-                    p.slug.clone(),
+                    p.slug.as_str(),
                     Link {
                         title: text.title.clone(),
                         url: urls.url(lang, Route::Page(&p.slug)),
@@ -218,7 +218,7 @@ fn card(
     let (shown, text) =
         pick(&site.config, &p.texts, lang).expect("a practice has at least one translation");
     Card {
-        slug: p.slug.clone(),
+        slug: p.slug.to_string(),
         url: urls.url(lang, Route::Practice(&p.slug)),
         title: text.title.clone(),
         summary: text.summary.clone(),
@@ -276,7 +276,7 @@ pub fn term_label(
 }
 
 /// The practices of a term (slugs), from the indexes built at resolve.
-pub fn term_practices<'a>(site: &'a Site, facet: Facet, term: &str) -> &'a [String] {
+pub fn term_practices<'a>(site: &'a Site, facet: Facet, term: &str) -> &'a [Slug] {
     let idx = &site.index;
     let list = match facet {
         Facet::Theme => idx.theme_practices.get(term),
@@ -339,7 +339,7 @@ pub fn facet_terms(site: &Site, facet: Facet) -> Vec<String> {
             c.sort();
             c
         }
-        Facet::Border => site.borders.iter().map(|b| b.id.clone()).collect(),
+        Facet::Border => site.borders.iter().map(|b| b.id.to_string()).collect(),
         Facet::Status => site
             .index
             .status_practices

@@ -307,7 +307,7 @@ pub(crate) fn render(
             let slugs = term_practices(site, *facet, term);
             let mut idx: Vec<usize> = slugs
                 .iter()
-                .filter_map(|s| site.index.practice.get(s).copied())
+                .filter_map(|s| site.index.practice.get(s.as_str()).copied())
                 .collect();
             idx.sort_by_key(|&i| ls.position[i]);
             let cards: Vec<&Card> = idx.iter().map(|&i| &ls.cards[i]).collect();

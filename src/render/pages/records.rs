@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::model::{Page, Partner, Practice};
+use crate::types::Slug;
 
 /// What the page of a record says about itself; [`record_page`] makes the rest, the
 /// same for every kind of record.
@@ -77,7 +78,7 @@ pub(super) fn practice(
     let ls = &shared.langs[lang];
     let (shown, text) = pick(&site.config, &p.texts, lang).expect("a practice has a translation");
     let s = |k: &str| ls.s(k);
-    let term_links = |facet: Facet, ids: &[String]| -> Vec<Link> {
+    let term_links = |facet: Facet, ids: &[&str]| -> Vec<Link> {
         ids.iter()
             .map(|id| {
                 let (t, l) = term_label(site, &ls.strings, lang, facet, id);
@@ -140,11 +141,11 @@ pub(super) fn practice(
         start => p.start.map(|d| d.to_string()),
         end => p.end.map(|d| d.to_string()),
         period => period(site.strings.locale(lang), p),
-        countries => term_links(Facet::Country, &p.countries),
+        countries => term_links(Facet::Country, &strs(&p.countries)),
         territories => territories,
-        border => p.border.as_ref().map(|b| term_links(Facet::Border, std::slice::from_ref(b)).remove(0)),
-        themes => term_links(Facet::Theme, &p.themes),
-        target_groups => term_links(Facet::TargetGroup, &p.target_groups),
+        border => p.border.as_ref().map(|b| term_links(Facet::Border, &[b]).remove(0)),
+        themes => term_links(Facet::Theme, &strs(&p.themes)),
+        target_groups => term_links(Facet::TargetGroup, &strs(&p.target_groups)),
         partners => partners,
         programme => from_chain(site, &p.texts, lang, |t| t.programme.clone()),
         website => from_chain(site, &p.texts, lang, |t| t.website.clone()),
@@ -170,10 +171,15 @@ pub(super) fn practice(
     record_page(site, env, shared, lang, page)
 }
 
-pub(super) fn cards_for<'a>(site: &Site, ls: &'a LangShared, slugs: &[String]) -> Vec<&'a Card> {
+/// The strings of a list, borrowed.
+fn strs<S: AsRef<str>>(list: &[S]) -> Vec<&str> {
+    list.iter().map(AsRef::as_ref).collect()
+}
+
+pub(super) fn cards_for<'a>(site: &Site, ls: &'a LangShared, slugs: &[Slug]) -> Vec<&'a Card> {
     let mut idx: Vec<usize> = slugs
         .iter()
-        .filter_map(|s| site.index.practice.get(s).copied())
+        .filter_map(|s| site.index.practice.get(s.as_str()).copied())
         .collect();
     idx.sort_by_key(|&i| ls.position[i]);
     idx.dedup();

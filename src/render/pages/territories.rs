@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::model::Territory;
+use crate::types::TerritoryId;
 
 pub(super) fn territories(
     site: &Site,
@@ -186,7 +187,7 @@ pub(super) fn border_ctx(
             context! { number => n + 1, territories => territories }
         })
         .collect();
-    let columns: Vec<&String> = b.sides.iter().flatten().collect();
+    let columns: Vec<&TerritoryId> = b.sides.iter().flatten().collect();
     let rows: Vec<Value> = site
         .indicators
         .iter()

@@ -4,7 +4,6 @@
 //! partners, and each translation keeps its own text.
 
 use std::collections::BTreeMap;
-use std::fmt::Debug;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Source, closest};
@@ -14,6 +13,7 @@ use crate::spanned::Spanned;
 use crate::types::{Slug, TerritoryId};
 
 use super::data;
+use super::facts::Agreed;
 use super::records::{PageFacts, PartnerFacts, PracticeFacts};
 use super::{Page, Partner, Practice, Status, Vocabularies};
 
@@ -24,76 +24,6 @@ pub(super) struct Ctx<'a> {
     pub territory_ids: &'a BTreeMap<TerritoryId, usize>,
     pub border_ids: &'a BTreeMap<Slug, usize>,
     pub partner_slugs: &'a [&'a Slug],
-}
-
-/// One fact as the translations state it: the first file that states it sets it; a
-/// later file stating another value is an error naming both files.
-fn agree<'f, T: PartialEq + Clone + Debug>(
-    field: &str,
-    stated: impl IntoIterator<Item = (&'f RecordFile, Option<Spanned<T>>)>,
-    show: impl Fn(&T) -> String,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<(T, &'f Source, std::ops::Range<usize>)> {
-    let mut first: Option<(T, &'f Source, std::ops::Range<usize>)> = None;
-    for (file, value) in stated {
-        let Some(v) = value else { continue };
-        match &first {
-            None => first = Some((v.value, &file.src, v.span)),
-            Some((fv, fsrc, fspan)) => {
-                if *fv != v.value {
-                    let (line, col) = fsrc.position(fspan.start);
-                    diags.push(
-                        file.src
-                            .error(v.span.clone(), format!("`{field}` is {} here but {} in {}:{line}:{col}", show(&v.value), show(fv), fsrc.rel))
-                            .help(format!("`{field}` is a fact shared by every translation: make the two files agree, or leave it out of one of them")),
-                    );
-                }
-            }
-        }
-    }
-    first
-}
-
-fn list_agree<'f>(
-    field: &str,
-    stated: impl IntoIterator<Item = (&'f RecordFile, Option<Vec<Spanned<String>>>)>,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<(Vec<Spanned<String>>, &'f Source)> {
-    let mut first: Option<(Vec<Spanned<String>>, &'f Source)> = None;
-    for (file, value) in stated {
-        let Some(v) = value else { continue };
-        let values: Vec<&String> = v.iter().map(|s| &s.value).collect();
-        match &first {
-            None => first = Some((v, &file.src)),
-            Some((fv, fsrc)) => {
-                let fvalues: Vec<&String> = fv.iter().map(|s| &s.value).collect();
-                if fvalues != values {
-                    let at = fsrc.position(fv.first().map(|s| s.span.start).unwrap_or(0));
-                    let span = file
-                        .front
-                        .get(field)
-                        .map(|e| e.node.span.clone())
-                        .unwrap_or(0..0);
-                    diags.push(
-                        file.src
-                            .error(span, format!("`{field}` is {} here but {} in {}:{}:{}", show_list(&values), show_list(&fvalues), fsrc.rel, at.0, at.1))
-                            .help(format!("`{field}` is a fact shared by every translation: make the two files agree, or leave it out of one of them")),
-                    );
-                }
-            }
-        }
-    }
-    first
-}
-
-fn show_list(v: &[&String]) -> String {
-    format!(
-        "[{}]",
-        v.iter()
-            .map(|s| format!("\"{s}\""))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
 }
 
 /// Checks each id against a vocabulary, with the closest term as help.
@@ -145,6 +75,11 @@ fn check_countries(
     out
 }
 
+/// The first value of a fact, whoever states it.
+fn value<T>(fact: Option<Agreed<T>>) -> Option<T> {
+    fact.map(|a| a.value)
+}
+
 pub(super) fn merge_practice(
     ctx: &Ctx,
     slug: Slug,
@@ -152,14 +87,11 @@ pub(super) fn merge_practice(
     diags: &mut Vec<Diagnostic>,
 ) -> Practice {
     let f0 = files[0].0;
-    let status = agree(
-        "status",
-        files.iter().map(|(f, (p, _))| (*f, p.status.clone())),
-        |s| format!("\"{}\"", s.as_str()),
-        diags,
-    );
-    let stated = |key: &str| files.iter().any(|(f, _)| f.front.get(key).is_some());
-    if !stated("status") {
+    let stated: Vec<(&RecordFile, &PracticeFacts)> =
+        files.iter().map(|(f, (p, _))| (*f, p)).collect();
+    let facts = PracticeFacts::agree(&stated, diags);
+    let states = |key: &str| files.iter().any(|(f, _)| f.front.get(key).is_some());
+    if !states("status") {
         diags.push(missing_fact(
             f0,
             "practice",
@@ -168,44 +100,18 @@ pub(super) fn merge_practice(
             "; the statuses are planned, ongoing and completed",
         ));
     }
-    let start = agree(
-        "start",
-        files.iter().map(|(f, (p, _))| (*f, p.start.clone())),
-        |d| d.to_string(),
-        diags,
-    );
-    let end = agree(
-        "end",
-        files.iter().map(|(f, (p, _))| (*f, p.end.clone())),
-        |d| d.to_string(),
-        diags,
-    );
-    let countries = list_agree(
-        "countries",
-        files.iter().map(|(f, (p, _))| (*f, p.countries.clone())),
-        diags,
-    );
-    let countries = match &countries {
-        Some((ids, src)) if !ids.is_empty() => check_countries(ctx, src, ids, diags),
-        Some((_, src)) => {
-            let file = files
-                .iter()
-                .map(|(f, _)| *f)
-                .find(|f| f.src.rel == src.rel)
-                .unwrap_or(f0);
-            let span = file
-                .front
-                .get("countries")
-                .map(|e| e.node.span.clone())
-                .unwrap_or(0..0);
+    let countries = match facts.countries {
+        Some(a) if !a.value.is_empty() => check_countries(ctx, a.src, &a.value, diags),
+        Some(a) => {
             diags.push(
-                src.error(span, "`countries` is empty")
+                a.src
+                    .error(a.span, "`countries` is empty")
                     .help("name at least one country: countries = [\"SI\", \"HR\"]"),
             );
             Vec::new()
         }
         None => {
-            if !stated("countries") {
+            if !states("countries") {
                 diags.push(missing_fact(
                     f0,
                     "practice",
@@ -217,19 +123,16 @@ pub(super) fn merge_practice(
             Vec::new()
         }
     };
-    let territories = match list_agree(
-        "territories",
-        files.iter().map(|(f, (p, _))| (*f, p.territories.clone())),
-        diags,
-    ) {
-        Some((ids, src)) => ids
+    let territories = match facts.territories {
+        Some(a) => a
+            .value
             .iter()
             .filter_map(|t| {
                 if let Some((id, _)) = ctx.territory_ids.get_key_value(t.value.as_str()) {
                     Some(id.clone())
                 } else {
                     diags.push(data::unknown_territory(
-                        src,
+                        a.src,
                         &t.value,
                         t.span.clone(),
                         ctx.territory_ids,
@@ -240,147 +143,97 @@ pub(super) fn merge_practice(
             .collect(),
         None => Vec::new(),
     };
-    let border =
-        agree(
-            "border",
-            files.iter().map(|(f, (p, _))| (*f, p.border.clone())),
-            |s| format!("\"{s}\""),
-            diags,
-        )
-        .and_then(|(b, src, span)| {
-            if let Some((id, _)) = ctx.border_ids.get_key_value(b.as_str()) {
-                return Some(id.clone());
-            }
-            let d = src.error(span, format!("unknown border `{b}`"));
-            diags.push(
-            match closest(&b, ctx.border_ids.keys().map(|k| k.as_str())) {
-                Some(c) => d.help(format!(
-                    "did you mean `{c}`? borders are defined in content/diagnostics/borders.toml"
-                )),
-                None => d.help(format!(
-                    "the borders defined in content/diagnostics/borders.toml are: {}",
-                    ctx.border_ids.keys().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
-                )),
-            },
-        );
-            None
-        });
-    let themes = list_agree(
-        "themes",
-        files.iter().map(|(f, (p, _))| (*f, p.themes.clone())),
-        diags,
-    )
-    .map(|(ids, src)| {
-        check_terms(
-            src,
-            &ids,
-            &ctx.vocab.themes,
-            "theme",
-            "themes are defined in content/vocabularies.toml under [themes.<id>]",
-            diags,
-        )
-    })
-    .unwrap_or_default();
-    let target_groups = list_agree(
-        "target_groups",
-        files
-            .iter()
-            .map(|(f, (p, _))| (*f, p.target_groups.clone())),
-        diags,
-    )
-    .map(|(ids, src)| {
-        check_terms(
-            src,
-            &ids,
-            &ctx.vocab.target_groups,
-            "target group",
-            "target groups are defined in content/vocabularies.toml under [target_groups.<id>]",
-            diags,
-        )
-    })
-    .unwrap_or_default();
-    let partners = list_agree(
-        "partners",
-        files.iter().map(|(f, (p, _))| (*f, p.partners.clone())),
-        diags,
-    )
-    .map(|(ids, src)| {
-        let mut out: Vec<Slug> = Vec::new();
-        for p in ids {
-            if let Some(&slug) = ctx.partner_slugs.iter().find(|s| s.as_str() == p.value) {
-                if !out.contains(slug) {
-                    out.push(slug.clone());
-                }
-                continue;
-            }
-            let d = src.error(p.span.clone(), format!("unknown partner `{}`", p.value));
-            diags.push(
-                match closest(&p.value, ctx.partner_slugs.iter().map(|s| s.as_str())) {
-                    Some(c) => d.help(format!(
-                        "did you mean `{c}`? a partner is a folder content/partners/<slug>/"
-                    )),
-                    None => d.help(format!(
-                        "create content/partners/{}/index.{}.md, or check the slug",
-                        p.value, ctx.config.default_language
-                    )),
-                },
-            );
+    let border = facts.border.and_then(|a| {
+        if let Some((id, _)) = ctx.border_ids.get_key_value(a.value.as_str()) {
+            return Some(id.clone());
         }
-        out
-    })
-    .unwrap_or_default();
-    let budget = agree(
-        "budget",
-        files.iter().map(|(f, (p, _))| (*f, p.budget.clone())),
-        |b| format!("{} {}", b.amount, b.currency),
-        diags,
-    )
-    .map(|b| b.0);
-    let transferability = agree(
-        "transferability",
-        files
-            .iter()
-            .map(|(f, (p, _))| (*f, p.transferability.clone())),
-        |l| format!("\"{}\"", l.as_str()),
-        diags,
-    )
-    .map(|t| t.0);
-    let results = agree(
-        "results",
-        files.iter().map(|(f, (p, _))| (*f, p.results.clone())),
-        |r| {
-            let parts: Vec<String> = r
-                .iter()
-                .map(|x| {
-                    format!("{} {}", x.value, x.unit.clone().unwrap_or_default())
-                        .trim()
-                        .to_string()
-                })
-                .collect();
-            format!("[{}]", parts.join("; "))
-        },
-        diags,
-    )
-    .map(|r| r.0)
-    .unwrap_or_default();
+        let b = &a.value;
+        let d = a.src.error(a.span, format!("unknown border `{b}`"));
+        let known = || ctx.border_ids.keys().map(|k| k.as_str());
+        diags.push(match closest(b, known()) {
+            Some(c) => d.help(format!(
+                "did you mean `{c}`? borders are defined in content/diagnostics/borders.toml"
+            )),
+            None => d.help(format!(
+                "the borders defined in content/diagnostics/borders.toml are: {}",
+                known().collect::<Vec<_>>().join(", ")
+            )),
+        });
+        None
+    });
+    let themes = facts
+        .themes
+        .map(|a| {
+            check_terms(
+                a.src,
+                &a.value,
+                &ctx.vocab.themes,
+                "theme",
+                "themes are defined in content/vocabularies.toml under [themes.<id>]",
+                diags,
+            )
+        })
+        .unwrap_or_default();
+    let target_groups = facts
+        .target_groups
+        .map(|a| {
+            check_terms(
+                a.src,
+                &a.value,
+                &ctx.vocab.target_groups,
+                "target group",
+                "target groups are defined in content/vocabularies.toml under [target_groups.<id>]",
+                diags,
+            )
+        })
+        .unwrap_or_default();
+    let partners = facts
+        .partners
+        .map(|a| {
+            let mut out: Vec<Slug> = Vec::new();
+            for p in &a.value {
+                if let Some(&slug) = ctx.partner_slugs.iter().find(|s| s.as_str() == p.value) {
+                    if !out.contains(slug) {
+                        out.push(slug.clone());
+                    }
+                    continue;
+                }
+                let d = a
+                    .src
+                    .error(p.span.clone(), format!("unknown partner `{}`", p.value));
+                diags.push(
+                    match closest(&p.value, ctx.partner_slugs.iter().map(|s| s.as_str())) {
+                        Some(c) => d.help(format!(
+                            "did you mean `{c}`? a partner is a folder content/partners/<slug>/"
+                        )),
+                        None => d.help(format!(
+                            "create content/partners/{}/index.{}.md, or check the slug",
+                            p.value, ctx.config.default_language
+                        )),
+                    },
+                );
+            }
+            out
+        })
+        .unwrap_or_default();
     let texts = files
         .into_iter()
         .map(|(f, (_, t))| (f.lang.clone(), t))
         .collect();
     Practice {
         slug,
-        status: status.map(|s| s.0).unwrap_or(Status::Planned),
-        start: start.map(|s| s.0),
-        end: end.map(|s| s.0),
+        status: value(facts.status).unwrap_or(Status::Planned),
+        start: value(facts.start),
+        end: value(facts.end),
         countries,
         territories,
         border,
         themes,
         target_groups,
         partners,
-        budget,
-        transferability,
-        results,
+        budget: value(facts.budget),
+        transferability: value(facts.transferability),
+        results: value(facts.results).unwrap_or_default(),
         texts,
     }
 }
@@ -392,17 +245,17 @@ pub(super) fn merge_partner(
     diags: &mut Vec<Diagnostic>,
 ) -> Partner {
     let f0 = files[0].0;
-    let quoted = |s: &String| format!("\"{s}\"");
-    let kind = agree(
-        "kind",
-        files.iter().map(|(f, (p, _))| (*f, p.kind.clone())),
-        quoted,
-        diags,
-    )
-    .and_then(|(k, src, span)| {
-        let ids = [Spanned { value: k, span }];
+    let stated: Vec<(&RecordFile, &PartnerFacts)> =
+        files.iter().map(|(f, (p, _))| (*f, p)).collect();
+    let facts = PartnerFacts::agree(&stated, diags);
+    let states = |key: &str| files.iter().any(|(f, _)| f.front.get(key).is_some());
+    let kind = facts.kind.and_then(|a| {
+        let ids = [Spanned {
+            value: a.value,
+            span: a.span,
+        }];
         check_terms(
-            src,
+            a.src,
             &ids,
             &ctx.vocab.partner_kinds,
             "partner kind",
@@ -411,8 +264,7 @@ pub(super) fn merge_partner(
         )
         .pop()
     });
-    let stated = |key: &str| files.iter().any(|(f, _)| f.front.get(key).is_some());
-    if !stated("kind") {
+    if !states("kind") {
         diags.push(missing_fact(
             f0,
             "partner",
@@ -421,29 +273,31 @@ pub(super) fn merge_partner(
             "; kinds are the terms of [partner_kinds] in content/vocabularies.toml",
         ));
     }
-    let country = agree(
-        "country",
-        files.iter().map(|(f, (p, _))| (*f, p.country.clone())),
-        quoted,
-        diags,
-    )
-    .and_then(|(c, src, span)| {
-        check_countries(ctx, src, &[Spanned { value: c, span }], diags).pop()
+    let country = facts.country.and_then(|a| {
+        check_countries(
+            ctx,
+            a.src,
+            &[Spanned {
+                value: a.value,
+                span: a.span,
+            }],
+            diags,
+        )
+        .pop()
     });
-    if !stated("country") {
+    if !states("country") {
         diags.push(missing_fact(f0, "partner", "country", "\"FR\"", ""));
     }
-    let territory = agree(
-        "territory",
-        files.iter().map(|(f, (p, _))| (*f, p.territory.clone())),
-        quoted,
-        diags,
-    )
-    .and_then(|(t, src, span)| {
-        if let Some((id, _)) = ctx.territory_ids.get_key_value(t.as_str()) {
+    let territory = facts.territory.and_then(|a| {
+        if let Some((id, _)) = ctx.territory_ids.get_key_value(a.value.as_str()) {
             Some(id.clone())
         } else {
-            diags.push(data::unknown_territory(src, &t, span, ctx.territory_ids));
+            diags.push(data::unknown_territory(
+                a.src,
+                &a.value,
+                a.span,
+                ctx.territory_ids,
+            ));
             None
         }
     });
@@ -465,13 +319,8 @@ pub(super) fn merge_page(
     files: Vec<(&RecordFile, (PageFacts, super::PageText))>,
     diags: &mut Vec<Diagnostic>,
 ) -> Page {
-    let menu = agree(
-        "menu",
-        files.iter().map(|(f, (p, _))| (*f, p.menu.clone())),
-        |m| m.to_string(),
-        diags,
-    )
-    .map(|m| m.0);
+    let stated: Vec<(&RecordFile, &PageFacts)> = files.iter().map(|(f, (p, _))| (*f, p)).collect();
+    let menu = value(PageFacts::agree(&stated, diags).menu);
     let texts = files
         .into_iter()
         .map(|(f, (_, t))| (f.lang.clone(), t))

@@ -4,6 +4,7 @@
 //! shared by every renderer.
 
 mod data;
+mod facts;
 mod merge;
 mod observations;
 mod records;

@@ -8,36 +8,57 @@ use crate::input::RecordFile;
 use crate::spanned::{Fields, Spanned, Table};
 use crate::types::Date;
 
+use super::facts::{List, Stated, facts};
 use super::{
     Budget, Contact, Level, PageText, PartnerText, PracticeText, ResultFact, SourceRef, Status,
 };
 
-pub(crate) type List = Option<Vec<Spanned<String>>>;
-
-/// Facts of one practice file; `None` where the file leaves a fact to the others.
-pub(crate) struct PracticeFacts {
-    pub status: Option<Spanned<Status>>,
-    pub start: Option<Spanned<Date>>,
-    pub end: Option<Spanned<Date>>,
-    pub countries: List,
-    pub territories: List,
-    pub border: Option<Spanned<String>>,
-    pub themes: List,
-    pub target_groups: List,
-    pub partners: List,
-    pub budget: Option<Spanned<Budget>>,
-    pub transferability: Option<Spanned<Level>>,
-    pub results: Option<Spanned<Vec<ResultFact>>>,
+facts! {
+    /// The facts of a practice as one of its files states them.
+    PracticeFacts => PracticeAgreed {
+        status: Status,
+        start: Date,
+        end: Date,
+        countries: List,
+        territories: List,
+        border: String,
+        themes: List,
+        target_groups: List,
+        partners: List,
+        budget: Budget,
+        transferability: Level,
+        results: Vec<ResultFact>,
+    }
 }
 
-pub(crate) struct PartnerFacts {
-    pub kind: Option<Spanned<String>>,
-    pub country: Option<Spanned<String>>,
-    pub territory: Option<Spanned<String>>,
+facts! {
+    /// The facts of a partner as one of its files states them.
+    PartnerFacts => PartnerAgreed {
+        kind: String,
+        country: String,
+        territory: String,
+    }
 }
 
-pub(crate) struct PageFacts {
-    pub menu: Option<Spanned<i64>>,
+facts! {
+    /// The facts of a free page as one of its files states them.
+    PageFacts => PageAgreed {
+        menu: i64,
+    }
+}
+
+/// A list of ids, with the span of the whole list.
+fn list(
+    f: &mut Fields,
+    file: &RecordFile,
+    key: &'static str,
+    example: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Stated<List> {
+    f.opt_str_list(key, example, diags).map(|value| Spanned {
+        value,
+        span: span_of(&file.front, key),
+    })
 }
 
 fn span_of(t: &Table, key: &str) -> Range<usize> {
@@ -136,12 +157,20 @@ pub(crate) fn practice(
                 .help("check the `start` and `end` dates"),
         );
     }
-    let countries = f.opt_str_list("countries", "[\"SI\", \"HR\"]", diags);
-    let territories = f.opt_str_list("territories", "[\"SI042\", \"HR031\"]", diags);
+    let countries = list(&mut f, file, "countries", "[\"SI\", \"HR\"]", diags);
+    let territories = list(&mut f, file, "territories", "[\"SI042\", \"HR031\"]", diags);
     let border = f.opt_str("border", diags);
-    let themes = f.opt_str_list("themes", "[\"employment\"]", diags);
-    let target_groups = f.opt_str_list("target_groups", "[\"long-term-unemployed\"]", diags);
-    let partners = f.opt_str_list(
+    let themes = list(&mut f, file, "themes", "[\"employment\"]", diags);
+    let target_groups = list(
+        &mut f,
+        file,
+        "target_groups",
+        "[\"long-term-unemployed\"]",
+        diags,
+    );
+    let partners = list(
+        &mut f,
+        file,
         "partners",
         "[\"lead-partner-slug\", \"other-partner\"]",
         diags,

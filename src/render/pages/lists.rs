@@ -175,28 +175,18 @@ pub(super) fn partners(
         .collect();
     sorted.sort_by(|a, b| site.strings.locale(lang).compare(&a.0, &b.0));
     items.extend(sorted.into_iter().map(|x| x.1));
-    let title = ls.strings.get("partners").cloned().unwrap_or_default();
-    let place = Place {
-        lang,
-        route: Route::Partners,
-        page: 1,
-        exists_in: None,
-        shown: None,
-    };
-    let page = page_ctx(
+    let extra = context! { items => items };
+    interface_page(
         site,
-        urls,
-        &place,
-        "partners",
-        title,
-        String::new(),
-        crumbs(ls, urls, lang, &[]),
-    );
-    let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, items => items };
-    Ok(vec![page_file(
-        urls,
-        &urls.url(lang, Route::Partners),
-        html(env, "partners.html", ctx)?,
-        Some(&page),
-    )])
+        env,
+        shared,
+        lang,
+        InterfacePage {
+            route: Route::Partners,
+            kind: "partners",
+            title: ls.s("partners"),
+            trail: &[],
+            extra,
+        },
+    )
 }

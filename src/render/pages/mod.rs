@@ -250,6 +250,65 @@ pub(super) fn from_chain<T, R>(
         .find_map(f)
 }
 
+/// A page of the interface (a listing, an index, a territory): one file in each
+/// language, its content existing in all of them, rendered with `<kind>.html` from
+/// `site`, `t`, `page` and what `extra` adds.
+pub(super) struct InterfacePage<'a> {
+    pub route: Route<'a>,
+    /// The page kind (`page.kind`) and its template, `<kind>.html`.
+    pub kind: &'static str,
+    pub title: String,
+    /// Breadcrumbs between the home page and this one: (title, address).
+    pub trail: &'a [(&'a str, String)],
+    /// What the template gets besides `site`, `t` and `page`.
+    pub extra: Value,
+}
+
+pub(super) fn interface_page(
+    site: &Site,
+    env: &Environment<'static>,
+    shared: &Shared,
+    lang: &Lang,
+    p: InterfacePage,
+) -> Result<Vec<Rendered>, Error> {
+    let InterfacePage {
+        route,
+        kind,
+        title,
+        trail,
+        extra,
+    } = p;
+    let urls = &shared.urls;
+    let ls = &shared.langs[lang];
+    let place = Place {
+        lang,
+        route,
+        page: 1,
+        exists_in: None,
+        shown: None,
+    };
+    let breadcrumbs = crumbs(ls, urls, lang, trail);
+    let page = page_ctx(site, urls, &place, kind, title, String::new(), breadcrumbs);
+    let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, ..extra };
+    Ok(vec![page_file(
+        urls,
+        &urls.url(lang, route),
+        html(env, &format!("{kind}.html"), ctx)?,
+        Some(&page),
+    )])
+}
+
+/// A link to a territory, named in the reader's language or its fallback.
+pub(super) fn territory_link(site: &Site, urls: &Routes, lang: &Lang, id: &str) -> Option<Link> {
+    let t = site.territory(id)?;
+    let (name, l) = label(site, &t.name, lang);
+    Some(link_to(
+        name,
+        urls.url(lang, Route::Territory(id)),
+        (l != lang).then(|| l.to_string()),
+    ))
+}
+
 pub(super) fn link_to(title: impl Into<String>, url: String, lang: Option<String>) -> Link {
     Link {
         title: title.into(),
@@ -339,35 +398,23 @@ pub(crate) fn render(
         }
         Job::Facet(lang, facet) => {
             let ls = &shared.langs[lang];
-            let title = ls
-                .strings
-                .get(facet.label_key())
-                .cloned()
-                .unwrap_or_default();
-            let place = Place {
-                lang,
-                route: Route::Facet(*facet),
-                page: 1,
-                exists_in: None,
-                shown: None,
-            };
-            let page = page_ctx(
-                site,
-                urls,
-                &place,
-                "facet",
-                title,
-                String::new(),
-                crumbs(ls, urls, lang, &[]),
-            );
             let terms = crate::view::facet_links(site, urls, &ls.strings, lang, *facet);
-            let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, facets => ls.facets.clone(), facet => facet.segment(), terms => terms };
-            Ok(vec![page_file(
-                urls,
-                &urls.url(lang, place.route),
-                html(env, "facet.html", ctx)?,
-                Some(&page),
-            )])
+            let extra =
+                context! { facets => ls.facets.clone(), facet => facet.segment(), terms => terms };
+            let title = ls.s(facet.label_key());
+            interface_page(
+                site,
+                env,
+                shared,
+                lang,
+                InterfacePage {
+                    route: Route::Facet(*facet),
+                    kind: "facet",
+                    title,
+                    trail: &[],
+                    extra,
+                },
+            )
         }
         Job::Partners(lang) => partners(site, env, shared, lang),
         Job::Territories(lang) => territories(site, env, shared, lang),

@@ -102,15 +102,7 @@ pub(super) fn practice(
     let territories: Vec<Link> = p
         .territories
         .iter()
-        .filter_map(|id| {
-            let t = site.territory(id)?;
-            let (name, l) = label(site, &t.name, lang);
-            Some(link_to(
-                name,
-                urls.url(lang, Route::Territory(id)),
-                (l != lang).then(|| l.to_string()),
-            ))
-        })
+        .filter_map(|id| territory_link(site, urls, lang, id))
         .collect();
     // Text fields a translation may leave out come from the fallback chain.
     let labels = from_chain(site, &p.texts, lang, |t| {
@@ -209,15 +201,10 @@ pub(super) fn partner(
         let (t, l) = label(site, m, lang);
         link_to(t, String::new(), (l != lang).then(|| l.to_string()))
     });
-    let territory = p.territory.as_ref().and_then(|id| {
-        let t = site.territory(id)?;
-        let (name, l) = label(site, &t.name, lang);
-        Some(link_to(
-            name,
-            urls.url(lang, Route::Territory(id)),
-            (l != lang).then(|| l.to_string()),
-        ))
-    });
+    let territory = p
+        .territory
+        .as_ref()
+        .and_then(|id| territory_link(site, urls, lang, id));
     let (exists_in, also) = translations(site, &p.texts, lang, |l| {
         urls.url(l, Route::Partner(&p.slug))
     });

@@ -30,31 +30,22 @@ pub(super) fn territories(
             .compare(&a.0, &b.0)
             .then(site.strings.locale(lang).compare(&a.1, &b.1))
     });
-    let title = ls.strings.get("territories").cloned().unwrap_or_default();
-    let place = Place {
-        lang,
-        route: Route::Territories,
-        page: 1,
-        exists_in: None,
-        shown: None,
-    };
-    let page = page_ctx(
-        site,
-        urls,
-        &place,
-        "territories",
-        title,
-        String::new(),
-        crumbs(ls, urls, lang, &[]),
-    );
     let items: Vec<Value> = rows.into_iter().map(|r| r.2).collect();
-    let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, items => items };
-    Ok(vec![page_file(
-        urls,
-        &urls.url(lang, Route::Territories),
-        html(env, "territories.html", ctx)?,
-        Some(&page),
-    )])
+    let extra = context! { items => items };
+    let title = ls.s("territories");
+    interface_page(
+        site,
+        env,
+        shared,
+        lang,
+        InterfacePage {
+            route: Route::Territories,
+            kind: "territories",
+            title,
+            trail: &[],
+            extra,
+        },
+    )
 }
 
 /// A value as the indicator shows it, in the reader's language.
@@ -128,32 +119,16 @@ pub(super) fn territory(
         country => link_to(country, urls.url(lang, Route::Term(Facet::Country, &t.country)), None),
         indicators => indicators, practices => practices, borders => borders,
     };
-    let s = |k: &str| ls.strings.get(k).cloned().unwrap_or_default();
-    let place = Place {
-        lang,
-        route: Route::Territory(&t.id),
-        page: 1,
-        exists_in: None,
-        shown: None,
-    };
-    let trail = [(s("territories"), urls.url(lang, Route::Territories))];
+    let trail = [(ls.s("territories"), urls.url(lang, Route::Territories))];
     let trail: Vec<(&str, String)> = trail.iter().map(|(a, b)| (a.as_str(), b.clone())).collect();
-    let page = page_ctx(
-        site,
-        urls,
-        &place,
-        "territory",
-        name.to_string(),
-        String::new(),
-        crumbs(ls, urls, lang, &trail),
-    );
-    let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, territory => territory };
-    Ok(vec![page_file(
-        urls,
-        &urls.url(lang, Route::Territory(&t.id)),
-        html(env, "territory.html", ctx)?,
-        Some(&page),
-    )])
+    let page = InterfacePage {
+        route: Route::Territory(&t.id),
+        kind: "territory",
+        title: name.to_string(),
+        trail: &trail,
+        extra: context! { territory => territory },
+    };
+    interface_page(site, env, shared, lang, page)
 }
 
 /// The sides of a border and, per indicator, each territory's latest value.
@@ -174,15 +149,7 @@ pub(super) fn border_ctx(
         .map(|(n, side)| {
             let territories: Vec<Link> = side
                 .iter()
-                .filter_map(|tid| {
-                    let t = site.territory(tid)?;
-                    let (name, l) = label(site, &t.name, lang);
-                    Some(link_to(
-                        name,
-                        urls.url(lang, Route::Territory(tid)),
-                        (l != lang).then(|| l.to_string()),
-                    ))
-                })
+                .filter_map(|tid| territory_link(site, urls, lang, tid))
                 .collect();
             context! { number => n + 1, territories => territories }
         })
@@ -199,15 +166,7 @@ pub(super) fn border_ctx(
         .collect();
     let headers: Vec<Link> = columns
         .iter()
-        .filter_map(|tid| {
-            let t = site.territory(tid)?;
-            let (name, l) = label(site, &t.name, lang);
-            Some(link_to(
-                name,
-                urls.url(lang, Route::Territory(tid)),
-                (l != lang).then(|| l.to_string()),
-            ))
-        })
+        .filter_map(|tid| territory_link(site, urls, lang, tid))
         .collect();
     context! { id => &b.id, sides => sides, headers => headers, rows => rows }
 }

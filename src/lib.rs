@@ -16,6 +16,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod routes;
+pub mod search;
 pub mod serve;
 pub mod spanned;
 pub mod static_check;
@@ -124,8 +125,10 @@ fn load(
 
 /// Renders every file of the site into an output plan: each line one renderer.
 pub fn render(site: &Site, env: &Environment<'static>) -> Result<Vec<OutputFile>, Diagnostics> {
-    let shared = render::Shared::new(site, view::Views::new(site));
+    let views = view::Views::new(site);
     let mut plan = Plan::default();
+    search::index(site, &views, &mut plan);
+    let shared = render::Shared::new(site, views);
     let sitemap = render::pages(site, env, &shared, &mut plan);
     render::sitemap(site, &shared, sitemap, &mut plan);
     render::feeds(site, &shared, &mut plan);

@@ -58,6 +58,21 @@ pub fn internal_links(md: &str) -> Vec<InternalLink> {
     out
 }
 
+/// The words of a body without its markup, for the search index: text, code, link
+/// texts, image descriptions; raw HTML is left out.
+pub fn plain_text(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    for event in Parser::new_ext(md, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
+            Event::Html(_) | Event::InlineHtml(_) => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Unsafe URL schemes: never a link unless the site trusts its editors.
 fn is_dangerous(url: &str) -> bool {
     let lowered: String = url
@@ -454,6 +469,17 @@ mod tests {
         }
         // Escape shows the table cell's tag as text; sanitize keeps a harmless <img>.
         assert!(!r(md, RawHtml::Escape).contains("<img src=\"x\""));
+    }
+
+    #[test]
+    fn plain_text_has_the_words_without_markup() {
+        let t =
+            plain_text("## Context\n\nSee [the *partner*](@/partners/x) and `code`.<b>raw</b>\n");
+        let words: Vec<&str> = t.split_whitespace().collect();
+        assert_eq!(
+            words,
+            ["Context", "See", "the", "partner", "and", "code.", "raw"]
+        );
     }
 
     #[test]

@@ -74,6 +74,10 @@ pub enum Route<'a> {
     /// The practices of one term of a facet.
     Term(Facet, &'a str),
     Feed,
+    /// `/<lang>/search/`: the search page.
+    Search,
+    /// A file of the search index of a language, `/<lang>/search/<name>`.
+    SearchFile(&'a str),
 }
 
 /// Names under `/<lang>/` that the site's own routes use, or will: a free page, which
@@ -138,6 +142,8 @@ impl<'a> Route<'a> {
             Route::Term(Facet::Country, cc) => format!("countries/{}/", cc.to_lowercase()),
             Route::Term(f, term) => format!("{}/{term}/", f.segment()),
             Route::Feed => "feed.xml".into(),
+            Route::Search => "search/".into(),
+            Route::SearchFile(name) => format!("search/{name}"),
         }
     }
 }

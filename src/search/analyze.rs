@@ -1,0 +1,255 @@
+//! The analyzer of a language: how a text becomes the keys of the search index. The
+//! browser runs the same steps on a query (`search.js`), from the same lists
+//! (`languages.toml`, written into every manifest); `tests/search/golden.json` holds words
+//! and their keys, checked on both sides so that they cannot drift apart.
+//!
+//! 1. NFC, then lower case.
+//! 2. Words are runs of letters, marks and digits; everything else separates them, hyphens
+//!    included. An apostrophe (`'`, `’`, `ʼ`) between two letters joins an elided word to
+//!    the next one: the elided part (`l'`, `dell'`, `'s`) is dropped when the language lists
+//!    it.
+//! 3. Stopwords (compared folded) are left out; words longer than [`MAX_WORD`] characters
+//!    too.
+//! 4. The keys of a word: its folded form (diacritics removed, đ → d, æ → ae...), and with
+//!    a stemmer, the folded stem of the word and the stem of the folded word (so that a
+//!    query typed without diacritics finds the same stem).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::LazyLock;
+
+use icu_normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
+use icu_properties::CodePointMapData;
+use icu_properties::props::{GeneralCategory, GeneralCategoryGroup};
+use serde::{Deserialize, Serialize};
+
+use super::stem::Stemmer;
+use crate::types::Lang;
+
+/// Longer words are not indexed (identifiers, pasted addresses).
+pub const MAX_WORD: usize = 40;
+
+/// The settings of one language, as `languages.toml` gives them.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+pub struct LanguageSettings {
+    #[serde(default)]
+    pub stemmer: String,
+    #[serde(default)]
+    pub elide_before: Vec<String>,
+    #[serde(default)]
+    pub elide_after: Vec<String>,
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Settings {
+    fold: BTreeMap<String, String>,
+    languages: BTreeMap<String, LanguageSettings>,
+}
+
+static SETTINGS: LazyLock<Settings> = LazyLock::new(|| {
+    toml::from_str(include_str!("languages.toml")).expect("src/search/languages.toml is valid")
+});
+
+/// The letters NFD leaves whole, with what they fold to.
+pub fn fold_table() -> &'static BTreeMap<String, String> {
+    &SETTINGS.fold
+}
+
+/// One language's analyzer.
+pub struct Analyzer {
+    pub settings: LanguageSettings,
+    stemmer: Option<Stemmer>,
+    stopwords: BTreeSet<String>,
+}
+
+impl Analyzer {
+    /// The analyzer of `lang`: its own settings, those of its primary language
+    /// (`sr-Latn` → `sr`), or none (folding only).
+    pub fn new(lang: &Lang) -> Analyzer {
+        let primary = lang.as_str().split('-').next().unwrap_or("");
+        let settings = SETTINGS
+            .languages
+            .get(lang.as_str())
+            .or_else(|| SETTINGS.languages.get(primary))
+            .cloned()
+            .unwrap_or_default();
+        let stemmer = Stemmer::new(&settings.stemmer);
+        let stopwords = settings.stopwords.iter().map(|w| fold(w)).collect();
+        Analyzer {
+            settings,
+            stemmer,
+            stopwords,
+        }
+    }
+
+    /// Whether words are reduced to stems; without, every query word matches as a prefix.
+    pub fn stems(&self) -> bool {
+        self.stemmer.is_some()
+    }
+
+    /// The words of `text` that are indexed, lower case, in order.
+    pub fn words(&self, text: &str) -> Vec<String> {
+        let text = ComposingNormalizerBorrowed::new_nfc()
+            .normalize(text)
+            .to_lowercase();
+        let mut out = Vec::new();
+        for (word, before, after) in split(&text) {
+            let elided = (after && self.settings.elide_before.iter().any(|e| e == word))
+                || (before && self.settings.elide_after.iter().any(|e| e == word));
+            if elided || word.chars().count() > MAX_WORD || self.stopwords.contains(&fold(word)) {
+                continue;
+            }
+            out.push(word.to_string());
+        }
+        out
+    }
+
+    /// The index keys of one word (as [`Analyzer::words`] gives it), without repeats.
+    pub fn keys(&self, word: &str) -> Vec<String> {
+        let folded = fold(word);
+        let mut keys = vec![folded.clone()];
+        if let Some(stemmer) = &self.stemmer {
+            for key in [fold(&stemmer.stem(word)), stemmer.stem(&folded)] {
+                if !keys.contains(&key) {
+                    keys.push(key);
+                }
+            }
+        }
+        keys
+    }
+
+    /// Every key of `text`, with how often it occurs.
+    pub fn count_keys(&self, text: &str, counts: &mut HashMap<String, u32>) -> u32 {
+        let mut words = 0;
+        for word in self.words(text) {
+            words += 1;
+            for key in self.keys(&word) {
+                *counts.entry(key).or_default() += 1;
+            }
+        }
+        words
+    }
+}
+
+/// The words of a lower-case text with, for each, whether an apostrophe joins it to the
+/// word before and to the word after.
+fn split(text: &str) -> Vec<(&str, bool, bool)> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let is_word = |i: usize| chars.get(i).is_some_and(|&(_, c)| is_word_char(c));
+    let is_apostrophe = |i: usize| chars.get(i).is_some_and(|&(_, c)| is_apostrophe(c));
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_word(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while is_word(i) {
+            i += 1;
+        }
+        let from = chars[start].0;
+        let to = chars.get(i).map(|&(b, _)| b).unwrap_or(text.len());
+        let before = start >= 2 && is_apostrophe(start - 1) && is_word(start - 2);
+        let after = is_apostrophe(i) && is_word(i + 1);
+        out.push((&text[from..to], before, after));
+    }
+    out
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{02BC}')
+}
+
+static CATEGORIES: LazyLock<icu_properties::CodePointMapDataBorrowed<'static, GeneralCategory>> =
+    LazyLock::new(CodePointMapData::<GeneralCategory>::new);
+
+/// Letters, marks and digits of any script (`\p{L}`, `\p{M}`, `\p{N}`), but apostrophes.
+fn is_word_char(c: char) -> bool {
+    if is_apostrophe(c) {
+        return false;
+    }
+    let gc = CATEGORIES.get(c);
+    GeneralCategoryGroup::Letter.contains(gc)
+        || GeneralCategoryGroup::Mark.contains(gc)
+        || GeneralCategoryGroup::Number.contains(gc)
+}
+
+/// A word without its diacritics: NFD with the marks (`\p{M}`) left out, then the
+/// letters of the fold table replaced (đ → d, æ → ae...).
+pub fn fold(word: &str) -> String {
+    let decomposed = DecomposingNormalizerBorrowed::new_nfd().normalize(word);
+    let mut out = String::with_capacity(word.len());
+    for c in decomposed.chars() {
+        if GeneralCategoryGroup::Mark.contains(CATEGORIES.get(c)) {
+            continue;
+        }
+        let mut buf = [0u8; 4];
+        match SETTINGS.fold.get(c.encode_utf8(&mut buf) as &str) {
+            Some(to) => out.push_str(to),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn an(lang: &str) -> Analyzer {
+        Analyzer::new(&Lang::parse(lang).unwrap())
+    }
+
+    #[test]
+    fn folding() {
+        assert_eq!(fold("șomajul"), "somajul");
+        assert_eq!(fold("protección"), "proteccion");
+        assert_eq!(fold("đak"), "dak");
+        assert_eq!(fold("łódź"), "lodz");
+        assert_eq!(fold("cœur"), "coeur");
+        assert_eq!(fold("straße"), "strasse");
+        assert_eq!(fold("æble"), "aeble");
+        assert_eq!(fold("nezaposlenost"), "nezaposlenost");
+    }
+
+    #[test]
+    fn elisions_hyphens_and_stopwords() {
+        assert_eq!(
+            an("fr").words("La protection de l'enfance"),
+            ["protection", "enfance"]
+        );
+        assert_eq!(
+            an("fr").words("L’enfance socio-économique"),
+            ["enfance", "socio", "économique"]
+        );
+        assert_eq!(
+            an("it").words("dell'occupazione e l’inclusione"),
+            ["occupazione", "inclusione"]
+        );
+        assert_eq!(an("ca").words("d'ocupació"), ["ocupació"]);
+        assert_eq!(
+            an("en").words("The children's rights"),
+            ["children", "rights"]
+        );
+        // Without a listed elision, both parts stay.
+        assert_eq!(an("en").words("rock'n'roll"), ["rock", "n", "roll"]);
+    }
+
+    #[test]
+    fn nfc_and_case() {
+        // "Ș" written as S + combining comma below.
+        assert_eq!(an("ro").words("S\u{0326}OMAJUL"), ["șomajul"]);
+    }
+
+    #[test]
+    fn languages_without_a_stemmer_fold_only() {
+        let sl = an("sl");
+        assert!(!sl.stems());
+        assert_eq!(sl.keys("brezposelnih"), ["brezposelnih"]);
+        assert_eq!(sl.keys("Čezmejni".to_lowercase().as_str()), ["cezmejni"]);
+        let unknown = an("de");
+        assert_eq!(unknown.words("Die Arbeit"), ["die", "arbeit"]);
+    }
+}

@@ -1,0 +1,339 @@
+//! The search index of one language, as files the browser fetches one by one: a small
+//! manifest (fixed name), the keys cut into shards in key order with the first key of
+//! each shard in the manifest, the facet values of every document, and a card per
+//! document. Every file but the manifest is named by a hash of its content, so it can be
+//! cached forever.
+//!
+//! Documents are the practices, numbered in the order the language lists them (by title),
+//! each in the reader's language or its fallback, analysed in the language it is shown
+//! in. Scores are BM25 over fields of different weights, computed here and stored as
+//! integers: the browser only adds them up.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::json;
+
+use super::analyze::{Analyzer, LanguageSettings, fold_table};
+use crate::markdown;
+use crate::model::{Practice, Site, pick};
+use crate::routes::{Facet, Route, Routes};
+use crate::types::Lang;
+use crate::view::{LangView, term_label};
+
+/// About this many bytes of keys and postings per shard, before compression.
+pub const SHARD_BYTES: usize = 16 * 1024;
+
+/// BM25's saturation and length normalisation.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+
+/// Field weights: a word of the title counts as eight of the body.
+const TITLE: f64 = 8.0;
+const SUMMARY: f64 = 4.0;
+const NAMES: f64 = 3.0;
+const LABELS: f64 = 2.0;
+const BODY: f64 = 1.0;
+
+/// The manifest of a language's index: everything the browser needs to read the rest.
+#[derive(Serialize)]
+pub struct Manifest {
+    pub version: u32,
+    pub lang: String,
+    /// Number of documents; ids run from 0.
+    pub docs: usize,
+    pub analyzer: AnalyzerData,
+    /// The first key of each shard and the shard's file.
+    pub shards: Vec<(String, String)>,
+    pub facets: String,
+    /// The folder of the cards: document `i` is `<cards>/<i>.json`.
+    pub cards: String,
+}
+
+/// The analyzer's lists, so that the browser analyses queries with the same ones.
+#[derive(Serialize)]
+pub struct AnalyzerData {
+    #[serde(flatten)]
+    pub settings: LanguageSettings,
+    pub fold: BTreeMap<String, String>,
+    /// Without a stemmer, every query word matches as a prefix.
+    pub prefix_all: bool,
+}
+
+/// One language's index files: (name under `/<lang>/search/`, bytes).
+pub struct LangIndex {
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// Weighted key counts of one document, and its weighted length.
+struct DocTerms {
+    terms: HashMap<String, f64>,
+    len: f64,
+}
+
+/// Builds the index of `lang`.
+pub fn build(site: &Site, view: &LangView, lang: &Lang) -> LangIndex {
+    let docs: Vec<&Practice> = view.rank.iter().map(|&i| &site.practices[i]).collect();
+    let analyzers: BTreeMap<&Lang, Analyzer> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| (l, Analyzer::new(l)))
+        .collect();
+    let terms: Vec<DocTerms> = docs
+        .par_iter()
+        .map(|p| doc_terms(site, view, &analyzers, lang, p))
+        .collect();
+
+    // Postings: key → (document, weighted count), documents ascending.
+    let mut postings: BTreeMap<&str, Vec<(u32, f64)>> = BTreeMap::new();
+    for (id, doc) in terms.iter().enumerate() {
+        for (key, &tf) in &doc.terms {
+            postings.entry(key).or_default().push((id as u32, tf));
+        }
+    }
+    let n = docs.len().max(1) as f64;
+    let avg = (terms.iter().map(|d| d.len).sum::<f64>() / n).max(1.0);
+    let mut shards: Vec<(String, String)> = Vec::new();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut shard = String::new();
+    let mut first_key = String::new();
+    let flush = |shard: &mut String, first_key: &str, shards: &mut Vec<_>, files: &mut Vec<_>| {
+        if shard.is_empty() {
+            return;
+        }
+        shard.push('}');
+        let name = hashed("s", shard.as_bytes(), "json");
+        shards.push((first_key.to_string(), name.clone()));
+        files.push((name, std::mem::take(shard).into_bytes()));
+    };
+    for (key, list) in &mut postings {
+        list.sort_by_key(|p| p.0);
+        let df = list.len() as f64;
+        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        if shard.is_empty() {
+            shard.push('{');
+            first_key = key.to_string();
+        } else {
+            shard.push(',');
+        }
+        shard.push_str(&serde_json::to_string(key).expect("a string"));
+        shard.push_str(":[");
+        let mut last = 0u32;
+        for (k, &(doc, tf)) in list.iter().enumerate() {
+            let dl = terms[doc as usize].len;
+            let score = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * dl / avg));
+            let score = (score * 100.0).round().max(1.0) as u32;
+            if k > 0 {
+                shard.push(',');
+            }
+            let _ = write!(shard, "{},{score}", doc - last);
+            last = doc;
+        }
+        shard.push(']');
+        if shard.len() >= SHARD_BYTES {
+            flush(&mut shard, &first_key, &mut shards, &mut files);
+        }
+    }
+    flush(&mut shard, &first_key, &mut shards, &mut files);
+
+    let facets = facets(&docs);
+    let facets_name = hashed("f", &facets, "json");
+    files.push((facets_name.clone(), facets));
+
+    let cards: Vec<Vec<u8>> = view
+        .rank
+        .iter()
+        .map(|&i| card_json(&view.cards[i]))
+        .collect();
+    let mut all = Vec::new();
+    for c in &cards {
+        all.extend_from_slice(c);
+        all.push(b'\n');
+    }
+    let folder = hashed("c", &all, "");
+    for (id, c) in cards.into_iter().enumerate() {
+        files.push((format!("{folder}/{id}.json"), c));
+    }
+
+    let analyzer = &analyzers[lang];
+    let manifest = Manifest {
+        version: 1,
+        lang: lang.to_string(),
+        docs: docs.len(),
+        analyzer: AnalyzerData {
+            settings: analyzer.settings.clone(),
+            fold: fold_table().clone(),
+            prefix_all: !analyzer.stems(),
+        },
+        shards,
+        facets: facets_name,
+        cards: folder,
+    };
+    files.push((
+        MANIFEST.to_string(),
+        serde_json::to_vec(&manifest).expect("serialisable"),
+    ));
+    LangIndex { files }
+}
+
+/// The manifest's name, the one file of the index that is not content-hashed.
+pub const MANIFEST: &str = "index.json";
+
+/// The weighted keys of one practice as a reader of `lang` sees it.
+fn doc_terms(
+    site: &Site,
+    view: &LangView,
+    analyzers: &BTreeMap<&Lang, Analyzer>,
+    lang: &Lang,
+    p: &Practice,
+) -> DocTerms {
+    let mut doc = DocTerms {
+        terms: HashMap::new(),
+        len: 0.0,
+    };
+    let mut add = |text: &str, in_lang: &Lang, weight: f64| {
+        let analyzer = &analyzers[in_lang];
+        let mut counts = HashMap::new();
+        let words = analyzer.count_keys(text, &mut counts);
+        doc.len += weight * f64::from(words);
+        for (key, count) in counts {
+            *doc.terms.entry(key).or_default() += weight * f64::from(count);
+        }
+    };
+    if let Some((shown, text)) = pick(&site.config, &p.texts, lang) {
+        add(&text.title, shown, TITLE);
+        if let Some(s) = &text.summary {
+            add(s, shown, SUMMARY);
+        }
+        add(&markdown::plain_text(&text.body), shown, BODY);
+    }
+    for slug in &p.partners {
+        if let Some((shown, t)) = site
+            .partner(slug)
+            .and_then(|partner| pick(&site.config, &partner.texts, lang))
+        {
+            add(&t.name, shown, NAMES);
+            if let Some(short) = &t.short_name {
+                add(short, shown, NAMES);
+            }
+        }
+    }
+    for id in &p.territories {
+        if let Some((l, name)) = site
+            .territory(id)
+            .and_then(|t| site.config.pick(&t.name, lang))
+        {
+            add(name, l, NAMES);
+        }
+    }
+    if let Some((l, name)) = p
+        .border
+        .as_ref()
+        .and_then(|b| site.border(b))
+        .and_then(|b| site.config.pick(&b.name, lang))
+    {
+        add(name, l, NAMES);
+    }
+    for (facet, ids) in [
+        (Facet::Theme, &p.themes),
+        (Facet::TargetGroup, &p.target_groups),
+        (Facet::Country, &p.countries),
+    ] {
+        for id in ids {
+            let (text, shown) = term_label(site, &view.strings, lang, facet, id);
+            let in_lang = shown
+                .and_then(|s| Lang::parse(&s))
+                .and_then(|s| site.config.languages.iter().find(|l| **l == s))
+                .unwrap_or(lang);
+            add(&text, in_lang, LABELS);
+        }
+    }
+    doc
+}
+
+/// The facet values of every document: per facet, per value (as the content writes
+/// it), the ids of its documents, each as the difference from the previous one.
+fn facets(docs: &[&Practice]) -> Vec<u8> {
+    let mut out: BTreeMap<&str, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
+    for (id, p) in docs.iter().enumerate() {
+        let id = id as u32;
+        let mut put = |facet: &'static str, value: &str| {
+            out.entry(facet)
+                .or_default()
+                .entry(value.to_string())
+                .or_default()
+                .push(id);
+        };
+        for t in &p.themes {
+            put("theme", t);
+        }
+        for t in &p.target_groups {
+            put("target_group", t);
+        }
+        for c in &p.countries {
+            put("country", c);
+        }
+        if let Some(b) = &p.border {
+            put("border", b);
+        }
+        put("status", p.status.as_str());
+    }
+    let deltas: BTreeMap<&str, BTreeMap<String, Vec<u32>>> = out
+        .into_iter()
+        .map(|(facet, values)| {
+            let values = values
+                .into_iter()
+                .map(|(v, ids)| {
+                    let mut last = 0;
+                    let d = ids
+                        .into_iter()
+                        .map(|i| {
+                            let x = i - last;
+                            last = i;
+                            x
+                        })
+                        .collect();
+                    (v, d)
+                })
+                .collect();
+            (facet, values)
+        })
+        .collect();
+    serde_json::to_vec(&deltas).expect("serialisable")
+}
+
+/// The card of a result: what the result list shows.
+fn card_json(card: &crate::view::Card) -> Vec<u8> {
+    let v = json!({
+        "t": card.title,
+        "s": card.summary,
+        "u": card.url,
+        "l": card.lang,
+        "st": card.status_label,
+        "p": card.period,
+    });
+    serde_json::to_vec(&v).expect("serialisable")
+}
+
+/// `<prefix>-<hash>.<ext>` (or `<prefix>-<hash>` without an extension): the name of a
+/// file that never changes (FNV-1a, 64 bits, over its bytes).
+pub fn hashed(prefix: &str, bytes: &[u8], ext: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    if ext.is_empty() {
+        format!("{prefix}-{h:016x}")
+    } else {
+        format!("{prefix}-{h:016x}.{ext}")
+    }
+}
+
+/// The address of a file of the index in `lang`.
+pub fn file_url(routes: &Routes, lang: &Lang, name: &str) -> String {
+    routes.url(lang, Route::SearchFile(name))
+}

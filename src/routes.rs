@@ -35,6 +35,17 @@ impl Facet {
         }
     }
 
+    /// The name of the search filter (`?theme=employment`).
+    pub fn param(self) -> &'static str {
+        match self {
+            Facet::Theme => "theme",
+            Facet::TargetGroup => "target_group",
+            Facet::Country => "country",
+            Facet::Border => "border",
+            Facet::Status => "status",
+        }
+    }
+
     /// The interface string naming the facet.
     pub fn label_key(self) -> &'static str {
         match self {

@@ -47,6 +47,7 @@ struct SiteCtx<'a> {
     home_url: String,
     base_url: &'a str,
     stylesheet: String,
+    search_url: String,
     nav: &'a [Link],
     default_language: &'a str,
 }
@@ -75,6 +76,7 @@ impl Shared {
             home_url: urls.url(lang, Route::Home),
             base_url: &site.config.base_url,
             stylesheet: urls.url(lang, Route::Asset("css/site.css")),
+            search_url: urls.url(lang, Route::Search),
             nav: &view.nav,
             default_language: site.config.default_language.as_str(),
         };

@@ -43,6 +43,7 @@ pub(crate) enum Job<'a> {
     Term(&'a Lang, Facet, String),
     Territories(&'a Lang),
     Territory(&'a Lang, &'a Territory),
+    Search(&'a Lang),
 }
 
 /// A page rendered: its file and its entry in the sitemap.
@@ -285,6 +286,7 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
             Job::Practices(l),
             Job::Partners(l),
             Job::Territories(l),
+            Job::Search(l),
         ]);
         jobs.extend(site.practices.iter().map(|p| Job::Practice(l, p)));
         jobs.extend(site.partners.iter().map(|p| Job::Partner(l, p)));

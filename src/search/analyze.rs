@@ -13,6 +13,12 @@
 //! 4. The keys of a word: its folded form (diacritics removed, đ → d, æ → ae...), and with
 //!    a stemmer, the folded stem of the word and the stem of the folded word (so that a
 //!    query typed without diacritics finds the same stem).
+//!
+//! The browser does not stem: Snowball's algorithms exist in JavaScript only as code of
+//! other projects. It reads the stems of every folded word of the content from the index
+//! instead (each shard lists them beside the postings), so a word that occurs in the
+//! content gets the same keys on both sides; a form that occurs nowhere is looked up by
+//! its longest prefix that does.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::LazyLock;
@@ -119,12 +125,25 @@ impl Analyzer {
         keys
     }
 
-    /// Every key of `text`, with how often it occurs.
-    pub fn count_keys(&self, text: &str, counts: &mut HashMap<String, u32>) -> u32 {
+    /// Every key of `text`, with how often it occurs; `stems` gets the stems of each
+    /// word's folded form (when they differ from it). Returns the number of words.
+    pub fn count_keys(
+        &self,
+        text: &str,
+        counts: &mut HashMap<String, u32>,
+        stems: &mut BTreeMap<String, BTreeSet<String>>,
+    ) -> u32 {
         let mut words = 0;
         for word in self.words(text) {
             words += 1;
-            for key in self.keys(&word) {
+            let keys = self.keys(&word);
+            if keys.len() > 1 {
+                stems
+                    .entry(keys[0].clone())
+                    .or_default()
+                    .extend(keys[1..].iter().cloned());
+            }
+            for key in keys {
                 *counts.entry(key).or_default() += 1;
             }
         }

@@ -9,7 +9,7 @@
 //! in. Scores are BM25 over fields of different weights, computed here and stored as
 //! integers: the browser only adds them up.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
@@ -67,10 +67,12 @@ pub struct LangIndex {
     pub files: Vec<(String, Vec<u8>)>,
 }
 
-/// Weighted key counts of one document, and its weighted length.
+/// Weighted key counts of one document, its weighted length, and the stems of its
+/// folded words.
 struct DocTerms {
     terms: HashMap<String, f64>,
     len: f64,
+    stems: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// Builds the index of `lang`.
@@ -87,59 +89,50 @@ pub fn build(site: &Site, view: &LangView, lang: &Lang) -> LangIndex {
         .map(|p| doc_terms(site, view, &analyzers, lang, p))
         .collect();
 
-    // Postings: key → (document, weighted count), documents ascending.
+    // Postings: key → (document, weighted count), documents ascending; and the stems
+    // of every folded word.
     let mut postings: BTreeMap<&str, Vec<(u32, f64)>> = BTreeMap::new();
+    let mut stems: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (id, doc) in terms.iter().enumerate() {
         for (key, &tf) in &doc.terms {
             postings.entry(key).or_default().push((id as u32, tf));
+        }
+        for (word, s) in &doc.stems {
+            stems
+                .entry(word)
+                .or_default()
+                .extend(s.iter().map(String::as_str));
         }
     }
     let n = docs.len().max(1) as f64;
     let avg = (terms.iter().map(|d| d.len).sum::<f64>() / n).max(1.0);
     let mut shards: Vec<(String, String)> = Vec::new();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut shard = String::new();
-    let mut first_key = String::new();
-    let flush = |shard: &mut String, first_key: &str, shards: &mut Vec<_>, files: &mut Vec<_>| {
-        if shard.is_empty() {
-            return;
-        }
-        shard.push('}');
-        let name = hashed("s", shard.as_bytes(), "json");
-        shards.push((first_key.to_string(), name.clone()));
-        files.push((name, std::mem::take(shard).into_bytes()));
-    };
+    let mut shard = Shard::default();
     for (key, list) in &mut postings {
         list.sort_by_key(|p| p.0);
         let df = list.len() as f64;
         let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-        if shard.is_empty() {
-            shard.push('{');
-            first_key = key.to_string();
-        } else {
-            shard.push(',');
-        }
-        shard.push_str(&serde_json::to_string(key).expect("a string"));
-        shard.push_str(":[");
+        let mut flat = String::new();
         let mut last = 0u32;
         for (k, &(doc, tf)) in list.iter().enumerate() {
             let dl = terms[doc as usize].len;
             let score = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * dl / avg));
             let score = (score * 100.0).round().max(1.0) as u32;
             if k > 0 {
-                shard.push(',');
+                flat.push(',');
             }
-            let _ = write!(shard, "{},{score}", doc - last);
+            let _ = write!(flat, "{},{score}", doc - last);
             last = doc;
         }
-        shard.push(']');
-        if shard.len() >= SHARD_BYTES {
-            flush(&mut shard, &first_key, &mut shards, &mut files);
+        shard.push(key, &flat, stems.get(key));
+        if shard.bytes >= SHARD_BYTES {
+            shard.flush(&mut shards, &mut files);
         }
     }
-    flush(&mut shard, &first_key, &mut shards, &mut files);
+    shard.flush(&mut shards, &mut files);
 
-    let facets = facets(&docs);
+    let facets = facets(site, lang, &docs);
     let facets_name = hashed("f", &facets, "json");
     files.push((facets_name.clone(), facets));
 
@@ -179,6 +172,46 @@ pub fn build(site: &Site, view: &LangView, lang: &Lang) -> LangIndex {
     LangIndex { files }
 }
 
+/// A shard being written: `{"p":{key:[postings]},"s":{word:[stems]}}`.
+#[derive(Default)]
+struct Shard {
+    first: String,
+    postings: String,
+    stems: String,
+    bytes: usize,
+}
+
+impl Shard {
+    fn push(&mut self, key: &str, postings: &str, stems: Option<&BTreeSet<&str>>) {
+        let key_json = serde_json::to_string(key).expect("a string");
+        if self.postings.is_empty() {
+            self.first = key.to_string();
+        } else {
+            self.postings.push(',');
+        }
+        let _ = write!(self.postings, "{key_json}:[{postings}]");
+        if let Some(stems) = stems {
+            if !self.stems.is_empty() {
+                self.stems.push(',');
+            }
+            let list = serde_json::to_string(stems).expect("strings");
+            let _ = write!(self.stems, "{key_json}:{list}");
+        }
+        self.bytes = self.postings.len() + self.stems.len();
+    }
+
+    fn flush(&mut self, shards: &mut Vec<(String, String)>, files: &mut Vec<(String, Vec<u8>)>) {
+        if self.postings.is_empty() {
+            return;
+        }
+        let body = format!("{{\"p\":{{{}}},\"s\":{{{}}}}}", self.postings, self.stems);
+        let name = hashed("s", body.as_bytes(), "json");
+        shards.push((std::mem::take(&mut self.first), name.clone()));
+        files.push((name, body.into_bytes()));
+        *self = Shard::default();
+    }
+}
+
 /// The manifest's name, the one file of the index that is not content-hashed.
 pub const MANIFEST: &str = "index.json";
 
@@ -193,11 +226,12 @@ fn doc_terms(
     let mut doc = DocTerms {
         terms: HashMap::new(),
         len: 0.0,
+        stems: BTreeMap::new(),
     };
     let mut add = |text: &str, in_lang: &Lang, weight: f64| {
         let analyzer = &analyzers[in_lang];
         let mut counts = HashMap::new();
-        let words = analyzer.count_keys(text, &mut counts);
+        let words = analyzer.count_keys(text, &mut counts, &mut doc.stems);
         doc.len += weight * f64::from(words);
         for (key, count) in counts {
             *doc.terms.entry(key).or_default() += weight * f64::from(count);
@@ -254,9 +288,10 @@ fn doc_terms(
     doc
 }
 
-/// The facet values of every document: per facet, per value (as the content writes
-/// it), the ids of its documents, each as the difference from the previous one.
-fn facets(docs: &[&Practice]) -> Vec<u8> {
+/// The facet values of every document: per facet (and `language`, the language each is
+/// shown in), per value as the content writes it, the ids of its documents, each as
+/// the difference from the previous one.
+fn facets(site: &Site, lang: &Lang, docs: &[&Practice]) -> Vec<u8> {
     let mut out: BTreeMap<&str, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
     for (id, p) in docs.iter().enumerate() {
         let id = id as u32;
@@ -280,6 +315,11 @@ fn facets(docs: &[&Practice]) -> Vec<u8> {
             put("border", b);
         }
         put("status", p.status.as_str());
+        // The language the document is shown in: a search in every language keeps each
+        // record from the index of its own language.
+        if let Some((shown, _)) = pick(&site.config, &p.texts, lang) {
+            put("language", shown.as_str());
+        }
     }
     let deltas: BTreeMap<&str, BTreeMap<String, Vec<u32>>> = out
         .into_iter()

@@ -14,8 +14,24 @@ use crate::output::Plan;
 use crate::routes::Route;
 use crate::view::Views;
 
-/// The search index of every language, under `/<lang>/search/`.
+/// The browser's side of search: the analyzer, the query, the result list.
+const SCRIPT: &str = include_str!("search.js");
+
+/// Where the script is published, named by its content.
+pub fn script_path() -> String {
+    format!(
+        "search/{}",
+        index::hashed("search", SCRIPT.as_bytes(), "js")
+    )
+}
+
+/// The search index of every language, under `/<lang>/search/`, and the script.
 pub fn index(site: &Site, views: &Views, plan: &mut Plan) {
+    let lang = &site.config.default_language;
+    plan.add(
+        views.routes.file(lang, Route::Asset(&script_path())),
+        SCRIPT.as_bytes().to_vec(),
+    );
     let built: Vec<_> = views
         .langs
         .par_iter()

@@ -47,6 +47,9 @@ impl LangView {
 
 #[derive(Serialize, Clone)]
 pub struct Link {
+    /// The id of a facet term, as the content writes it (for search filters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     pub title: String,
     pub url: String,
     /// Language of the title when it differs from the page (fallback label).
@@ -105,18 +108,21 @@ impl LangView {
         let description = pick_text(&site.config.description);
         let mut nav = vec![
             Link {
+                id: None,
                 title: s("practices"),
                 url: urls.url(lang, Route::Practices),
                 lang: None,
                 count: None,
             },
             Link {
+                id: None,
                 title: s("partners"),
                 url: urls.url(lang, Route::Partners),
                 lang: None,
                 count: None,
             },
             Link {
+                id: None,
                 title: s("territories"),
                 url: urls.url(lang, Route::Territories),
                 lang: None,
@@ -134,6 +140,7 @@ impl LangView {
                     order,
                     p.slug.as_str(),
                     Link {
+                        id: None,
                         title: text.title.clone(),
                         url: urls.url(lang, Route::Page(&p.slug)),
                         lang: l,
@@ -305,6 +312,7 @@ pub fn facet_links(
             let (title, l) = term_label(site, strings, lang, facet, &term);
             let count = term_practices(site, facet, &term).len();
             Link {
+                id: Some(term.clone()),
                 title,
                 url: urls.url(lang, Route::Term(facet, &term)),
                 lang: l,

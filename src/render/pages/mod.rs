@@ -6,6 +6,7 @@
 
 mod lists;
 mod records;
+mod search;
 mod territories;
 
 use std::collections::BTreeMap;
@@ -24,6 +25,7 @@ use super::{Job, PER_PAGE, Rendered, SitemapUrl};
 
 use self::lists::*;
 use self::records::*;
+use self::search::*;
 use self::territories::*;
 
 #[derive(Serialize)]
@@ -155,12 +157,14 @@ pub(super) fn crumbs(
     trail: &[(&str, String)],
 ) -> Vec<Link> {
     let mut out = vec![Link {
+        id: None,
         title: ls.strings.get("home").cloned().unwrap_or_default(),
         url: urls.url(lang, Route::Home),
         lang: None,
         count: None,
     }];
     out.extend(trail.iter().map(|(t, u)| Link {
+        id: None,
         title: t.to_string(),
         url: u.clone(),
         lang: None,
@@ -311,6 +315,7 @@ pub(super) fn territory_link(site: &Site, urls: &Routes, lang: &Lang, id: &str) 
 
 pub(super) fn link_to(title: impl Into<String>, url: String, lang: Option<String>) -> Link {
     Link {
+        id: None,
         title: title.into(),
         url,
         lang,
@@ -419,6 +424,7 @@ pub(crate) fn render(
         Job::Partners(lang) => partners(site, env, shared, lang),
         Job::Territories(lang) => territories(site, env, shared, lang),
         Job::Territory(lang, t) => territory(site, env, shared, lang, t),
+        Job::Search(lang) => search(site, env, shared, lang),
     }
 }
 

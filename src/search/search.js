@@ -1,0 +1,449 @@
+// limes search: the browser's side of the index that `limes build` writes under
+// /<lang>/search/. It analyses the query as src/search/analyze.rs analyses the content
+// (same lists, read from the manifest; same steps, kept in step by
+// tests/search/golden.json). It does not stem: each shard lists the stems of the folded
+// words it holds, computed by the build, so a word found in the content gets the same
+// keys here as there. It fetches only the shards that hold the query's keys, adds up the
+// scores computed at build time, and shows a card per result. Text from content is
+// always inserted as text.
+"use strict";
+
+// ---------------------------------------------------------------------------
+// The analyzer (a mirror of src/search/analyze.rs)
+// ---------------------------------------------------------------------------
+
+const MAX_WORD = 40;
+const WORD = /[\p{L}\p{M}\p{N}]/u;
+const APOSTROPHES = new Set(["'", "\u2019", "\u02BC"]);
+
+function isWordChar(c) {
+  return c !== undefined && !APOSTROPHES.has(c) && WORD.test(c);
+}
+
+export class Analyzer {
+  // `data` is the manifest's `analyzer`.
+  constructor(data) {
+    this.data = data;
+    this.fold = this.fold.bind(this);
+    this.stopwords = new Set((data.stopwords || []).map(this.fold));
+    this.before = new Set(data.elide_before || []);
+    this.after = new Set(data.elide_after || []);
+  }
+
+  fold(word) {
+    const table = this.data.fold || {};
+    let out = "";
+    for (const c of word.normalize("NFD").replace(/\p{M}/gu, "")) {
+      out += Object.prototype.hasOwnProperty.call(table, c) ? table[c] : c;
+    }
+    return out;
+  }
+
+  // The words of a text as [word, start, end] (offsets in code points of the
+  // normalised text), with whether an apostrophe joins them to their neighbours.
+  split(text) {
+    const chars = Array.from(text.normalize("NFC").toLowerCase());
+    const out = [];
+    let i = 0;
+    while (i < chars.length) {
+      if (!isWordChar(chars[i])) {
+        i++;
+        continue;
+      }
+      const start = i;
+      while (isWordChar(chars[i])) i++;
+      const before = start >= 2 && APOSTROPHES.has(chars[start - 1]) && isWordChar(chars[start - 2]);
+      const after = APOSTROPHES.has(chars[i]) && isWordChar(chars[i + 1]);
+      out.push({ word: chars.slice(start, i).join(""), start, end: i, before, after });
+    }
+    return out;
+  }
+
+  // Whether a word of split() is indexed.
+  kept(w) {
+    const elided = (w.after && this.before.has(w.word)) || (w.before && this.after.has(w.word));
+    return !elided && Array.from(w.word).length <= MAX_WORD && !this.stopwords.has(this.fold(w.word));
+  }
+
+  words(text) {
+    return this.split(text).filter((w) => this.kept(w)).map((w) => w.word);
+  }
+
+  // The keys of a word: its folded form, then its stems as `stems` (folded word →
+  // stems, from the shards) gives them.
+  keys(word, stems) {
+    const folded = this.fold(word);
+    const keys = [folded];
+    for (const k of (stems && stems[folded]) || []) {
+      if (!keys.includes(k)) keys.push(k);
+    }
+    return keys;
+  }
+}
+
+// Keys are compared by code point, as Rust orders them (UTF-16 order differs).
+function cmp(a, b) {
+  const x = Array.from(a);
+  const y = Array.from(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i].codePointAt(0) - y[i].codePointAt(0);
+    if (d) return d;
+  }
+  return x.length - y.length;
+}
+
+// ---------------------------------------------------------------------------
+// One language's index
+// ---------------------------------------------------------------------------
+
+const fetched = new Map();
+function getJSON(url) {
+  if (!fetched.has(url)) {
+    fetched.set(url, fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`${url}: ${r.status}`);
+      return r.json();
+    }));
+  }
+  return fetched.get(url);
+}
+
+export class Index {
+  static async open(address) {
+    const url = new URL(address, globalThis.location ? location.href : undefined).href;
+    const manifest = await getJSON(url);
+    return new Index(url, manifest, new Analyzer(manifest.analyzer));
+  }
+
+  constructor(url, manifest, analyzer) {
+    this.url = url;
+    this.manifest = manifest;
+    this.analyzer = analyzer;
+    this.firsts = manifest.shards.map((s) => s[0]);
+  }
+
+  file(name) {
+    return new URL(name, this.url).href;
+  }
+
+  // The index of the shard that would hold `key`.
+  shardOf(key) {
+    let lo = 0;
+    let hi = this.firsts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (cmp(this.firsts[mid], key) <= 0) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  async shard(i) {
+    return getJSON(this.file(this.manifest.shards[i][1]));
+  }
+
+  // Documents → score for one word: the best of its keys. The shard of its folded form
+  // gives its stems; a form the content does not have takes the stems of the folded
+  // words that share its longest prefix (down to 4 letters). `prefix` also takes every
+  // key that starts with the folded word (at most 4 shards are read for it).
+  async word(word, prefix) {
+    const folded = this.analyzer.fold(word);
+    const home = await this.shard(this.shardOf(folded));
+    let keys = this.analyzer.keys(word, home.s);
+    if (this.manifest.analyzer.stemmer && !(folded in home.p)) {
+      const chars = Array.from(folded);
+      for (let n = chars.length - 1; n >= 4 && keys.length === 1; n--) {
+        const start = chars.slice(0, n).join("");
+        const near = await this.shard(this.shardOf(start));
+        for (const w of Object.keys(near.s)) {
+          if (w.startsWith(start)) for (const k of near.s[w]) if (!keys.includes(k)) keys.push(k);
+        }
+      }
+    }
+    const shards = new Set(keys.map((k) => this.shardOf(k)));
+    if (prefix) {
+      let i = this.shardOf(folded);
+      shards.add(i);
+      while (i + 1 < this.firsts.length && this.firsts[i + 1].startsWith(folded) && shards.size < 4) {
+        shards.add(++i);
+      }
+    }
+    const wanted = new Set(keys);
+    const scores = new Map();
+    const matched = new Set();
+    for (const data of await Promise.all([...shards].map((i) => this.shard(i)))) {
+      for (const key of Object.keys(data.p)) {
+        if (!wanted.has(key) && !(prefix && key.startsWith(folded))) continue;
+        matched.add(key);
+        const list = data.p[key];
+        let doc = 0;
+        for (let k = 0; k < list.length; k += 2) {
+          doc += list[k];
+          const s = list[k + 1];
+          if (!(scores.get(doc) >= s)) scores.set(doc, s);
+        }
+      }
+    }
+    return { scores, matched };
+  }
+
+  // Every query word must match; scores add up.
+  async query(text, prefixLast) {
+    const words = this.analyzer.words(text);
+    const prefixAll = this.manifest.analyzer.prefix_all;
+    const results = await Promise.all(
+      words.map((w, i) => this.word(w, prefixAll || (prefixLast && i === words.length - 1))),
+    );
+    const matched = new Set();
+    let total = null;
+    for (const r of results) {
+      r.matched.forEach((k) => matched.add(k));
+      if (total === null) {
+        total = new Map(r.scores);
+        continue;
+      }
+      for (const [doc, s] of total) {
+        if (r.scores.has(doc)) total.set(doc, s + r.scores.get(doc));
+        else total.delete(doc);
+      }
+    }
+    return { words, scores: total, matched };
+  }
+
+  async facets() {
+    if (!this.facetSets) {
+      const data = await getJSON(this.file(this.manifest.facets));
+      this.facetSets = {};
+      for (const [facet, values] of Object.entries(data)) {
+        this.facetSets[facet] = {};
+        for (const [value, deltas] of Object.entries(values)) {
+          let doc = 0;
+          this.facetSets[facet][value] = new Set(deltas.map((d) => (doc += d)));
+        }
+      }
+    }
+    return this.facetSets;
+  }
+
+  card(doc) {
+    return getJSON(this.file(`${this.manifest.cards}/${doc}.json`));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The search page
+// ---------------------------------------------------------------------------
+
+const PARAMS = ["theme", "target_group", "country", "border", "status"];
+const PAGE = 20;
+
+function readState() {
+  const p = new URLSearchParams(location.search);
+  const state = { q: p.get("q") || "", all: p.get("lang") === "all", filters: {} };
+  for (const name of PARAMS) state.filters[name] = p.getAll(name).filter(Boolean);
+  return state;
+}
+
+function stateUrl(state) {
+  const p = new URLSearchParams();
+  if (state.q) p.set("q", state.q);
+  if (state.all) p.set("lang", "all");
+  for (const name of PARAMS) for (const v of state.filters[name]) p.append(name, v);
+  const qs = p.toString();
+  return location.pathname + (qs ? `?${qs}` : "");
+}
+
+async function page() {
+  const config = JSON.parse(document.getElementById("search-config").textContent);
+  const form = document.getElementById("search-form");
+  const input = document.getElementById("search-q");
+  const all = document.getElementById("search-all");
+  const status = document.getElementById("search-status");
+  const list = document.getElementById("search-results");
+  const more = document.getElementById("search-more");
+  const plural = new Intl.PluralRules(config.lang);
+  const count = (n) => {
+    const forms = config.t.count;
+    const form = typeof forms === "string" ? forms : forms[plural.select(n)] || forms.other;
+    return form.replace("{n}", n.toLocaleString(config.lang));
+  };
+  const indexes = new Map();
+  const open = (code) => {
+    if (!indexes.has(code)) {
+      const entry = config.indexes.find((x) => x.code === code);
+      indexes.set(code, Index.open(entry.manifest));
+    }
+    return indexes.get(code);
+  };
+
+  const toForm = (state) => {
+    input.value = state.q;
+    all.checked = state.all;
+    for (const box of form.querySelectorAll("input[type=checkbox][data-filter]")) {
+      box.checked = state.filters[box.name].includes(box.value);
+    }
+  };
+  const fromForm = () => {
+    const state = { q: input.value, all: all.checked, filters: {} };
+    for (const name of PARAMS) {
+      state.filters[name] = [...form.querySelectorAll(`input[data-filter][name="${name}"]:checked`)].map((b) => b.value);
+    }
+    return state;
+  };
+
+  let shown = [];
+  let run = 0;
+  const search = async (state) => {
+    const mine = ++run;
+    const filtering = PARAMS.some((n) => state.filters[n].length);
+    const codes = state.all ? config.indexes.map((x) => x.code) : [config.lang];
+    const prefixLast = state.q.length > 0 && /[\p{L}\p{M}\p{N}]$/u.test(state.q);
+    let results = [];
+    let keys = new Set();
+    let counted = [];
+    for (const code of codes) {
+      const index = await open(code);
+      const { words, scores, matched } = await index.query(state.q, prefixLast);
+      matched.forEach((k) => keys.add(k));
+      const facets = filtering || words.length ? await index.facets() : null;
+      let docs;
+      if (words.length) docs = [...scores.entries()];
+      else if (filtering) docs = Array.from({ length: index.manifest.docs }, (_, d) => [d, 0]);
+      else docs = [];
+      if (filtering) {
+        docs = docs.filter(([d]) => PARAMS.every((n) => {
+          const wanted = state.filters[n];
+          return !wanted.length || wanted.some((v) => facets[n] && facets[n][v] && facets[n][v].has(d));
+        }));
+      }
+      if (state.all && facets && facets.language) {
+        const own = facets.language[code];
+        docs = docs.filter(([d]) => own && own.has(d));
+      }
+      if (code === config.lang && facets) counted = docs.map(([d]) => d);
+      for (const [doc, score] of docs) results.push({ code, doc, score, index });
+      if (code === config.lang && facets) updateCounts(facets, counted);
+    }
+    if (mine !== run) return;
+    results.sort((a, b) => b.score - a.score || (a.code < b.code ? -1 : a.code > b.code ? 1 : a.doc - b.doc));
+    shown = results;
+    list.replaceChildren();
+    if (!state.q.trim() && !filtering) {
+      status.textContent = config.t.prompt;
+      more.hidden = true;
+      return;
+    }
+    status.textContent = results.length ? count(results.length) : config.t.none;
+    await showMore(keys);
+  };
+
+  const updateCounts = (facets, docs) => {
+    for (const box of form.querySelectorAll("input[type=checkbox][data-filter]")) {
+      const set = facets[box.name] && facets[box.name][box.value];
+      const n = set ? docs.filter((d) => set.has(d)).length : 0;
+      const label = box.closest("label").querySelector("[data-count]");
+      if (label) label.textContent = `(${n.toLocaleString(config.lang)})`;
+    }
+  };
+
+  let highlightKeys = new Set();
+  const showMore = async (keys) => {
+    if (keys) highlightKeys = keys;
+    const from = list.children.length;
+    const next = shown.slice(from, from + PAGE);
+    const cards = await Promise.all(next.map((r) => r.index.card(r.doc).then((c) => [r, c])));
+    for (const [r, card] of cards) list.append(item(r, card));
+    more.hidden = list.children.length >= shown.length;
+  };
+
+  const item = (r, card) => {
+    const analyzer = r.index.analyzer;
+    const li = document.createElement("li");
+    li.className = "search-result";
+    const h = document.createElement("h2");
+    const a = document.createElement("a");
+    a.href = card.u;
+    highlight(a, card.t, analyzer);
+    h.append(a);
+    const lang = card.l || (r.code !== config.lang ? r.code : null);
+    if (lang) {
+      a.lang = lang;
+      const badge = document.createElement("span");
+      badge.className = "lang-badge";
+      badge.lang = lang;
+      badge.textContent = config.names[lang] || lang;
+      h.append(" ", badge);
+    }
+    li.append(h);
+    if (card.s) {
+      const p = document.createElement("p");
+      if (lang) p.lang = lang;
+      highlight(p, card.s, analyzer);
+      li.append(p);
+    }
+    const meta = [card.st, card.p].filter(Boolean).join(" · ");
+    if (meta) {
+      const p = document.createElement("p");
+      p.className = "meta";
+      p.textContent = meta;
+      li.append(p);
+    }
+    return li;
+  };
+
+  // Puts `text` into `el`, the words whose keys the query matched in <mark>.
+  const highlight = (el, text, analyzer) => {
+    const nfc = Array.from(text.normalize("NFC"));
+    let at = 0;
+    for (const w of analyzer.split(text)) {
+      if (!analyzer.kept(w)) continue;
+      const f = analyzer.fold(w.word);
+      // A stem is (nearly always) the start of the words it stems.
+      if (!highlightKeys.has(f) && ![...highlightKeys].some((k) => k.length >= 4 && f.startsWith(k))) continue;
+      if (w.start > at) el.append(nfc.slice(at, w.start).join(""));
+      const mark = document.createElement("mark");
+      mark.textContent = nfc.slice(w.start, w.end).join("");
+      el.append(mark);
+      at = w.end;
+    }
+    if (at < nfc.length) el.append(nfc.slice(at).join(""));
+  };
+
+  let timer = null;
+  const update = (push) => {
+    const state = fromForm();
+    const url = stateUrl(state);
+    if (url !== location.pathname + location.search) {
+      if (push) history.pushState(null, "", url);
+      else history.replaceState(null, "", url);
+    }
+    search(state).catch((e) => {
+      status.textContent = config.t.none;
+      console.warn(e);
+    });
+  };
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => update(false), 120);
+  });
+  form.addEventListener("change", (e) => {
+    if (e.target !== input) update(true);
+  });
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    clearTimeout(timer);
+    update(true);
+  });
+  more.addEventListener("click", () => showMore());
+  window.addEventListener("popstate", () => {
+    const state = readState();
+    toForm(state);
+    search(state);
+  });
+  const state = readState();
+  toForm(state);
+  await search(state);
+}
+
+if (typeof document !== "undefined" && document.getElementById("search-config")) {
+  page();
+}

@@ -4,8 +4,8 @@
 //! and their keys, checked on both sides so that they cannot drift apart.
 //!
 //! 1. NFC, then lower case.
-//! 2. Words are runs of letters, marks and digits; everything else separates them, hyphens
-//!    included. An apostrophe (`'`, `’`, `ʼ`) between two letters joins an elided word to
+//! 2. Words are runs of letters, marks and digits (and a middle dot between two letters,
+//!    as Catalan writes `l·l`); everything else separates them, hyphens included. An apostrophe (`'`, `’`, `ʼ`) between two letters joins an elided word to
 //!    the next one: the elided part (`l'`, `dell'`, `'s`) is dropped when the language lists
 //!    it.
 //! 3. Stopwords (compared folded) are left out; words longer than [`MAX_WORD`] characters
@@ -155,7 +155,15 @@ impl Analyzer {
 /// word before and to the word after.
 fn split(text: &str) -> Vec<(&str, bool, bool)> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let is_word = |i: usize| chars.get(i).is_some_and(|&(_, c)| is_word_char(c));
+    let letter = |i: usize| chars.get(i).is_some_and(|&(_, c)| is_word_char(c));
+    // A middle dot between two letters belongs to the word (Catalan `col·laboració`).
+    let is_word = |i: usize| {
+        letter(i)
+            || (chars.get(i).is_some_and(|&(_, c)| c == '\u{00B7}')
+                && i > 0
+                && letter(i - 1)
+                && letter(i + 1))
+    };
     let is_apostrophe = |i: usize| chars.get(i).is_some_and(|&(_, c)| is_apostrophe(c));
     let mut out = Vec::new();
     let mut i = 0;
@@ -230,6 +238,7 @@ mod tests {
         assert_eq!(fold("cœur"), "coeur");
         assert_eq!(fold("straße"), "strasse");
         assert_eq!(fold("æble"), "aeble");
+        assert_eq!(fold("col·laboració"), "collaboracio");
         assert_eq!(fold("nezaposlenost"), "nezaposlenost");
     }
 

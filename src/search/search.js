@@ -43,17 +43,20 @@ export class Analyzer {
   // normalised text), with whether an apostrophe joins them to their neighbours.
   split(text) {
     const chars = Array.from(text.normalize("NFC").toLowerCase());
+    // A middle dot between two letters belongs to the word (Catalan `col·laboració`).
+    const inWord = (i) =>
+      isWordChar(chars[i]) || (chars[i] === "\u00B7" && i > 0 && isWordChar(chars[i - 1]) && isWordChar(chars[i + 1]));
     const out = [];
     let i = 0;
     while (i < chars.length) {
-      if (!isWordChar(chars[i])) {
+      if (!inWord(i)) {
         i++;
         continue;
       }
       const start = i;
-      while (isWordChar(chars[i])) i++;
-      const before = start >= 2 && APOSTROPHES.has(chars[start - 1]) && isWordChar(chars[start - 2]);
-      const after = APOSTROPHES.has(chars[i]) && isWordChar(chars[i + 1]);
+      while (inWord(i)) i++;
+      const before = start >= 2 && APOSTROPHES.has(chars[start - 1]) && inWord(start - 2);
+      const after = APOSTROPHES.has(chars[i]) && inWord(i + 1);
       out.push({ word: chars.slice(start, i).join(""), start, end: i, before, after });
     }
     return out;

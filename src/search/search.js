@@ -145,8 +145,8 @@ export class Index {
   }
 
   // Documents → score for one word: the best of its keys. The shard of its folded form
-  // gives its stems; a form the content does not have takes the stems of the folded
-  // words that share its longest prefix (down to 4 letters). `prefix` also takes every
+  // gives its stems; a form the content does not have takes its longest start (down to
+  // 4 letters) that is a key, or the stems of the folded words that share it. `prefix` also takes every
   // key that starts with the folded word (at most 4 shards are read for it).
   async word(word, prefix) {
     const folded = this.analyzer.fold(word);
@@ -157,6 +157,8 @@ export class Index {
       for (let n = chars.length - 1; n >= 4 && keys.length === 1; n--) {
         const start = chars.slice(0, n).join("");
         const near = await this.shard(this.shardOf(start));
+        // A key that is the start of the word (often a stem: "economi" for "economies").
+        if (start in near.p && !keys.includes(start)) keys.push(start);
         for (const w of Object.keys(near.s)) {
           if (w.startsWith(start)) for (const k of near.s[w]) if (!keys.includes(k)) keys.push(k);
         }
@@ -293,6 +295,10 @@ async function page() {
     return state;
   };
 
+  // The counts the page was built with (every practice): shown again when there is
+  // neither a query nor a filter.
+  const totals = [...form.querySelectorAll("[data-count]")].map((el) => [el, el.textContent]);
+
   let shown = [];
   let run = 0;
   const search = async (state) => {
@@ -302,9 +308,11 @@ async function page() {
     const prefixLast = state.q.length > 0 && /[\p{L}\p{M}\p{N}]$/u.test(state.q);
     let results = [];
     let keys = new Set();
-    let counted = [];
-    for (const code of codes) {
-      const index = await open(code);
+    let counted = null;
+    // The indexes load side by side (a search in every language opens them all).
+    const opened = await Promise.all(codes.map(open));
+    for (const [i, code] of codes.entries()) {
+      const index = opened[i];
       const { words, scores, matched } = await index.query(state.q, prefixLast);
       matched.forEach((k) => keys.add(k));
       const facets = filtering || words.length ? await index.facets() : null;
@@ -312,21 +320,22 @@ async function page() {
       if (words.length) docs = [...scores.entries()];
       else if (filtering) docs = Array.from({ length: index.manifest.docs }, (_, d) => [d, 0]);
       else docs = [];
-      if (filtering) {
-        docs = docs.filter(([d]) => PARAMS.every((n) => {
-          const wanted = state.filters[n];
-          return !wanted.length || wanted.some((v) => facets[n] && facets[n][v] && facets[n][v].has(d));
-        }));
-      }
       if (state.all && facets && facets.language) {
         const own = facets.language[code];
         docs = docs.filter(([d]) => own && own.has(d));
       }
-      if (code === config.lang && facets) counted = docs.map(([d]) => d);
+      // Whether a document passes the filters, leaving out those of one facet.
+      const passes = (d, except) => PARAMS.every((n) => {
+        const wanted = state.filters[n];
+        return n === except || !wanted.length || wanted.some((v) => facets[n] && facets[n][v] && facets[n][v].has(d));
+      });
+      if (code === config.lang && facets) counted = { facets, docs: docs.map(([d]) => d), passes };
+      if (filtering) docs = docs.filter(([d]) => passes(d, null));
       for (const [doc, score] of docs) results.push({ code, doc, score, index });
-      if (code === config.lang && facets) updateCounts(facets, counted);
     }
     if (mine !== run) return;
+    if (counted) updateCounts(counted);
+    else for (const [el, text] of totals) el.textContent = text;
     results.sort((a, b) => b.score - a.score || (a.code < b.code ? -1 : a.code > b.code ? 1 : a.doc - b.doc));
     shown = results;
     list.replaceChildren();
@@ -339,10 +348,14 @@ async function page() {
     await showMore(keys);
   };
 
-  const updateCounts = (facets, docs) => {
+  // A value's count is what checking it would add: the documents of the query that pass
+  // the other facets' filters (values of one facet are OR, so its own are left out).
+  const updateCounts = ({ facets, docs, passes }) => {
+    const open = {};
+    for (const name of PARAMS) open[name] = docs.filter((d) => passes(d, name));
     for (const box of form.querySelectorAll("input[type=checkbox][data-filter]")) {
       const set = facets[box.name] && facets[box.name][box.value];
-      const n = set ? docs.filter((d) => set.has(d)).length : 0;
+      const n = set ? open[box.name].filter((d) => set.has(d)).length : 0;
       const label = box.closest("label").querySelector("[data-count]");
       if (label) label.textContent = `(${n.toLocaleString(config.lang)})`;
     }

@@ -1,8 +1,8 @@
 //! The search index of one language, as files the browser fetches one by one: a small
 //! manifest (fixed name), the keys cut into shards in key order with the first key of
 //! each shard in the manifest, the facet values of every document, and a card per
-//! document. Every file but the manifest is named by a hash of its content, so it can be
-//! cached forever.
+//! document. Every file but the manifest is named by a hash of its content (the shards
+//! and the cards by one hash for all of them), so it can be cached forever.
 //!
 //! Documents are the practices, numbered in the order the language lists them (by title),
 //! each in the reader's language or its fallback, analysed in the language it is shown
@@ -106,8 +106,8 @@ pub fn build(site: &Site, view: &LangView, lang: &Lang) -> LangIndex {
     }
     let n = docs.len().max(1) as f64;
     let avg = (terms.iter().map(|d| d.len).sum::<f64>() / n).max(1.0);
-    let mut shards: Vec<(String, String)> = Vec::new();
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    // (first key, body) of each shard.
+    let mut bodies: Vec<(String, String)> = Vec::new();
     let mut shard = Shard::default();
     for (key, list) in &mut postings {
         list.sort_by_key(|p| p.0);
@@ -127,10 +127,24 @@ pub fn build(site: &Site, view: &LangView, lang: &Lang) -> LangIndex {
         }
         shard.push(key, &flat, stems.get(key));
         if shard.bytes >= SHARD_BYTES {
-            shard.flush(&mut shards, &mut files);
+            shard.flush(&mut bodies);
         }
     }
-    shard.flush(&mut shards, &mut files);
+    shard.flush(&mut bodies);
+    // One hash for all the shards of the index keeps the manifest small: an edit moves
+    // documents (they are numbered in title order) and so changes most shards anyway.
+    let mut all = Vec::new();
+    for (_, body) in &bodies {
+        all.extend_from_slice(body.as_bytes());
+    }
+    let stem = hashed("s", &all, "");
+    let mut shards: Vec<(String, String)> = Vec::new();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for (n, (first, body)) in bodies.into_iter().enumerate() {
+        let name = format!("{stem}-{n}.json");
+        shards.push((first, name.clone()));
+        files.push((name, body.into_bytes()));
+    }
 
     let facets = facets(site, lang, &docs);
     let facets_name = hashed("f", &facets, "json");
@@ -200,14 +214,12 @@ impl Shard {
         self.bytes = self.postings.len() + self.stems.len();
     }
 
-    fn flush(&mut self, shards: &mut Vec<(String, String)>, files: &mut Vec<(String, Vec<u8>)>) {
+    fn flush(&mut self, bodies: &mut Vec<(String, String)>) {
         if self.postings.is_empty() {
             return;
         }
         let body = format!("{{\"p\":{{{}}},\"s\":{{{}}}}}", self.postings, self.stems);
-        let name = hashed("s", body.as_bytes(), "json");
-        shards.push((std::mem::take(&mut self.first), name.clone()));
-        files.push((name, body.into_bytes()));
+        bodies.push((std::mem::take(&mut self.first), body));
         *self = Shard::default();
     }
 }

@@ -195,8 +195,13 @@ export class Index {
   async query(text, prefixLast) {
     const words = this.analyzer.words(text);
     const prefixAll = this.manifest.analyzer.prefix_all;
+    // A word of one or two letters is matched whole: as a prefix it would read shards
+    // of half the alphabet.
     const results = await Promise.all(
-      words.map((w, i) => this.word(w, prefixAll || (prefixLast && i === words.length - 1))),
+      words.map((w, i) => {
+        const prefix = prefixAll || (prefixLast && i === words.length - 1);
+        return this.word(w, prefix && Array.from(w).length >= 3);
+      }),
     );
     const matched = new Set();
     let total = null;
@@ -239,7 +244,17 @@ export class Index {
 // ---------------------------------------------------------------------------
 
 const PARAMS = ["theme", "target_group", "country", "border", "status"];
-const PAGE = 20;
+// Results shown at first, and added by each "more".
+const PAGE = 10;
+
+// Whether document `d` passes the filters of `state`, leaving out those of the facet
+// `except` (null: all of them).
+function passes(facets, state, d, except) {
+  return PARAMS.every((n) => {
+    const wanted = state.filters[n];
+    return n === except || !wanted.length || wanted.some((v) => facets[n] && facets[n][v] && facets[n][v].has(d));
+  });
+}
 
 function readState() {
   const p = new URLSearchParams(location.search);
@@ -303,56 +318,64 @@ async function page() {
   let run = 0;
   const search = async (state) => {
     const mine = ++run;
+    const current = () => mine === run;
     const filtering = PARAMS.some((n) => state.filters[n].length);
     const codes = state.all ? config.indexes.map((x) => x.code) : [config.lang];
     const prefixLast = state.q.length > 0 && /[\p{L}\p{M}\p{N}]$/u.test(state.q);
-    let results = [];
-    let keys = new Set();
+    const results = [];
+    const keys = new Set();
+    // The page language's documents of the query, before the filters: what the counts
+    // beside the filters are made of.
     let counted = null;
     // The indexes load side by side (a search in every language opens them all).
     const opened = await Promise.all(codes.map(open));
     for (const [i, code] of codes.entries()) {
       const index = opened[i];
       const { words, scores, matched } = await index.query(state.q, prefixLast);
+      if (!current()) return;
       matched.forEach((k) => keys.add(k));
-      const facets = filtering || words.length ? await index.facets() : null;
+      // Before the first results, the facets file is needed only to filter them.
+      const facets = filtering || state.all ? await index.facets() : null;
       let docs;
       if (words.length) docs = [...scores.entries()];
       else if (filtering) docs = Array.from({ length: index.manifest.docs }, (_, d) => [d, 0]);
       else docs = [];
-      if (state.all && facets && facets.language) {
+      if (state.all && facets.language) {
         const own = facets.language[code];
         docs = docs.filter(([d]) => own && own.has(d));
       }
-      // Whether a document passes the filters, leaving out those of one facet.
-      const passes = (d, except) => PARAMS.every((n) => {
-        const wanted = state.filters[n];
-        return n === except || !wanted.length || wanted.some((v) => facets[n] && facets[n][v] && facets[n][v].has(d));
-      });
-      if (code === config.lang && facets) counted = { facets, docs: docs.map(([d]) => d), passes };
-      if (filtering) docs = docs.filter(([d]) => passes(d, null));
+      if (code === config.lang && (words.length || filtering)) {
+        counted = { index, docs: docs.map(([d]) => d) };
+      }
+      if (filtering) docs = docs.filter(([d]) => passes(facets, state, d, null));
       for (const [doc, score] of docs) results.push({ code, doc, score, index });
     }
-    if (mine !== run) return;
-    if (counted) updateCounts(counted);
-    else for (const [el, text] of totals) el.textContent = text;
+    if (!current()) return;
     results.sort((a, b) => b.score - a.score || (a.code < b.code ? -1 : a.code > b.code ? 1 : a.doc - b.doc));
     shown = results;
     list.replaceChildren();
     if (!state.q.trim() && !filtering) {
       status.textContent = config.t.prompt;
       more.hidden = true;
+      for (const [el, text] of totals) el.textContent = text;
       return;
     }
     status.textContent = results.length ? count(results.length) : config.t.none;
-    await showMore(keys);
+    await showMore(keys, current);
+    // Then the counts beside the filters, once the first results are on the page.
+    if (counted) {
+      const facets = await counted.index.facets();
+      if (current()) updateCounts(facets, counted.docs, state);
+    } else {
+      for (const [el, text] of totals) el.textContent = text;
+    }
   };
 
   // A value's count is what checking it would add: the documents of the query that pass
   // the other facets' filters (values of one facet are OR, so its own are left out).
-  const updateCounts = ({ facets, docs, passes }) => {
+  const updateCounts = (facets, docs, state) => {
     const open = {};
-    for (const name of PARAMS) open[name] = docs.filter((d) => passes(d, name));
+    for (const name of PARAMS) open[name] = docs.filter((d) => passes(facets, state, d, name));
     for (const box of form.querySelectorAll("input[type=checkbox][data-filter]")) {
       const set = facets[box.name] && facets[box.name][box.value];
       const n = set ? open[box.name].filter((d) => set.has(d)).length : 0;
@@ -362,11 +385,13 @@ async function page() {
   };
 
   let highlightKeys = new Set();
-  const showMore = async (keys) => {
+  // Shows the next results; `current` says whether they still answer the query.
+  const showMore = async (keys, current) => {
     if (keys) highlightKeys = keys;
     const from = list.children.length;
     const next = shown.slice(from, from + PAGE);
     const cards = await Promise.all(next.map((r) => r.index.card(r.doc).then((c) => [r, c])));
+    if (current && !current()) return;
     for (const [r, card] of cards) list.append(item(r, card));
     more.hidden = list.children.length >= shown.length;
   };
@@ -439,7 +464,7 @@ async function page() {
   };
   input.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(() => update(false), 120);
+    timer = setTimeout(() => update(false), 200);
   });
   form.addEventListener("change", (e) => {
     if (e.target !== input) update(true);

@@ -192,7 +192,18 @@ export class Index {
   }
 
   // Every query word must match; scores add up.
-  async query(text, prefixLast) {
+  // The same query twice (the page starts it before it is ready) is answered once.
+  query(text, prefixLast) {
+    const key = `${prefixLast ? 1 : 0}${text}`;
+    this.memo ??= new Map();
+    if (!this.memo.has(key)) {
+      if (this.memo.size > 50) this.memo.clear();
+      this.memo.set(key, this.run(text, prefixLast));
+    }
+    return this.memo.get(key);
+  }
+
+  async run(text, prefixLast) {
     const words = this.analyzer.words(text);
     const prefixAll = this.manifest.analyzer.prefix_all;
     // A word of one or two letters is matched whole: as a prefix it would read shards
@@ -272,8 +283,30 @@ function stateUrl(state) {
   return location.pathname + (qs ? `?${qs}` : "");
 }
 
+// Whether the last word of a query is still being typed (it matches as a prefix).
+function typing(q) {
+  return q.length > 0 && /[\p{L}\p{M}\p{N}]$/u.test(q);
+}
+
 async function page() {
   const config = JSON.parse(document.getElementById("search-config").textContent);
+  const indexes = new Map();
+  const open = (code) => {
+    if (!indexes.has(code)) {
+      const entry = config.indexes.find((x) => x.code === code);
+      indexes.set(code, Index.open(entry.manifest));
+    }
+    return indexes.get(code);
+  };
+  // The script runs as soon as it arrives: the index and the shards of the query in the
+  // address start loading while the page is still being read.
+  const first = readState();
+  if (first.q && !first.all) {
+    open(config.lang).then((index) => index.query(first.q, typing(first.q))).catch(() => {});
+  }
+  if (document.readyState === "loading") {
+    await new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
+  }
   const form = document.getElementById("search-form");
   const input = document.getElementById("search-q");
   const all = document.getElementById("search-all");
@@ -286,15 +319,6 @@ async function page() {
     const form = typeof forms === "string" ? forms : forms[plural.select(n)] || forms.other;
     return form.replace("{n}", n.toLocaleString(config.lang));
   };
-  const indexes = new Map();
-  const open = (code) => {
-    if (!indexes.has(code)) {
-      const entry = config.indexes.find((x) => x.code === code);
-      indexes.set(code, Index.open(entry.manifest));
-    }
-    return indexes.get(code);
-  };
-
   const toForm = (state) => {
     input.value = state.q;
     all.checked = state.all;
@@ -321,7 +345,7 @@ async function page() {
     const current = () => mine === run;
     const filtering = PARAMS.some((n) => state.filters[n].length);
     const codes = state.all ? config.indexes.map((x) => x.code) : [config.lang];
-    const prefixLast = state.q.length > 0 && /[\p{L}\p{M}\p{N}]$/u.test(state.q);
+    const prefixLast = typing(state.q);
     const results = [];
     const keys = new Set();
     // The page language's documents of the query, before the filters: what the counts
@@ -390,9 +414,13 @@ async function page() {
     if (keys) highlightKeys = keys;
     const from = list.children.length;
     const next = shown.slice(from, from + PAGE);
-    const cards = await Promise.all(next.map((r) => r.index.card(r.doc).then((c) => [r, c])));
-    if (current && !current()) return;
-    for (const [r, card] of cards) list.append(item(r, card));
+    // All cards are asked for at once; each is shown as soon as those before it are.
+    const cards = next.map((r) => r.index.card(r.doc));
+    for (const [i, r] of next.entries()) {
+      const card = await cards[i];
+      if (current && !current()) return;
+      list.append(item(r, card));
+    }
     more.hidden = list.children.length >= shown.length;
   };
 

@@ -57,6 +57,7 @@ pub(super) fn search(
         facets => ls.facets.clone(),
         search => context! {
             url => urls.url(lang, Route::Search),
+            manifest => urls.url(lang, Route::SearchFile(search::index::MANIFEST)),
             script => urls.url(lang, Route::Asset(&search::script_path())),
             filters => facets,
             practices_url => urls.url(lang, Route::Practices),

@@ -916,6 +916,7 @@ async function measure(root, stamp) {
       '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
   const rows = [];
+  const notes = [];
   let failed = 0;
   const loadBefore = os.loadavg()[0];
   try {
@@ -929,8 +930,13 @@ async function measure(root, stamp) {
         const ms = median(runs.map((x) => x.ms));
         const r = [...runs].sort((a, b) => a.ms - b.ms)[(runs.length - 1) >> 1];
         const problems = [...new Set(runs.flatMap((x) => x.failures))];
-        if (runs.some((x) => x.counted !== r.counted)) problems.push('bytes differ between runs');
-        const over = [r.counted > MAX_ONE && `> ${MAX_ONE / 1000} kB`, ms > MAX_MS && `> ${MAX_MS} ms`].filter(Boolean);
+        // A request the browser starts just before or just after the first result (the
+        // timing of a run) can change what is counted: the budget holds for the most.
+        const most = Math.max(...runs.map((x) => x.counted));
+        if (most !== r.counted) {
+          notes.push(`${lang} ${word}: bytes differ between runs (${runs.map((x) => (x.counted / 1000).toFixed(1)).join(', ')} kB); the largest is checked`);
+        }
+        const over = [most > MAX_ONE && `> ${MAX_ONE / 1000} kB`, ms > MAX_MS && `> ${MAX_MS} ms`].filter(Boolean);
         rows.push({ lang, kind, query: word, ...r, ms, spread: [Math.min(...runs.map((x) => x.ms)), Math.max(...runs.map((x) => x.ms))], limit: MAX_ONE, ok: !over.length && !problems.length, why: [...over, ...problems] });
       }
       const r = await typed(browser, publicDir, base, lang, facts.queries[lang].typed, SEED + lang.charCodeAt(0));
@@ -972,6 +978,7 @@ async function measure(root, stamp) {
     if (r.later) console.log(`note: ${r.lang} ${r.query}: ${r.later} request(s) after the first results, not counted`);
     if (!r.ok) failed++;
   }
+  for (const n of notes) console.log(`note: ${n}`);
   console.log(`\npayload: ${rows.length - failed} passed, ${failed} failed`);
   return failed ? 1 : 0;
 }

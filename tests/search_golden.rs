@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::PathBuf;
 
-use limes::search::analyze::{Analyzer, fold_table};
+use limes::search::analyze::Analyzer;
+use limes::search::index::AnalyzerData;
 use limes::types::Lang;
 use serde_json::{Value, json};
 
@@ -38,9 +39,8 @@ fn the_analyzer_gives_the_golden_keys() {
     let mut problems = Vec::new();
     for (lang, list) in cases {
         let analyzer = Analyzer::new(&Lang::parse(lang).expect("a language tag"));
-        let mut data = serde_json::to_value(&analyzer.settings).expect("settings");
-        data["fold"] = serde_json::to_value(fold_table()).expect("fold table");
-        data["prefix_all"] = json!(!analyzer.stems());
+        // The same data a manifest gives the browser.
+        let data = serde_json::to_value(AnalyzerData::of(&analyzer)).expect("settings");
         settings.insert(lang.clone(), data);
         let mut out = Vec::new();
         for case in list.as_array().expect("a list of cases") {

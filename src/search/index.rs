@@ -19,7 +19,7 @@ use serde_json::json;
 use super::analyze::{Analyzer, LanguageSettings, fold_table};
 use crate::markdown;
 use crate::model::{Practice, Site, pick};
-use crate::routes::{Facet, Route, Routes};
+use crate::routes::Facet;
 use crate::types::Lang;
 use crate::view::{LangView, term_label};
 
@@ -60,6 +60,18 @@ pub struct AnalyzerData {
     pub fold: BTreeMap<String, String>,
     /// Without a stemmer, every query word matches as a prefix.
     pub prefix_all: bool,
+}
+
+impl AnalyzerData {
+    /// What the browser needs of `analyzer`: its lists, the fold table, and whether
+    /// words match as prefixes.
+    pub fn of(analyzer: &Analyzer) -> AnalyzerData {
+        AnalyzerData {
+            settings: analyzer.settings.clone(),
+            fold: fold_table().clone(),
+            prefix_all: !analyzer.stems(),
+        }
+    }
 }
 
 /// One language's index files: (name under `/<lang>/search/`, bytes).
@@ -109,8 +121,8 @@ pub fn build(site: &Site, view: &LangView, lang: &Lang) -> LangIndex {
     // (first key, body) of each shard.
     let mut bodies: Vec<(String, String)> = Vec::new();
     let mut shard = Shard::default();
-    for (key, list) in &mut postings {
-        list.sort_by_key(|p| p.0);
+    // Lists are in document order: documents were read in order.
+    for (key, list) in &postings {
         let df = list.len() as f64;
         let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
         let mut flat = String::new();
@@ -170,11 +182,7 @@ pub fn build(site: &Site, view: &LangView, lang: &Lang) -> LangIndex {
         version: 1,
         lang: lang.to_string(),
         docs: docs.len(),
-        analyzer: AnalyzerData {
-            settings: analyzer.settings.clone(),
-            fold: fold_table().clone(),
-            prefix_all: !analyzer.stems(),
-        },
+        analyzer: AnalyzerData::of(analyzer),
         shards,
         facets: facets_name,
         cards: folder,
@@ -383,9 +391,4 @@ pub fn hashed(prefix: &str, bytes: &[u8], ext: &str) -> String {
     } else {
         format!("{prefix}-{h:016x}.{ext}")
     }
-}
-
-/// The address of a file of the index in `lang`.
-pub fn file_url(routes: &Routes, lang: &Lang, name: &str) -> String {
-    routes.url(lang, Route::SearchFile(name))
 }

@@ -150,6 +150,16 @@ export class Index {
   // key that starts with the folded word (at most 4 shards are read for it).
   async word(word, prefix) {
     const folded = this.analyzer.fold(word);
+    // The shards a prefix reads are known from the manifest: they are asked for with
+    // the word's own shard, not after it.
+    const shards = new Set([this.shardOf(folded)]);
+    if (prefix) {
+      let i = this.shardOf(folded);
+      while (i + 1 < this.firsts.length && this.firsts[i + 1].startsWith(folded) && shards.size < 4) {
+        shards.add(++i);
+      }
+    }
+    for (const i of shards) this.shard(i).catch(() => {});
     const home = await this.shard(this.shardOf(folded));
     let keys = this.analyzer.keys(word, home.s);
     if (this.manifest.analyzer.stemmer && !(folded in home.p)) {
@@ -164,14 +174,7 @@ export class Index {
         }
       }
     }
-    const shards = new Set(keys.map((k) => this.shardOf(k)));
-    if (prefix) {
-      let i = this.shardOf(folded);
-      shards.add(i);
-      while (i + 1 < this.firsts.length && this.firsts[i + 1].startsWith(folded) && shards.size < 4) {
-        shards.add(++i);
-      }
-    }
+    for (const k of keys) shards.add(this.shardOf(k));
     const wanted = new Set(keys);
     const scores = new Map();
     const matched = new Set();
@@ -258,6 +261,24 @@ const PARAMS = ["theme", "target_group", "country", "border", "status"];
 // Results shown at first, and added by each "more".
 const PAGE = 10;
 
+// Results in rank order: score, then language code, then document.
+function byRank(a, b) {
+  return b.score - a.score || (a.code < b.code ? -1 : a.code > b.code ? 1 : a.doc - b.doc);
+}
+
+// The first `n` of `results` in rank order, in one pass.
+export function best(results, n) {
+  const top = [];
+  for (const r of results) {
+    if (top.length === n && byRank(r, top[n - 1]) >= 0) continue;
+    let i = top.length;
+    while (i > 0 && byRank(r, top[i - 1]) < 0) i--;
+    top.splice(i, 0, r);
+    if (top.length > n) top.pop();
+  }
+  return top;
+}
+
 // Whether document `d` passes the filters of `state`, leaving out those of the facet
 // `except` (null: all of them).
 function passes(facets, state, d, except) {
@@ -313,11 +334,15 @@ async function page() {
   const status = document.getElementById("search-status");
   const list = document.getElementById("search-results");
   const more = document.getElementById("search-more");
-  const plural = new Intl.PluralRules(config.lang);
+  // Number formats and plural rules are made when first needed (see `announce`).
+  let numbers = null;
+  let plural = null;
+  const format = (n) => (numbers ??= new Intl.NumberFormat(config.lang)).format(n);
   const count = (n) => {
+    plural ??= new Intl.PluralRules(config.lang);
     const forms = config.t.count;
     const form = typeof forms === "string" ? forms : forms[plural.select(n)] || forms.other;
-    return form.replace("{n}", n.toLocaleString(config.lang));
+    return form.replace("{n}", format(n));
   };
   const toForm = (state) => {
     input.value = state.q;
@@ -338,7 +363,10 @@ async function page() {
   // neither a query nor a filter.
   const totals = [...form.querySelectorAll("[data-count]")].map((el) => [el, el.textContent]);
 
+  // The results of the current query; sorted only once "more" asks past the first page
+  // (which a selection finds without sorting thousands).
   let shown = [];
+  let sorted = false;
   let run = 0;
   const search = async (state) => {
     const mine = ++run;
@@ -375,8 +403,8 @@ async function page() {
       for (const [doc, score] of docs) results.push({ code, doc, score, index });
     }
     if (!current()) return;
-    results.sort((a, b) => b.score - a.score || (a.code < b.code ? -1 : a.code > b.code ? 1 : a.doc - b.doc));
     shown = results;
+    sorted = false;
     list.replaceChildren();
     if (!state.q.trim() && !filtering) {
       status.textContent = config.t.prompt;
@@ -384,8 +412,16 @@ async function page() {
       for (const [el, text] of totals) el.textContent = text;
       return;
     }
-    status.textContent = results.length ? count(results.length) : config.t.none;
-    await showMore(keys, current);
+    // The count is written once the first result is on the page: the browser takes tens
+    // of milliseconds to make its first number format.
+    const announce = () => {
+      status.textContent = results.length ? count(results.length) : config.t.none;
+    };
+    if (results.length) await showMore(keys, current, announce);
+    else {
+      announce();
+      more.hidden = true;
+    }
     // Then the counts beside the filters, once the first results are on the page.
     if (counted) {
       const facets = await counted.index.facets();
@@ -404,22 +440,30 @@ async function page() {
       const set = facets[box.name] && facets[box.name][box.value];
       const n = set ? open[box.name].filter((d) => set.has(d)).length : 0;
       const label = box.closest("label").querySelector("[data-count]");
-      if (label) label.textContent = `(${n.toLocaleString(config.lang)})`;
+      if (label) label.textContent = `(${format(n)})`;
     }
   };
 
   let highlightKeys = new Set();
   // Shows the next results; `current` says whether they still answer the query.
-  const showMore = async (keys, current) => {
+  const showMore = async (keys, current, first) => {
     if (keys) highlightKeys = keys;
     const from = list.children.length;
-    const next = shown.slice(from, from + PAGE);
+    let next;
+    if (from === 0 && !sorted) next = best(shown, PAGE);
+    else {
+      if (!sorted) shown.sort(byRank);
+      sorted = true;
+      next = shown.slice(from, from + PAGE);
+    }
     // All cards are asked for at once; each is shown as soon as those before it are.
     const cards = next.map((r) => r.index.card(r.doc));
     for (const [i, r] of next.entries()) {
       const card = await cards[i];
       if (current && !current()) return;
       list.append(item(r, card));
+      // After the first result is painted, not in the same task.
+      if (i === 0 && first) setTimeout(() => (!current || current()) && first(), 0);
     }
     more.hidden = list.children.length >= shown.length;
   };

@@ -60,7 +60,8 @@ impl Facet {
 
 /// A page or file of the site. Pages under `/<lang>/` have an address in every
 /// language; the others ([`Route::Chooser`], [`Route::NotFound`], [`Route::Sitemap`],
-/// [`Route::Robots`], [`Route::Asset`]) have one address whatever the language.
+/// [`Route::Robots`], [`Route::Asset`], [`Route::Data`]) have one address whatever the
+/// language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Route<'a> {
     /// `/`: the language chooser.
@@ -71,6 +72,10 @@ pub enum Route<'a> {
     Robots,
     /// A file published at the root, like `css/site.css`.
     Asset(&'a str),
+    /// A file of the open data, `/data/<name>` (`practices.csv`, `datapackage.json`):
+    /// the same for every language, since the records carry all their languages.
+    /// `data` is four letters, so no language code (two or three) can take its place.
+    Data(&'a str),
     Home,
     Practices,
     Partners,
@@ -80,6 +85,13 @@ pub enum Route<'a> {
     /// A free page, at `/<lang>/<slug>/`.
     Page(&'a str),
     Territory(&'a str),
+    /// `/<lang>/indicators/`: every indicator.
+    Indicators,
+    /// `/<lang>/indicators/<id>/`: one indicator, every territory ranked.
+    Indicator(&'a str),
+    /// `/<lang>/compare/`: practices or territories side by side (the choice is in
+    /// the query string).
+    Compare,
     /// The index of a facet's terms.
     Facet(Facet),
     /// The practices of one term of a facet.
@@ -119,6 +131,7 @@ impl<'a> Route<'a> {
             "partners" => Route::Partner(id),
             "pages" => Route::Page(id),
             "territories" => Route::Territory(id),
+            "indicators" => Route::Indicator(id),
             "borders" => Route::Term(Facet::Border, id),
             _ => return None,
         })
@@ -128,7 +141,12 @@ impl<'a> Route<'a> {
     pub fn has_language(&self) -> bool {
         !matches!(
             self,
-            Route::Chooser | Route::NotFound | Route::Sitemap | Route::Robots | Route::Asset(_)
+            Route::Chooser
+                | Route::NotFound
+                | Route::Sitemap
+                | Route::Robots
+                | Route::Asset(_)
+                | Route::Data(_)
         )
     }
 
@@ -140,6 +158,7 @@ impl<'a> Route<'a> {
             Route::Sitemap => "sitemap.xml".into(),
             Route::Robots => "robots.txt".into(),
             Route::Asset(p) => p.into(),
+            Route::Data(name) => format!("data/{name}"),
             Route::Practices => "practices/".into(),
             Route::Partners => "partners/".into(),
             Route::Territories => "territories/".into(),
@@ -149,6 +168,9 @@ impl<'a> Route<'a> {
             // Territory ids and country codes may be written in capitals; addresses
             // are lowercase.
             Route::Territory(id) => format!("territories/{}/", id.to_lowercase()),
+            Route::Indicators => "indicators/".into(),
+            Route::Indicator(id) => format!("indicators/{id}/"),
+            Route::Compare => "compare/".into(),
             Route::Facet(f) => format!("{}/", f.segment()),
             Route::Term(Facet::Country, cc) => format!("countries/{}/", cc.to_lowercase()),
             Route::Term(f, term) => format!("{}/{term}/", f.segment()),
@@ -260,5 +282,21 @@ mod tests {
             "https://x.org/obs/fr/"
         );
         assert_eq!(routes("").url(&fr, Route::Home), "/fr/");
+    }
+
+    #[test]
+    fn open_data_is_outside_every_language() {
+        let r = routes("/obs");
+        let fr = Lang::parse("fr").unwrap();
+        let csv = Route::Data("practices.csv");
+        assert_eq!(r.url(&fr, csv), "/obs/data/practices.csv");
+        assert_eq!(r.file(&fr, csv), "data/practices.csv");
+        assert_eq!(
+            r.url(&fr, csv),
+            r.url(&Lang::parse("en").unwrap(), csv),
+            "one address whatever the language"
+        );
+        // The folder sits beside the language folders: no language can be called so.
+        assert!(Lang::parse("data").is_none());
     }
 }

@@ -578,121 +578,273 @@ fn partner_pages_list_the_practices_that_name_them() {
     );
 }
 
-/// The cells of the indicator row `name` of a territory page.
-fn indicator_row(html: &str, name: &str) -> String {
-    let start = html
-        .find(&format!(">{name}</th>"))
-        .unwrap_or_else(|| panic!("no indicator row {name}"));
-    let end = html[start..].find("</tr>").unwrap() + start;
-    html[start..end].to_string()
+/// The section of indicator `id` on a territory or border page.
+fn indicator_section<'a>(html: &'a str, id: &str) -> &'a str {
+    section(
+        html,
+        &format!("<section class=\"indicator\" aria-labelledby=\"ind-{id}\">"),
+        "</section>",
+    )
+}
+
+/// The rows of the year-by-year table of a section: year, then the cells.
+fn year_rows(section: &str) -> Vec<String> {
+    between_all(
+        section.split("<tbody>").nth(1).unwrap_or(""),
+        "<tr",
+        "</tr>",
+    )
 }
 
 #[test]
-fn territory_pages_show_the_latest_value_of_each_indicator() {
+fn territory_pages_show_every_indicator_year_by_year() {
     let site = Built::new();
-    // SI044: employment 2021 68.4, 2022 69.1, 2023 empty → 69.10 (2022), two decimals.
+    // SI044: employment 2021 68.4, 2022 69.1, 2023 empty with a note; two decimals.
     let si = site.page("en/territories/si044/index.html");
-    let row = indicator_row(&si, "Employment rate");
-    assert_contains(&row, "<span class=\"value\">69.10&nbsp;%</span>");
-    assert_contains(&row, "<td>2022</td>");
-    // Poverty gap with no decimals: 1234.6 → 1,235 (English grouping).
+    let emp = indicator_section(&si, "employment-rate");
+    let rows = year_rows(emp);
+    assert_eq!(rows.len(), 3, "{emp}");
     assert_contains(
-        &indicator_row(&si, "Poverty gap"),
-        "<span class=\"value\">1,235&nbsp;EUR</span>",
-    );
-    // Only an empty value: not available, never 0.
-    let neet = indicator_row(&si, "Young people not in employment, education or training");
-    assert_contains(&neet, "<span class=\"na\">Not available</span>");
-    assert_not_contains(&neet, "class=\"value\"");
-
-    // HR036: 2022 61 → 2023 62.456 (provisional), shown 62.46 with its note.
-    let hr = site.page("en/territories/hr036/index.html");
-    let row = indicator_row(&hr, "Employment rate");
-    assert_contains(&row, "<span class=\"value\">62.46&nbsp;%</span>");
-    assert_contains(&row, "<td>provisional</td>");
-    let gap = indicator_row(&hr, "Poverty gap");
-    assert_contains(&gap, "<span class=\"na\">Not available</span>");
-    assert_not_contains(&gap, "class=\"value\"");
-
-    // AT-211 (an id with capitals and `-`): one decimal, latest year.
-    let at = site.page("en/territories/at-211/index.html");
-    assert_contains(&at, "<h1>Klagenfurt-Villach</h1>");
-    assert_contains(
-        &indicator_row(&at, "Young people not in employment, education or training"),
-        "<span class=\"value\">7.0&nbsp;%</span>",
+        &rows[0],
+        "<th scope=\"row\">2021</th><td class=\"num\">68.40\u{a0}%</td>",
     );
     assert_contains(
-        &indicator_row(&at, "Employment rate"),
-        "<span class=\"na\">Not available</span>",
+        &rows[1],
+        "<th scope=\"row\">2022</th><td class=\"num\">69.10\u{a0}%</td>",
     );
-    assert_eq!(card_links(&at), practice_urls("en", &["fair-care-markup"]));
+    // A missing value is "not available" with its note, never 0.
+    assert_contains(
+        &rows[2],
+        "<th scope=\"row\">2023</th><td class=\"num\"><span class=\"na\">Not available</span></td><td>not published yet</td>",
+    );
+    // The chart: an accessible name and description; two markers, no third at 2023.
+    assert_contains(
+        emp,
+        "role=\"img\" aria-labelledby=\"chart-employment-rate-title chart-employment-rate-desc\"",
+    );
+    assert_contains(
+        emp,
+        "<title id=\"chart-employment-rate-title\">Employment rate · Coastal-Karst</title>",
+    );
+    assert_contains(
+        emp,
+        "<desc id=\"chart-employment-rate-desc\">Employment rate · Coastal-Karst, 2021–2023. The same values are in the table.</desc>",
+    );
+    assert_eq!(count(emp, "<circle"), 2, "{emp}");
+    // What the indicator is: unit, which way is better, source; its page.
+    assert_contains(emp, "<dt>How to read it</dt><dd>Higher is better</dd>");
+    assert_contains(
+        emp,
+        "<a href=\"/sub/en/indicators/employment-rate/\">Employment rate</a>",
+    );
+    // No decimals, English grouping, a unit that is not a percentage.
+    let gap = indicator_section(&si, "poverty-gap");
+    assert_contains(gap, "<td class=\"num\">1,300\u{a0}EUR</td>");
+    assert_contains(gap, "<td class=\"num\">1,235\u{a0}EUR</td>");
+    // Only empty values: a table of "not available", and no chart at all.
+    let neet = indicator_section(&si, "youth-neet");
+    assert_contains(neet, "<span class=\"na\">Not available</span>");
+    assert_not_contains(neet, "<svg");
+    // A note is shown with its value.
+    assert_contains(
+        indicator_section(&si, "median-age"),
+        "<td class=\"num\">45.3\u{a0}years</td><td>estimate</td>",
+    );
 
-    // ITH4 has no observation at all: every indicator is not available.
+    // ITH4 has no observation at all: every indicator is named as without data.
     let it = site.page("en/territories/ith4/index.html");
-    assert_eq!(count(&it, "<span class=\"na\">Not available</span>"), 3);
-    assert_not_contains(&it, "class=\"value\"");
+    assert_not_contains(&it, "<section class=\"indicator\"");
+    let none = section(&it, "<p class=\"empty\">No data published yet: ", "</p>");
+    assert_eq!(count(none, "/sub/en/indicators/"), 4, "{none}");
 
-    // In Croatian: the interface string, the indicator name that exists in hr, the
-    // English name (marked) where hr and sl have none.
+    // In Croatian: the decimal comma, the indicator name in hr, the English one marked
+    // where hr and sl have none, the caption in Croatian.
     let hr_si = site.page("hr/territories/si044/index.html");
     assert_contains(&hr_si, "<h1>Obalno-krška</h1>");
+    let emp = indicator_section(&hr_si, "employment-rate");
+    assert_contains(emp, "<td class=\"num\">69,10\u{a0}%</td>");
+    assert_contains(emp, "Stopa zaposlenosti, po godinama</caption>");
     assert_contains(
-        &indicator_row(
-            &hr_si,
-            "Mladi izvan zaposlenja, obrazovanja i osposobljavanja",
-        ),
-        "<span class=\"na\">Nije dostupno</span>",
+        indicator_section(&hr_si, "poverty-gap"),
+        "<a href=\"/sub/hr/indicators/poverty-gap/\" lang=\"en\">Poverty gap</a>",
     );
-    assert_contains(&hr_si, "<th scope=\"row\" lang=\"en\">Poverty gap</th>");
+    // In French: the French grouping and decimal comma.
+    let fr_si = site.page("fr/territories/si044/index.html");
+    assert_contains(
+        indicator_section(&fr_si, "poverty-gap"),
+        "<td class=\"num\">1\u{202f}300\u{a0}EUR</td>",
+    );
+    assert_contains(
+        indicator_section(&fr_si, "median-age"),
+        "<dt>Définition</dt><dd>L&#x27;âge qui partage",
+    );
     // A territory name missing in French is shown from English, marked.
     let fr_at = site.page("fr/territories/at-211/index.html");
     assert_contains(&fr_at, "<h1 lang=\"en\">Klagenfurt-Villach</h1>");
+    assert_eq!(
+        card_links(&fr_at),
+        practice_urls("fr", &["fair-care-markup"])
+    );
 
     // No value anywhere is turned into a zero.
     for f in site.html_files() {
-        if f.contains("/territories/") || f.contains("/borders/") {
+        if f.contains("/territories/") || f.contains("/borders/") || f.contains("/indicators/") {
             let html = site.page(&f);
-            assert_not_contains(&html, "<span class=\"value\">0");
+            assert_not_contains(&html, "\"num\">0\u{a0}");
+            assert_not_contains(&html, "\"num\">0.0");
         }
     }
 }
 
 #[test]
-fn border_pages_list_their_sides_values_and_practices() {
+fn indicator_pages_rank_every_territory_in_the_latest_year() {
+    let site = Built::new();
+    // Lower is better: the lowest first; Istria has no value in 2022 (its note and
+    // its latest value are said).
+    let gap = site.page("en/indicators/poverty-gap/index.html");
+    assert_contains(
+        &gap,
+        "<h2 id=\"ranking-title\">Territories ranked, 2022</h2>",
+    );
+    let rows = year_rows(section(&gap, "<table class=\"data\">", "</table>"));
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_contains(
+        &rows[0],
+        "<td class=\"num\">1</td><th scope=\"row\"><a href=\"/sub/en/territories/at-211/\">Klagenfurt-Villach</a></th><td class=\"num\">900\u{a0}EUR</td>",
+    );
+    assert_contains(
+        &rows[1],
+        "<td class=\"num\">2</td><th scope=\"row\"><a href=\"/sub/en/territories/si044/\">Coastal-Karst</a></th><td class=\"num\">1,235\u{a0}EUR</td>",
+    );
+    assert_contains(
+        &gap,
+        "<a href=\"/sub/en/territories/hr036/\">Istria County</a> (not published): latest value 1,100\u{a0}EUR in 2021",
+    );
+    // The bar chart: named, one bar per ranked territory, in the same order.
+    let chart = section(&gap, "<svg class=\"chart bar-chart\"", "</svg>");
+    assert_contains(
+        chart,
+        "<title id=\"ranking-title\">Poverty gap · 2022</title>",
+    );
+    assert_eq!(count(chart, "<rect"), 2);
+    assert!(chart.find("Klagenfurt-Villach").unwrap() < chart.find("Coastal-Karst").unwrap());
+    // Neither end better: the largest first.
+    let age = site.page("en/indicators/median-age/index.html");
+    let rows = year_rows(section(&age, "<table class=\"data\">", "</table>"));
+    assert_contains(&rows[0], "Coastal-Karst");
+    assert_contains(&rows[1], "Klagenfurt-Villach");
+    assert_contains(
+        &age,
+        "<dt>Definition</dt><dd>The age that divides the population in two halves of equal size.</dd>",
+    );
+    // The index: every indicator, its latest year and how many territories have data.
+    let index = site.page("en/indicators/index.html");
+    let table = section(&index, "<tbody>", "</tbody>");
+    assert_eq!(count(table, "<a href=\"/sub/en/indicators/"), 4, "{table}");
+    assert_contains(
+        &index,
+        "<a href=\"/sub/en/indicators/employment-rate/\">Employment rate</a></th><td>%</td><td>Higher is better</td><td class=\"num\">2023</td><td class=\"num\">3</td>",
+    );
+    // In French, the page and its link in the navigation.
+    let fr = site.page("fr/indicators/employment-rate/index.html");
+    assert_contains(&fr, "<h1>Taux d&#x27;emploi</h1>");
+    assert_contains(&fr, "<a href=\"/sub/fr/indicators/\"");
+}
+
+#[test]
+fn border_pages_compare_their_sides_by_the_latest_common_year() {
     let site = Built::new();
     let html = site.page("en/borders/alpe-adria/index.html");
     assert_contains(&html, "<h1>Alpe-Adria cross-border area</h1>");
+    // The sides, named by their territories (no "Side 1").
     let sides = section(&html, "<ul class=\"sides\">", "</ul>");
     assert_contains(
         sides,
-        "<span class=\"side-label\">Side 1</span>: <a href=\"/sub/en/territories/si044/\">Coastal-Karst</a>, <a href=\"/sub/en/territories/ith4/\">Friuli-Venezia Giulia</a>",
+        "<a href=\"/sub/en/territories/si044/\">Coastal-Karst</a>, <a href=\"/sub/en/territories/ith4/\">Friuli-Venezia Giulia</a>",
     );
     assert_contains(
         sides,
-        "<span class=\"side-label\">Side 2</span>: <a href=\"/sub/en/territories/hr036/\">Istria County</a>",
+        "<a href=\"/sub/en/territories/hr036/\">Istria County</a>",
     );
-    // One column per territory, in side order, with each latest value.
-    let row = indicator_row(&html, "Employment rate");
-    let cells = between_all(&row, "<td>", "</td>");
-    assert_eq!(cells.len(), 3, "{row}");
-    assert_contains(&cells[0], "69.10&nbsp;%");
-    assert_contains(&cells[0], "(2022)");
-    assert_contains(&cells[1], "Not available");
-    assert_contains(&cells[2], "62.46&nbsp;%");
+    assert_not_contains(&html, "Side 1");
+
+    // Employment (higher is better): both have 2022; Istria has a newer value.
+    let emp = indicator_section(&html, "employment-rate");
+    assert_contains(
+        emp,
+        "Compared in 2022, the latest year with a value for every territory:",
+    );
+    assert_contains(
+        emp,
+        "<p class=\"difference verdict-better\">8.10 points higher in Coastal-Karst than in Istria County <strong class=\"verdict\">(better)</strong></p>",
+    );
+    assert_contains(emp, "<li class=\"verdict-better\">");
+    assert_contains(emp, "<li class=\"verdict-worse\">");
+    assert_contains(emp, "Newer value for Istria County: 62.46\u{a0}% in 2023");
+    // A territory without any row is named, not shown as zeros.
+    assert_contains(
+        emp,
+        "No data published yet: <a href=\"/sub/en/territories/ith4/\">Friuli-Venezia Giulia</a>",
+    );
+    // The table: a column per territory with rows, the compared year marked.
+    assert_contains(
+        emp,
+        "<tr class=\"compared-year\"><th scope=\"row\">2022 <span class=\"visually-hidden\">(compared)</span></th><td class=\"num\">69.10\u{a0}%</td><td class=\"num\">61.00\u{a0}%</td></tr>",
+    );
+    // The chart: one line per territory, a legend with both.
+    assert_eq!(count(emp, "<g class=\"series "), 2, "{emp}");
+    assert_contains(emp, "<ul class=\"legend\">");
+
+    // Poverty gap (lower is better): the latest common year is 2021, not 2022 (Istria
+    // has no value since); the difference in euros, worse for Coastal-Karst.
+    let gap = indicator_section(&html, "poverty-gap");
+    assert_contains(gap, "Compared in 2021,");
+    assert_contains(
+        gap,
+        "<p class=\"difference verdict-worse\">200\u{a0}EUR higher in Coastal-Karst than in Istria County <strong class=\"verdict\">(worse)</strong></p>",
+    );
+    assert_contains(gap, "Newer value for Coastal-Karst: 1,235\u{a0}EUR in 2022");
+
+    // Young people NEET: only one side has rows, so there is no comparison.
+    let neet = indicator_section(&html, "youth-neet");
+    assert_not_contains(neet, "Compared in");
+    assert_not_contains(neet, "class=\"difference");
+    assert_contains(
+        neet,
+        "No data published yet: <a href=\"/sub/en/territories/ith4/\">Friuli-Venezia Giulia</a>, <a href=\"/sub/en/territories/hr036/\">Istria County</a>",
+    );
     assert_eq!(
         card_links(&html),
         practice_urls("en", &["istrian-care-bridge"])
     );
 
-    // The other border, in Croatian: sides, name from the fallback chain (sl).
-    let hr = site.page("hr/borders/karawanks/index.html");
-    assert_contains(&hr, "<h1 lang=\"sl\">Karavanke</h1>");
-    assert_contains(&hr, "<span class=\"side-label\">Strana 1</span>");
+    // A neutral indicator: the difference in words, no verdict.
+    let kar = site.page("en/borders/karawanks/index.html");
+    let age = indicator_section(&kar, "median-age");
     assert_contains(
-        &hr,
+        age,
+        "<p class=\"difference verdict-neither\">1.2\u{a0}years lower in Klagenfurt-Villach than in Coastal-Karst</p>",
+    );
+    assert_not_contains(age, "(better)");
+    assert_not_contains(age, "(worse)");
+
+    // In Croatian: decimal comma, the plural form of the points as shown (8,10 → other),
+    // the sides from the fallback chain.
+    let hr = site.page("hr/borders/alpe-adria/index.html");
+    assert_contains(
+        indicator_section(&hr, "employment-rate"),
+        "Obalno-krška: 8,10 postotnih bodova više nego s druge strane (Istarska županija) <strong class=\"verdict\">(bolje)</strong>",
+    );
+    let kar_hr = site.page("hr/borders/karawanks/index.html");
+    assert_contains(&kar_hr, "<h1 lang=\"sl\">Karavanke</h1>");
+    assert_contains(
+        &kar_hr,
         "<a href=\"/sub/hr/territories/at-211/\" lang=\"en\">Klagenfurt-Villach</a>",
     );
-    assert_eq!(card_links(&hr), practice_urls("hr", &["karst-youth-hub"]));
+    assert_eq!(
+        card_links(&kar_hr),
+        practice_urls("hr", &["karst-youth-hub"])
+    );
 
     // The border index lists both, with their counts.
     let index = site.page("en/borders/index.html");

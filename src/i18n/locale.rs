@@ -11,6 +11,7 @@ use icu_collator::{Collator, CollatorBorrowed};
 use icu_datetime::FixedCalendarDateTimeFormatter;
 use icu_datetime::fieldsets::YMD;
 use icu_decimal::DecimalFormatter;
+use icu_decimal::options::GroupingStrategy;
 use icu_experimental::dimension::currency::CurrencyType;
 use icu_experimental::dimension::currency::formatter::CurrencyFormatter;
 use icu_locale_core::Locale as IcuLocale;
@@ -24,6 +25,8 @@ pub struct Locale {
     locale: IcuLocale,
     plurals: PluralRules,
     decimal: DecimalFormatter,
+    /// Digits without grouping, for years ("2022", never "2,022").
+    plain: DecimalFormatter,
     date: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
     collator: CollatorBorrowed<'static>,
 }
@@ -62,6 +65,7 @@ impl Locale {
                 locale: l.clone(),
                 plurals: PluralRules::try_new_cardinal((&language).into()).ok()?,
                 decimal: DecimalFormatter::try_new(l.into(), Default::default()).ok()?,
+                plain: DecimalFormatter::try_new(l.into(), GroupingStrategy::Never.into()).ok()?,
                 date: FixedCalendarDateTimeFormatter::try_new(l.into(), YMD::long()).ok()?,
                 collator: Collator::try_new(l.into(), CollatorOptions::default()).ok()?,
             })
@@ -74,6 +78,21 @@ impl Locale {
     /// The plural category of a count, by the language's CLDR rules.
     pub fn plural(&self, n: u64) -> &'static str {
         category_name(self.plurals.category_for(n))
+    }
+
+    /// The plural category of a number shown with `decimals` decimals ("1,0 point",
+    /// "3,2 postotna boda"): CLDR's rules read the visible decimals too.
+    pub fn plural_decimal(&self, value: f64, decimals: u8) -> &'static str {
+        let Ok(mut d) = Decimal::try_from_f64(value.abs(), FloatPrecision::RoundTrip) else {
+            return "other";
+        };
+        let pos = -i16::from(decimals);
+        d.round_with_mode(
+            pos,
+            SignedRoundingMode::Unsigned(UnsignedRoundingMode::HalfExpand),
+        );
+        d.pad_end(pos);
+        category_name(self.plurals.category_for(&d))
     }
 
     /// The plural categories the language distinguishes, `other` last.
@@ -97,6 +116,11 @@ impl Locale {
         );
         d.pad_end(pos);
         self.decimal.format_to_string(&d)
+    }
+
+    /// A year in the language's digits, without grouping.
+    pub fn year(&self, year: i32) -> String {
+        self.plain.format_to_string(&Decimal::from(year))
     }
 
     /// A number as given: whole numbers without decimals, others with up to two.

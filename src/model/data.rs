@@ -295,6 +295,10 @@ pub(crate) fn indicators(
             .opt_lang_map("source", config.default_language.as_str(), diags)
             .map(|m| lang_map(src, config, m, diags))
             .unwrap_or_default();
+        let definition = f
+            .opt_lang_map("definition", config.default_language.as_str(), diags)
+            .map(|m| lang_map(src, config, m, diags))
+            .unwrap_or_default();
         f.finish(diags);
         let Some(id) = id else { continue };
         let Some(iid) = IndicatorId::parse(&id.value) else {
@@ -362,6 +366,7 @@ pub(crate) fn indicators(
             decimals,
             better,
             source,
+            definition,
         });
     }
     out

@@ -5,6 +5,7 @@
 
 mod data;
 mod facts;
+pub mod figures;
 mod merge;
 mod observations;
 mod records;
@@ -192,6 +193,8 @@ pub struct Indicator {
     pub decimals: u8,
     pub better: Better,
     pub source: LangMap,
+    /// What is measured, in a sentence or two (optional).
+    pub definition: LangMap,
 }
 
 #[derive(Clone, Debug)]

@@ -288,12 +288,13 @@ fn check_links(r: &RecordFile, index: &Index) -> Vec<Diagnostic> {
                 ids(&index.territory),
             ),
             "borders" => (index.border.contains_key(id), ids(&index.border)),
+            "indicators" => (index.indicator.contains_key(id), ids(&index.indicator)),
             _ => {
                 let d = r.src.error(
                     span,
                     format!("unknown link target `@/{}/{}`", link.kind, link.id),
                 );
-                out.push(d.help("links between records are @/practices/<slug>, @/partners/<slug>, @/pages/<slug>, @/territories/<id> or @/borders/<id>"));
+                out.push(d.help("links between records are @/practices/<slug>, @/partners/<slug>, @/pages/<slug>, @/territories/<id>, @/borders/<id> or @/indicators/<id>"));
                 continue;
             }
         };
@@ -314,6 +315,10 @@ fn check_links(r: &RecordFile, index: &Index) -> Vec<Diagnostic> {
                     ),
                     "borders" => format!(
                         "add `{}` to content/diagnostics/borders.toml, or check the id",
+                        link.id
+                    ),
+                    "indicators" => format!(
+                        "add `{}` to content/diagnostics/indicators.toml, or check the id",
                         link.id
                     ),
                     kind => format!(

@@ -4,6 +4,7 @@
 //! each language, robots.txt and static files. Templates see only plain serialisable
 //! context (documented in themes/default/README.md).
 
+mod chart;
 mod context;
 mod feed;
 mod pages;
@@ -16,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Source};
 use crate::input::StaticFile;
-use crate::model::{Page, Partner, Practice, Site, Territory};
+use crate::model::{Indicator, Page, Partner, Practice, Site, Territory};
 use crate::output::Plan;
 use crate::types::Lang;
 
@@ -43,6 +44,8 @@ pub(crate) enum Job<'a> {
     Term(&'a Lang, Facet, String),
     Territories(&'a Lang),
     Territory(&'a Lang, &'a Territory),
+    Indicators(&'a Lang),
+    Indicator(&'a Lang, &'a Indicator),
     Search(&'a Lang),
 }
 
@@ -245,6 +248,10 @@ const CODE_KEYS: &[&str] = &[
     "practices",
     "partners",
     "territories",
+    "indicators",
+    "chart_description",
+    "ranking_description",
+    "not_available",
     "all_practices",
     "choose_language",
     "not_found_title",
@@ -292,6 +299,8 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
         jobs.extend(site.partners.iter().map(|p| Job::Partner(l, p)));
         jobs.extend(site.pages.iter().map(|p| Job::Page(l, p)));
         jobs.extend(site.territories.iter().map(|t| Job::Territory(l, t)));
+        jobs.push(Job::Indicators(l));
+        jobs.extend(site.indicators.iter().map(|i| Job::Indicator(l, i)));
         for facet in Facet::ALL {
             jobs.push(Job::Facet(l, facet));
             for term in crate::view::facet_terms(site, facet) {

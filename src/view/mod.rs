@@ -128,6 +128,13 @@ impl LangView {
                 lang: None,
                 count: None,
             },
+            Link {
+                id: None,
+                title: s("indicators"),
+                url: urls.url(lang, Route::Indicators),
+                lang: None,
+                count: None,
+            },
         ];
         let mut menu: Vec<(i64, &str, Link)> = site
             .pages

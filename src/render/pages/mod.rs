@@ -2,8 +2,10 @@
 //! renders it. Each reads the site graph and the shared per-language values only.
 //! This module holds what every page has (its place, language links, alternates,
 //! breadcrumbs) and the dispatch; `records` the pages of practices, partners and free
-//! pages; `lists` the listings and indexes; `territories` the territory pages.
+//! pages; `lists` the listings and indexes; `territories` the territory pages;
+//! `figures` the statistics (indicator pages, tables and charts, border comparisons).
 
+mod figures;
 mod lists;
 mod records;
 mod search;
@@ -23,6 +25,7 @@ use crate::view::{Card, Link, label, period, status_label, term_label, term_prac
 use super::context::{LangShared, Shared};
 use super::{Job, PER_PAGE, Rendered, SitemapUrl};
 
+use self::figures::*;
 use self::lists::*;
 use self::records::*;
 use self::search::*;
@@ -424,6 +427,8 @@ pub(crate) fn render(
         Job::Partners(lang) => partners(site, env, shared, lang),
         Job::Territories(lang) => territories(site, env, shared, lang),
         Job::Territory(lang, t) => territory(site, env, shared, lang, t),
+        Job::Indicators(lang) => indicators(site, env, shared, lang),
+        Job::Indicator(lang, ind) => indicator(site, env, shared, lang, ind),
         Job::Search(lang) => search(site, env, shared, lang),
     }
 }

@@ -1,9 +1,8 @@
-//! The territories: their listing and a page for each, and the comparison of a
-//! border's sides on its listing.
+//! The territories: their listing and a page for each (its indicators year by year
+//! come from `figures`).
 
 use super::*;
 use crate::model::Territory;
-use crate::types::TerritoryId;
 
 pub(super) fn territories(
     site: &Site,
@@ -48,28 +47,6 @@ pub(super) fn territories(
     )
 }
 
-/// A value as the indicator shows it, in the reader's language.
-pub(super) fn shown_value(site: &Site, lang: &Lang, o: Option<&Observation>) -> Value {
-    match o {
-        Some(o) => {
-            let ind = site.indicator(&o.indicator);
-            let decimals = ind.map(|i| i.decimals).unwrap_or(0);
-            context! { value => o.value.map(|v| site.strings.locale(lang).decimal(v, decimals)), unit => ind.and_then(|i| i.unit.clone()), year => o.year, note => &o.note }
-        }
-        None => Value::from(()),
-    }
-}
-
-pub(super) fn indicator_name(site: &Site, lang: &Lang, id: &str) -> (String, Option<String>) {
-    match site.indicator(id) {
-        Some(ind) => {
-            let (n, l) = label(site, &ind.name, lang);
-            (n.to_string(), (l != lang).then(|| l.to_string()))
-        }
-        None => (id.to_string(), None),
-    }
-}
-
 pub(super) fn territory(
     site: &Site,
     env: &Environment<'static>,
@@ -80,13 +57,18 @@ pub(super) fn territory(
     let urls = &shared.urls;
     let ls = &shared.langs[lang];
     let (name, name_lang) = label(site, &t.name, lang);
-    let indicators: Vec<Value> = site
+    let indicators = territory_indicators(site, urls, ls, lang, &t.id, name);
+    let without_data: Vec<Link> = site
         .indicators
         .iter()
+        .filter(|ind| site.series(&t.id, &ind.id).next().is_none())
         .map(|ind| {
-            let (iname, ilang) = indicator_name(site, lang, &ind.id);
-            let source = site.config.pick(&ind.source, lang).map(|s| s.1.clone());
-            context! { id => &ind.id, name => iname, lang => ilang, latest => shown_value(site, lang, site.latest(&t.id, &ind.id)), source => source }
+            let (n, l) = label(site, &ind.name, lang);
+            link_to(
+                n,
+                urls.url(lang, Route::Indicator(&ind.id)),
+                (l != lang).then(|| l.to_string()),
+            )
         })
         .collect();
     let practices = cards_for(
@@ -117,7 +99,7 @@ pub(super) fn territory(
     let territory = context! {
         id => &t.id, name => name, lang => (name_lang != lang).then(|| name_lang.to_string()), level => &t.level,
         country => link_to(country, urls.url(lang, Route::Term(Facet::Country, &t.country)), None),
-        indicators => indicators, practices => practices, borders => borders,
+        indicators => indicators, without_data => without_data, practices => practices, borders => borders,
     };
     let trail = [(ls.s("territories"), urls.url(lang, Route::Territories))];
     let trail: Vec<(&str, String)> = trail.iter().map(|(a, b)| (a.as_str(), b.clone())).collect();
@@ -129,44 +111,4 @@ pub(super) fn territory(
         extra: context! { territory => territory },
     };
     interface_page(site, env, shared, lang, page)
-}
-
-/// The sides of a border and, per indicator, each territory's latest value.
-pub(super) fn border_ctx(
-    site: &Site,
-    urls: &Routes,
-    _ls: &LangShared,
-    lang: &Lang,
-    id: &str,
-) -> Value {
-    let Some(b) = site.border(id) else {
-        return Value::from(());
-    };
-    let sides: Vec<Value> = b
-        .sides
-        .iter()
-        .enumerate()
-        .map(|(n, side)| {
-            let territories: Vec<Link> = side
-                .iter()
-                .filter_map(|tid| territory_link(site, urls, lang, tid))
-                .collect();
-            context! { number => n + 1, territories => territories }
-        })
-        .collect();
-    let columns: Vec<&TerritoryId> = b.sides.iter().flatten().collect();
-    let rows: Vec<Value> = site
-        .indicators
-        .iter()
-        .map(|ind| {
-            let (iname, ilang) = indicator_name(site, lang, &ind.id);
-            let values: Vec<Value> = columns.iter().map(|tid| shown_value(site, lang, site.latest(tid, &ind.id))).collect();
-            context! { id => &ind.id, name => iname, lang => ilang, values => values, source => site.config.pick(&ind.source, lang).map(|s| s.1.clone()) }
-        })
-        .collect();
-    let headers: Vec<Link> = columns
-        .iter()
-        .filter_map(|tid| territory_link(site, urls, lang, tid))
-        .collect();
-    context! { id => &b.id, sides => sides, headers => headers, rows => rows }
 }

@@ -92,6 +92,8 @@ pub enum Route<'a> {
     /// `/<lang>/compare/`: practices or territories side by side (the choice is in
     /// the query string).
     Compare,
+    /// A file the comparison reads, `/<lang>/compare/<name>` (`p/<slug>.json`).
+    CompareFile(&'a str),
     /// The index of a facet's terms.
     Facet(Facet),
     /// The practices of one term of a facet.
@@ -171,6 +173,7 @@ impl<'a> Route<'a> {
             Route::Indicators => "indicators/".into(),
             Route::Indicator(id) => format!("indicators/{id}/"),
             Route::Compare => "compare/".into(),
+            Route::CompareFile(name) => format!("compare/{name}"),
             Route::Facet(f) => format!("{}/", f.segment()),
             Route::Term(Facet::Country, cc) => format!("countries/{}/", cc.to_lowercase()),
             Route::Term(f, term) => format!("{}/{term}/", f.segment()),

@@ -50,6 +50,10 @@ struct SiteCtx<'a> {
     search_url: String,
     nav: &'a [Link],
     default_language: &'a str,
+    /// The comparison: its page, its script, what the script says on every page.
+    compare_url: String,
+    compare_script: String,
+    compare: Value,
 }
 
 impl Shared {
@@ -79,6 +83,9 @@ impl Shared {
             search_url: urls.url(lang, Route::Search),
             nav: &view.nav,
             default_language: site.config.default_language.as_str(),
+            compare_url: urls.url(lang, Route::Compare),
+            compare_script: urls.url(lang, Route::Asset(&super::pages::compare_script_path())),
+            compare: compare_site_config(urls, lang, &view),
         };
         let mut t: BTreeMap<String, Value> = view
             .strings
@@ -94,5 +101,20 @@ impl Shared {
             facets: Value::from_serialize(&view.facets),
             view,
         }
+    }
+}
+
+/// What the comparison script needs on every page (in a JSON script element).
+fn compare_site_config(urls: &Routes, lang: &Lang, view: &LangView) -> Value {
+    let s = |k: &str| view.strings.get(k).cloned().unwrap_or_default();
+    minijinja::context! {
+        url => urls.url(lang, Route::Compare),
+        practices_url => urls.url(lang, Route::Practices),
+        max => super::pages::MAX_PRACTICES,
+        t => minijinja::context! {
+            toggle => s("compare_toggle"), toggle_named => s("compare_toggle_named"),
+            link => s("compare_link"), removed => s("compare_removed"), full => s("compare_full"),
+            one_more => s("compare_one_more"), added => s("compare_added"), cleared => s("compare_cleared"),
+        },
     }
 }

@@ -46,6 +46,7 @@ pub(crate) enum Job<'a> {
     Territory(&'a Lang, &'a Territory),
     Indicators(&'a Lang),
     Indicator(&'a Lang, &'a Indicator),
+    Compare(&'a Lang),
     Search(&'a Lang),
 }
 
@@ -192,6 +193,13 @@ pub fn pages(
     shared: &Shared,
     plan: &mut Plan,
 ) -> Vec<SitemapUrl> {
+    plan.add(
+        shared.urls.file(
+            &site.config.default_language,
+            Route::Asset(&pages::compare_script_path()),
+        ),
+        pages::compare_script().to_vec(),
+    );
     let results: Vec<Result<Vec<Rendered>, Diagnostic>> = jobs(site)
         .par_iter()
         .map(|job| pages::render(site, env, shared, job).map_err(|e| template_diagnostic(site, &e)))
@@ -252,6 +260,37 @@ const CODE_KEYS: &[&str] = &[
     "chart_description",
     "ranking_description",
     "not_available",
+    "indicator",
+    "summary",
+    "period",
+    "border",
+    "programme",
+    "budget",
+    "results",
+    "transferability",
+    "compare",
+    "compare_toggle",
+    "compare_toggle_named",
+    "compare_link",
+    "compare_removed",
+    "compare_full",
+    "compare_one_more",
+    "compare_added",
+    "compare_cleared",
+    "compare_practices_title",
+    "compare_territories_title",
+    "compare_remove",
+    "compare_remove_short",
+    "compare_differs",
+    "compare_download",
+    "compare_unknown",
+    "compare_field",
+    "compare_common_year",
+    "compare_no_common_year",
+    "compare_choose_territories",
+    "compare_to_listings",
+    "compare_removed_territory",
+    "compare_added_territory",
     "all_practices",
     "choose_language",
     "not_found_title",
@@ -300,6 +339,7 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
         jobs.extend(site.pages.iter().map(|p| Job::Page(l, p)));
         jobs.extend(site.territories.iter().map(|t| Job::Territory(l, t)));
         jobs.push(Job::Indicators(l));
+        jobs.push(Job::Compare(l));
         jobs.extend(site.indicators.iter().map(|i| Job::Indicator(l, i)));
         for facet in Facet::ALL {
             jobs.push(Job::Facet(l, facet));

@@ -472,6 +472,12 @@ async function page() {
     const analyzer = r.index.analyzer;
     const li = document.createElement("li");
     li.className = "search-result";
+    // The practice's slug: the comparison script adds its "Compare" toggle.
+    const slug = /\/practices\/([^/]+)\/$/.exec(new URL(card.u, location.href).pathname);
+    if (slug) {
+      li.dataset.practice = decodeURIComponent(slug[1]);
+      li.dataset.title = card.t;
+    }
     const h = document.createElement("h2");
     const a = document.createElement("a");
     a.href = card.u;

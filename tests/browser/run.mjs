@@ -856,6 +856,8 @@ function axeTargets(baseUrl, found, crawled, searchWord) {
     { kind: 'territory', url: firstInCrawl('territories') },
     { kind: 'theme listing', url: firstInCrawl('themes') },
     { kind: 'border page', url: firstInCrawl('borders') },
+    { kind: 'indicator', url: firstInCrawl('indicators') },
+    { kind: 'indicators index', url: new URL(`${root}indicators/`, baseUrl).href },
     { kind: 'partners listing', url: new URL(`${root}partners/`, baseUrl).href },
     { kind: 'territories listing', url: new URL(`${root}territories/`, baseUrl).href },
     { kind: 'facet index', url: new URL(`${root}themes/`, baseUrl).href },

@@ -5,6 +5,7 @@
 //! pages; `lists` the listings and indexes; `territories` the territory pages;
 //! `figures` the statistics (indicator pages, tables and charts, border comparisons).
 
+mod compare;
 mod figures;
 mod lists;
 mod records;
@@ -25,6 +26,10 @@ use crate::view::{Card, Link, label, period, status_label, term_label, term_prac
 use super::context::{LangShared, Shared};
 use super::{Job, PER_PAGE, Rendered, SitemapUrl};
 
+use self::compare::*;
+pub(crate) use self::compare::{
+    MAX_PRACTICES, script as compare_script, script_path as compare_script_path,
+};
 use self::figures::*;
 use self::lists::*;
 use self::records::*;
@@ -428,6 +433,7 @@ pub(crate) fn render(
         Job::Territories(lang) => territories(site, env, shared, lang),
         Job::Territory(lang, t) => territory(site, env, shared, lang, t),
         Job::Indicators(lang) => indicators(site, env, shared, lang),
+        Job::Compare(lang) => compare(site, env, shared, lang),
         Job::Indicator(lang, ind) => indicator(site, env, shared, lang, ind),
         Job::Search(lang) => search(site, env, shared, lang),
     }

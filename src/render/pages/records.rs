@@ -1,7 +1,7 @@
 //! The pages of records: practices, partners and free pages.
 
 use super::*;
-use crate::model::{Page, Partner, Practice};
+use crate::model::{Page, Partner, Practice, PracticeText};
 use crate::types::Slug;
 
 /// What the page of a record says about itself; [`record_page`] makes the rest, the
@@ -76,6 +76,42 @@ pub(super) fn practice(
 ) -> Result<Vec<Rendered>, Error> {
     let urls = &shared.urls;
     let ls = &shared.langs[lang];
+    let (shown, text, practice) = practice_context(site, urls, ls, lang, p, true);
+    let (exists_in, _) = translations(site, &p.texts, lang, |l| {
+        urls.url(l, Route::Practice(&p.slug))
+    });
+    let page = RecordPage {
+        kind: "practice",
+        key: "practice",
+        route: Route::Practice(&p.slug),
+        parent: Some(("practices", Route::Practices)),
+        title: text.title.clone(),
+        description: text.summary.clone().unwrap_or_default(),
+        exists_in,
+        shown,
+        content: practice.clone(),
+    };
+    let mut out = record_page(site, env, shared, lang, page)?;
+    // What the comparison page reads of it: the same facts, as JSON.
+    out.push(compare_record(
+        urls,
+        lang,
+        Route::Practice(&p.slug),
+        &practice,
+    ));
+    Ok(out)
+}
+
+/// A practice as a reader of `lang` sees it: the language shown, its text, and the
+/// facts and texts of its page (with the rendered body when `body`).
+pub(super) fn practice_context<'a>(
+    site: &'a Site,
+    urls: &Routes,
+    ls: &LangShared,
+    lang: &Lang,
+    p: &'a Practice,
+    body: bool,
+) -> (&'a Lang, &'a PracticeText, Value) {
     let (shown, text) = pick(&site.config, &p.texts, lang).expect("a practice has a translation");
     let s = |k: &str| ls.s(k);
     let term_links = |facet: Facet, ids: &[&str]| -> Vec<Link> {
@@ -120,14 +156,16 @@ pub(super) fn practice(
         Some(t.sources.clone()).filter(|s| !s.is_empty())
     })
     .unwrap_or_default();
-    let (exists_in, also) = translations(site, &p.texts, lang, |l| {
+    let (_, also) = translations(site, &p.texts, lang, |l| {
         urls.url(l, Route::Practice(&p.slug))
     });
     let practice = context! {
         slug => &p.slug,
+        url => urls.url(lang, Route::Practice(&p.slug)),
+        lang => (shown != lang).then(|| shown.to_string()),
         title => &text.title,
         summary => &text.summary,
-        body => body_html(site, urls, lang, &text.body),
+        body => body.then(|| body_html(site, urls, lang, &text.body)),
         status => p.status.as_str(),
         status_label => status_label(&ls.strings, p.status),
         start => p.start.map(|d| d.to_string()),
@@ -149,18 +187,7 @@ pub(super) fn practice(
         sources => sources,
         also_available => also,
     };
-    let page = RecordPage {
-        kind: "practice",
-        key: "practice",
-        route: Route::Practice(&p.slug),
-        parent: Some(("practices", Route::Practices)),
-        title: text.title.clone(),
-        description: text.summary.clone().unwrap_or_default(),
-        exists_in,
-        shown,
-        content: practice,
-    };
-    record_page(site, env, shared, lang, page)
+    (shown, text, practice)
 }
 
 /// The strings of a list, borrowed.

@@ -110,5 +110,7 @@ pub(super) fn territory(
         trail: &trail,
         extra: context! { territory => territory },
     };
-    interface_page(site, env, shared, lang, page)
+    let mut out = interface_page(site, env, shared, lang, page)?;
+    out.push(territory_record(site, urls, lang, t));
+    Ok(out)
 }

@@ -13,6 +13,7 @@ pub mod input;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod open_data;
 pub mod output;
 pub mod render;
 pub mod routes;
@@ -128,6 +129,7 @@ pub fn render(site: &Site, env: &Environment<'static>) -> Result<Vec<OutputFile>
     let views = view::Views::new(site);
     let mut plan = Plan::default();
     search::index(site, &views, &mut plan);
+    open_data::publish(site, &views, &mut plan);
     let shared = render::Shared::new(site, views);
     let sitemap = render::pages(site, env, &shared, &mut plan);
     render::sitemap(site, &shared, sitemap, &mut plan);

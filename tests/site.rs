@@ -651,6 +651,26 @@ fn territory_pages_show_every_indicator_year_by_year() {
         "<td class=\"num\">45.3\u{a0}years</td><td>estimate</td>",
     );
 
+    // Its data: its own values as CSV (only its rows), every observation, the package.
+    let data = section(&si, "<aside class=\"data-links\"", "</aside>");
+    assert_contains(
+        data,
+        "<a href=\"/sub/data/observations/territories/si044.csv\">CSV</a>",
+    );
+    assert_contains(data, "<a href=\"/sub/en/compare/t/si044.json\">JSON</a>");
+    assert_contains(data, "<a href=\"/sub/data/datapackage.json\">JSON</a>");
+    let csv = site.page("data/observations/territories/si044.csv");
+    assert!(
+        csv.starts_with("\u{feff}territory,indicator,year,value,note\r\n"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 1 + 7, "{csv}");
+    assert!(
+        csv.lines().skip(1).all(|l| l.starts_with("SI044,")),
+        "{csv}"
+    );
+    assert_contains(&csv, "SI044,employment-rate,2023,,not published yet");
+
     // ITH4 has no observation at all: every indicator is named as without data.
     let it = site.page("en/territories/ith4/index.html");
     assert_not_contains(&it, "<section class=\"indicator\"");
@@ -728,6 +748,17 @@ fn indicator_pages_rank_every_territory_in_the_latest_year() {
     );
     assert_eq!(count(chart, "<rect"), 2);
     assert!(chart.find("Klagenfurt-Villach").unwrap() < chart.find("Coastal-Karst").unwrap());
+    // Its values as CSV.
+    assert_contains(
+        &gap,
+        "<a href=\"/sub/data/observations/indicators/poverty-gap.csv\">CSV</a>",
+    );
+    let csv = site.page("data/observations/indicators/poverty-gap.csv");
+    assert!(
+        csv.lines().skip(1).all(|l| l.contains(",poverty-gap,")),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 1 + 6, "{csv}");
     // Neither end better: the largest first.
     let age = site.page("en/indicators/median-age/index.html");
     let rows = year_rows(section(&age, "<table class=\"data\">", "</table>"));

@@ -67,6 +67,17 @@ pub fn json_name(resource: &str) -> String {
     format!("{resource}.json")
 }
 
+/// The observations of one territory, as CSV (the link on its page):
+/// `observations/territories/<id in lower case>.csv`.
+pub fn territory_observations(id: &str) -> String {
+    format!("observations/territories/{}.csv", id.to_lowercase())
+}
+
+/// The observations of one indicator, as CSV (the link on its page).
+pub fn indicator_observations(id: &str) -> String {
+    format!("observations/indicators/{id}.csv")
+}
+
 /// The kind of a column: its Table Schema type and how its cells are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -163,6 +174,32 @@ pub fn publish(site: &Site, views: &Views, plan: &mut Plan) {
             Err(e) => problems.push(bug(t.name, &e.to_string())),
         }
         plan.add(routes.file(lang, Route::Data(&json_name(t.name))), json(t));
+    }
+    // The observations of each territory and of each indicator, for the links on their
+    // pages: the same columns as observations.csv, its rows for that one record.
+    if let Some(obs) = tables.iter().find(|t| t.name == "observations") {
+        for (column, file) in [
+            (0, territory_observations as fn(&str) -> String),
+            (1, indicator_observations),
+        ] {
+            let mut by: std::collections::BTreeMap<&str, Vec<Vec<Cell>>> =
+                std::collections::BTreeMap::new();
+            for row in &obs.rows {
+                if let Cell::Text(id) = &row[column] {
+                    by.entry(id.as_str()).or_default().push(row.clone());
+                }
+            }
+            for (id, rows) in by {
+                let part = Table {
+                    rows,
+                    ..obs.clone()
+                };
+                match csv(&part) {
+                    Ok(bytes) => plan.add(routes.file(lang, Route::Data(&file(id))), bytes),
+                    Err(e) => problems.push(bug(&file(id), &e.to_string())),
+                }
+            }
+        }
     }
     match package(site, routes, &tables) {
         Ok(bytes) => plan.add(routes.file(lang, Route::Data(PACKAGE)), bytes),

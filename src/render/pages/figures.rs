@@ -505,6 +505,10 @@ pub(super) fn indicator(
                 indicator => indicator_head(site, urls, lang, ind),
                 year => year.map(|y| locale.year(y)),
                 rows => rows, missing => missing, chart => chart,
+                data => data_links(urls, lang, &[
+                    ("data_values", if site.observations.iter().any(|o| o.indicator == ind.id) { vec![("CSV", urls.url(lang, Route::Data(&crate::open_data::indicator_observations(&ind.id))))] } else { vec![] }),
+                    ("data_observations", vec![("CSV", urls.url(lang, Route::Data("observations.csv"))), ("JSON", urls.url(lang, Route::Data("observations.json")))]),
+                ]),
             },
         },
     )

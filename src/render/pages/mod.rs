@@ -516,6 +516,27 @@ pub(super) fn listing(
     Ok(out)
 }
 
+/// The "download the data" links of a page: per item, an interface string and its
+/// files (format, address); the data package last.
+pub(super) fn data_links(
+    urls: &Routes,
+    lang: &Lang,
+    items: &[(&str, Vec<(&str, String)>)],
+) -> Value {
+    let mut out: Vec<Value> = items
+        .iter()
+        .map(|(key, files)| {
+            let files: Vec<Value> = files
+                .iter()
+                .map(|(format, url)| context! { format => format, url => url })
+                .collect();
+            context! { key => key, files => files }
+        })
+        .collect();
+    out.push(context! { key => "data_package", files => vec![context! { format => "JSON", url => urls.url(lang, Route::Data(crate::open_data::PACKAGE)) }] });
+    Value::from(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::page_window;

@@ -89,7 +89,10 @@ pub(super) fn practice(
         description: text.summary.clone().unwrap_or_default(),
         exists_in,
         shown,
-        content: practice.clone(),
+        content: context! { data => data_links(urls, lang, &[
+            ("data_practice", vec![("JSON", urls.url(lang, Route::CompareFile(&record_file("p", &p.slug))))]),
+            ("data_practices", vec![("CSV", urls.url(lang, Route::Data("practices.csv"))), ("JSON", urls.url(lang, Route::Data("practices.json")))]),
+        ]), ..practice.clone() },
     };
     let mut out = record_page(site, env, shared, lang, page)?;
     // What the comparison page reads of it: the same facts, as JSON.

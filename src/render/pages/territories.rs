@@ -99,7 +99,15 @@ pub(super) fn territory(
     let territory = context! {
         id => &t.id, name => name, lang => (name_lang != lang).then(|| name_lang.to_string()), level => &t.level,
         country => link_to(country, urls.url(lang, Route::Term(Facet::Country, &t.country)), None),
-        indicators => indicators, without_data => without_data, practices => practices, borders => borders,
+        indicators => indicators, without_data => without_data, practices => practices,
+        data => data_links(urls, lang, &[
+            ("data_values", if site.index.series.contains_key(&t.id) {
+                vec![("CSV", urls.url(lang, Route::Data(&crate::open_data::territory_observations(&t.id)))), ("JSON", urls.url(lang, Route::CompareFile(&record_file("t", &t.id))))]
+            } else {
+                vec![]
+            }),
+            ("data_observations", vec![("CSV", urls.url(lang, Route::Data("observations.csv"))), ("JSON", urls.url(lang, Route::Data("observations.json")))]),
+        ]), borders => borders,
     };
     let trail = [(ls.s("territories"), urls.url(lang, Route::Territories))];
     let trail: Vec<(&str, String)> = trail.iter().map(|(a, b)| (a.as_str(), b.clone())).collect();

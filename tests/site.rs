@@ -783,6 +783,43 @@ fn indicator_pages_rank_every_territory_in_the_latest_year() {
 }
 
 #[test]
+fn the_comparison_reads_a_small_json_per_practice_and_territory() {
+    let site = Built::new();
+    // A practice: the facts of its page in the reader's language, never its body.
+    let p: serde_json::Value =
+        serde_json::from_str(&site.page("fr/compare/p/fair-care-markup.json")).unwrap();
+    let keys: Vec<&str> = p.as_object().unwrap().keys().map(String::as_str).collect();
+    assert!(!keys.contains(&"body"), "{keys:?}");
+    assert_eq!(p["slug"], "fair-care-markup");
+    assert_eq!(p["url"], "/sub/fr/practices/fair-care-markup/");
+    assert!(p["title"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(p["status_label"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(site.page("fr/compare/p/fair-care-markup.json").len() < 4000);
+    // A territory: every indicator it has rows for, each year with the value as written
+    // and as shown, and the note; a missing value stays null.
+    let t: serde_json::Value = serde_json::from_str(&site.page("en/compare/t/si044.json")).unwrap();
+    assert_eq!(t["name"], "Coastal-Karst");
+    let emp = t["indicators"]["employment-rate"].as_array().unwrap();
+    assert_eq!(emp.len(), 3);
+    assert_eq!(emp[1]["year"], 2022);
+    assert_eq!(emp[1]["value"], 69.1);
+    assert_eq!(emp[1]["text"], "69.10\u{a0}%");
+    assert_eq!(emp[2]["value"], serde_json::Value::Null);
+    assert_eq!(emp[2]["note"], "not published yet");
+    // The page itself: what the script needs, and a text for readers without it.
+    let page = site.page("en/compare/index.html");
+    assert_contains(
+        &page,
+        "<script id=\"compare-config\" type=\"application/json\">",
+    );
+    assert_contains(&page, "<noscript>");
+    assert_contains(
+        &page,
+        "<option value=\"SI044\">Coastal-Karst (Slovenia)</option>",
+    );
+}
+
+#[test]
 fn border_pages_compare_their_sides_by_the_latest_common_year() {
     let site = Built::new();
     let html = site.page("en/borders/alpe-adria/index.html");

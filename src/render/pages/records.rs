@@ -95,15 +95,40 @@ pub(super) fn practice(
         ]), ..practice.clone() },
     };
     let mut out = record_page(site, env, shared, lang, page)?;
-    // What the comparison page reads of it: the same facts, as JSON.
+    // What the comparison page reads of it: the same facts, as JSON (not the body).
+    let compared: BTreeMap<&str, Value> = COMPARED
+        .iter()
+        .filter_map(|k| practice.get_attr(k).ok().map(|v| (*k, v)))
+        .collect();
     out.push(compare_record(
         urls,
         lang,
         Route::Practice(&p.slug),
-        &practice,
+        &Value::from(compared),
     ));
     Ok(out)
 }
+
+/// The fields of a practice the comparison shows (and its address and title).
+const COMPARED: &[&str] = &[
+    "slug",
+    "url",
+    "lang",
+    "title",
+    "summary",
+    "status_label",
+    "period",
+    "countries",
+    "territories",
+    "border",
+    "themes",
+    "target_groups",
+    "partners",
+    "programme",
+    "budget",
+    "results",
+    "transferability_label",
+];
 
 /// A practice as a reader of `lang` sees it: the language shown, its text, and the
 /// facts and texts of its page (with the rendered body when `body`).

@@ -160,6 +160,17 @@ function picker(cfg) {
 // The comparison page
 // ---------------------------------------------------------------------------
 
+// The bucket file of a practice: FNV-1a (32 bits) of its slug's UTF-8 bytes, modulo
+// the number of buckets (src/render/pages/compare.rs computes the same).
+export function bucket(slug, buckets) {
+  let h = 0x811c9dc5;
+  for (const b of new TextEncoder().encode(slug)) {
+    h ^= b;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % buckets;
+}
+
 async function getJSON(url) {
   const r = await fetch(url);
   if (!r.ok) return null;
@@ -268,7 +279,12 @@ function comparePage(cfg, pick) {
 
   const practices = async (slugs) => {
     const shown = slugs.slice(0, cfg.max);
-    const records = await Promise.all(shown.map((s) => getJSON(`${cfg.practices}${encodeURIComponent(s.toLowerCase())}.json`)));
+    const records = await Promise.all(
+      shown.map(async (s) => {
+        const file = await getJSON(`${cfg.practices}${bucket(s, cfg.buckets)}.json`);
+        return file && Object.prototype.hasOwnProperty.call(file, s) ? file[s] : null;
+      }),
+    );
     const found = [];
     const unknown = [];
     shown.forEach((s, i) => (records[i] ? found.push(records[i]) : unknown.push(s)));
@@ -386,8 +402,8 @@ function comparePage(cfg, pick) {
   render();
 }
 
-const common = readConfig("compare-config-site");
-if (common && typeof document !== "undefined") {
+const common = typeof document !== "undefined" ? readConfig("compare-config-site") : null;
+if (common) {
   const pick = picker(common);
   const page = readConfig("compare-config");
   if (page) comparePage({ ...page, t: { ...common.t, ...page.t }, practices_url: common.practices_url }, pick);

@@ -57,6 +57,10 @@ pub(crate) struct Rendered {
     pub bytes: Vec<u8>,
     /// `None` keeps the page out of the sitemap.
     pub sitemap: Option<SitemapUrl>,
+    /// Set when this is one entry of a file shared by several pages' jobs (the
+    /// comparison's buckets of practices): `bytes` is the entry's JSON, `path` the
+    /// shared file, this its key in it.
+    pub entry: Option<String>,
 }
 
 /// One `<url>` of the sitemap: the page's absolute address and its hreflang
@@ -206,16 +210,36 @@ pub fn pages(
         .collect();
     let mut sitemap = Vec::new();
     let mut diags = Vec::new();
+    let mut shared_files: BTreeMap<String, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
     for r in results {
         match r {
             Ok(pages) => {
                 for p in pages {
                     sitemap.extend(p.sitemap);
-                    plan.add(p.path, p.bytes);
+                    match p.entry {
+                        Some(key) => {
+                            shared_files.entry(p.path).or_default().insert(key, p.bytes);
+                        }
+                        None => plan.add(p.path, p.bytes),
+                    }
                 }
             }
             Err(d) => diags.push(d),
         }
+    }
+    // A JSON object of the entries, by key.
+    for (path, entries) in shared_files {
+        let mut bytes = b"{".to_vec();
+        for (i, (key, json)) in entries.iter().enumerate() {
+            if i > 0 {
+                bytes.push(b',');
+            }
+            bytes.extend(serde_json::to_vec(key).unwrap_or_default());
+            bytes.push(b':');
+            bytes.extend(json);
+        }
+        bytes.push(b'}');
+        plan.add(path, bytes);
     }
     plan.report(diags);
     sitemap

@@ -25,24 +25,48 @@ pub(crate) fn script() -> &'static [u8] {
     SCRIPT.as_bytes()
 }
 
-/// The file of a record's comparison data: `/<lang>/compare/p/<slug>.json`,
-/// `/<lang>/compare/t/<id>.json` (territory ids in lower case, like their pages).
-pub(super) fn record_file(kind: &str, id: &str) -> String {
-    format!("{kind}/{}.json", id.to_lowercase())
+/// About this many practices share a file of the comparison's data: a comparison of
+/// four reads four small files, and a site of 10,000 practices has ~600 files per
+/// language, not 10,000.
+const PER_BUCKET: usize = 16;
+
+/// How many buckets the practices of a site are spread over (the script reads it).
+pub(super) fn buckets(site: &Site) -> u32 {
+    site.practices.len().div_ceil(PER_BUCKET).max(1) as u32
 }
 
-/// The JSON a comparison reads for one record.
-pub(super) fn compare_record(urls: &Routes, lang: &Lang, route: Route, value: &Value) -> Rendered {
-    let name = match route {
-        Route::Practice(slug) => record_file("p", slug),
-        Route::Territory(id) => record_file("t", id),
-        _ => unreachable!("only practices and territories are compared"),
-    };
+/// The bucket of a practice: FNV-1a (32 bits) of its slug's UTF-8 bytes, modulo the
+/// number of buckets; `compare.js` computes the same.
+pub(super) fn bucket(slug: &str, buckets: u32) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in slug.as_bytes() {
+        h ^= u32::from(*b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h % buckets
+}
+
+/// The file of a territory's comparison data, `/<lang>/compare/t/<id>.json` (ids in
+/// lower case, like their pages).
+pub(super) fn territory_file(id: &str) -> String {
+    format!("t/{}.json", id.to_lowercase())
+}
+
+/// A practice's entry in its bucket, `/<lang>/compare/p/<n>.json` (an object by slug).
+pub(super) fn practice_entry(
+    site: &Site,
+    urls: &Routes,
+    lang: &Lang,
+    slug: &str,
+    value: &Value,
+) -> Rendered {
+    let name = format!("p/{}.json", bucket(slug, buckets(site)));
     Rendered {
         path: urls.file(lang, Route::CompareFile(&name)),
         // A `Value` made of strings, lists and maps always serialises.
         bytes: serde_json::to_vec(value).unwrap_or_default(),
         sitemap: None,
+        entry: Some(slug.to_string()),
     }
 }
 
@@ -77,7 +101,12 @@ pub(super) fn territory_record(site: &Site, urls: &Routes, lang: &Lang, t: &Terr
         url => urls.url(lang, Route::Territory(&t.id)), country => country,
         indicators => indicators,
     };
-    compare_record(urls, lang, Route::Territory(&t.id), &value)
+    Rendered {
+        path: urls.file(lang, Route::CompareFile(&territory_file(&t.id))),
+        bytes: serde_json::to_vec(&value).unwrap_or_default(),
+        sitemap: None,
+        entry: None,
+    }
 }
 
 /// `/<lang>/compare/`: the page; what it compares is read from its address by the
@@ -148,6 +177,7 @@ pub(super) fn compare(
         lang => lang.as_str(),
         max => MAX_PRACTICES,
         practices => urls.url(lang, Route::CompareFile("p/")),
+        buckets => buckets(site),
         territories_data => urls.url(lang, Route::CompareFile("t/")),
         fields => fields,
         indicators => indicators,
@@ -169,4 +199,21 @@ pub(super) fn compare(
         extra,
     };
     interface_page(site, env, shared, lang, page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_are_fnv1a_of_the_slug() {
+        // FNV-1a 32 of "a" is 0xe40c292c; of "" the offset basis.
+        assert_eq!(bucket("a", u32::MAX), 0xe40c_292c);
+        assert_eq!(bucket("", 1 << 31), 0x811c_9dc5 % (1 << 31));
+        assert_eq!(bucket("sokrog-social-activation", 1), 0);
+        // The same figures as tests/compare/bucket.test.mjs gets from compare.js.
+        assert_eq!(bucket("sokrog-social-activation", 625), 552);
+        assert_eq!(bucket("practice-00042", 1_000_003), 383_268);
+        assert_eq!(bucket("čšž-ünicode", 1_000_003), 576_483);
+    }
 }

@@ -98,6 +98,7 @@ pub(super) fn not_found(
     let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page };
     let bytes = html(env, "404.html", ctx)?;
     Ok(vec![Rendered {
+        entry: None,
         path: urls.file(default, Route::NotFound),
         bytes,
         sitemap: None,

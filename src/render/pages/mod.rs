@@ -202,6 +202,7 @@ pub(super) fn page_file(
     sitemap: Option<&PageCtx>,
 ) -> Rendered {
     Rendered {
+        entry: None,
         path: urls.file_of(url),
         bytes,
         sitemap: sitemap.map(|page| SitemapUrl {

@@ -90,7 +90,6 @@ pub(super) fn practice(
         exists_in,
         shown,
         content: context! { data => data_links(urls, lang, &[
-            ("data_practice", vec![("JSON", urls.url(lang, Route::CompareFile(&record_file("p", &p.slug))))]),
             ("data_practices", vec![("CSV", urls.url(lang, Route::Data("practices.csv"))), ("JSON", urls.url(lang, Route::Data("practices.json")))]),
         ]), ..practice.clone() },
     };
@@ -100,10 +99,11 @@ pub(super) fn practice(
         .iter()
         .filter_map(|k| practice.get_attr(k).ok().map(|v| (*k, v)))
         .collect();
-    out.push(compare_record(
+    out.push(practice_entry(
+        site,
         urls,
         lang,
-        Route::Practice(&p.slug),
+        &p.slug,
         &Value::from(compared),
     ));
     Ok(out)

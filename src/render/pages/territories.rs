@@ -102,7 +102,7 @@ pub(super) fn territory(
         indicators => indicators, without_data => without_data, practices => practices,
         data => data_links(urls, lang, &[
             ("data_values", if site.index.series.contains_key(&t.id) {
-                vec![("CSV", urls.url(lang, Route::Data(&crate::open_data::territory_observations(&t.id)))), ("JSON", urls.url(lang, Route::CompareFile(&record_file("t", &t.id))))]
+                vec![("CSV", urls.url(lang, Route::Data(&crate::open_data::territory_observations(&t.id)))), ("JSON", urls.url(lang, Route::CompareFile(&territory_file(&t.id))))]
             } else {
                 vec![]
             }),

@@ -402,9 +402,19 @@ function comparePage(cfg, pick) {
   render();
 }
 
-const common = typeof document !== "undefined" ? readConfig("compare-config-site") : null;
-if (common) {
-  const pick = picker(common);
+// The toggles wait until the browser is idle: they must not slow what the page is
+// busy with first (the search page's first results). The comparison page starts at once.
+function start() {
+  const common = readConfig("compare-config-site");
+  if (!common) return;
   const page = readConfig("compare-config");
-  if (page) comparePage({ ...page, t: { ...common.t, ...page.t }, practices_url: common.practices_url }, pick);
+  if (page) {
+    comparePage({ ...page, t: { ...common.t, ...page.t }, practices_url: common.practices_url }, picker(common));
+  } else if ("requestIdleCallback" in window) {
+    requestIdleCallback(() => picker(common), { timeout: 1000 });
+  } else {
+    setTimeout(() => picker(common), 200);
+  }
 }
+
+if (typeof document !== "undefined") start();

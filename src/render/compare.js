@@ -288,7 +288,8 @@ function comparePage(cfg, pick) {
     const found = [];
     const unknown = [];
     shown.forEach((s, i) => (records[i] ? found.push(records[i]) : unknown.push(s)));
-    unknown.push(...slugs.slice(cfg.max));
+    // Beyond the limit: named, not silently dropped (and not called unknown).
+    const extra = slugs.slice(cfg.max);
     pick?.set(found.map((r) => r.slug));
     const remove = (slug) => () => {
       const next = slugs.filter((s) => s !== slug);
@@ -306,6 +307,7 @@ function comparePage(cfg, pick) {
     root.append(el("h2", { text: t.practices_title }));
     const note = unknownNote(unknown);
     if (note) root.append(note);
+    if (extra.length) root.append(el("p", { class: "notice", role: "note", text: fill(t.over, { n: cfg.max, ids: extra.join(", ") }) }));
     if (found.length < 2) {
       root.append(el("p", { text: t.one_more }), el("p", {}, el("a", { href: cfg.practices_url, text: t.to_listings })));
     }

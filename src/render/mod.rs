@@ -298,6 +298,7 @@ const CODE_KEYS: &[&str] = &[
     "compare_link",
     "compare_removed",
     "compare_full",
+    "compare_over",
     "compare_one_more",
     "compare_added",
     "compare_cleared",

@@ -172,7 +172,7 @@ pub(super) fn compare(
             field => ls.s("compare_field"), indicator => ls.s("indicator"), common_year => ls.s("compare_common_year"),
             no_common_year => ls.s("compare_no_common_year"), choose_territories => ls.s("compare_choose_territories"),
             to_listings => ls.s("compare_to_listings"), removed_territory => ls.s("compare_removed_territory"),
-            added_territory => ls.s("compare_added_territory"),
+            added_territory => ls.s("compare_added_territory"), over => ls.s("compare_over"),
         },
         lang => lang.as_str(),
         max => MAX_PRACTICES,

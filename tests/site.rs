@@ -744,7 +744,7 @@ fn indicator_pages_rank_every_territory_in_the_latest_year() {
     let chart = section(&gap, "<svg class=\"chart bar-chart\"", "</svg>");
     assert_contains(
         chart,
-        "<title id=\"ranking-title\">Poverty gap · 2022</title>",
+        "<title id=\"ranking-chart-title\">Poverty gap · 2022</title>",
     );
     assert_eq!(count(chart, "<rect"), 2);
     assert!(chart.find("Klagenfurt-Villach").unwrap() < chart.find("Coastal-Karst").unwrap());

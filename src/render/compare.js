@@ -52,12 +52,13 @@ function fill(s, values) {
   return s.replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
 }
 
-// The ids of a query parameter: `a,b` or repeated (`?p=a&p=b`), in order, once each.
+// The ids of a query parameter: `a,b` or repeated (`?p=a&p=b`), in order, once each, in
+// lower case (addresses spell territory ids so; slugs are lower case).
 function idsOf(params, name) {
   const out = [];
   for (const v of params.getAll(name)) {
     for (const id of v.split(",")) {
-      const t = id.trim();
+      const t = id.trim().toLowerCase();
       if (t && !out.includes(t)) out.push(t);
     }
   }
@@ -148,6 +149,8 @@ function picker(cfg) {
   }).observe(document.body, { childList: true, subtree: true });
   update();
   return {
+    // The comparison page's practices become this browser's choice: what the reader
+    // sees is what they have chosen (after a Remove, after Back, from a shared link).
     set(next) {
       list = next.slice(0, cfg.max);
       store(list);
@@ -171,14 +174,18 @@ export function bucket(slug, buckets) {
   return h % buckets;
 }
 
-async function getJSON(url) {
-  const r = await fetch(url);
-  if (!r.ok) return null;
-  try {
-    return await r.json();
-  } catch {
-    return null;
+// Each file once per page: practices that share a file ask for it once.
+const fetched = new Map();
+function getJSON(url) {
+  if (!fetched.has(url)) {
+    fetched.set(
+      url,
+      fetch(url)
+        .then((r) => (r.ok ? r.json() : null))
+        .catch(() => null),
+    );
   }
+  return fetched.get(url);
 }
 
 // A cell's content for a practice field: text, a list of links, results.
@@ -304,6 +311,8 @@ function comparePage(cfg, pick) {
     const rows = cfg.fields.map((f) => ({ label: f.label, cells: found.map((r) => practiceCell(r, f.field)) }));
     root.replaceChildren();
     intro.hidden = found.length >= 2;
+    // The territory picker belongs to a comparison of territories.
+    if (form) form.hidden = found.length >= 1;
     root.append(el("h2", { text: t.practices_title }));
     const note = unknownNote(unknown);
     if (note) root.append(note);
@@ -323,14 +332,14 @@ function comparePage(cfg, pick) {
     const unknown = [];
     ids.forEach((id, i) => (records[i] ? found.push(records[i]) : unknown.push(id)));
     const remove = (id) => () => {
-      const next = ids.filter((x) => x !== id);
+      const next = ids.filter((x) => x !== id.toLowerCase());
       setAddress("territories", next, true);
       territories(next).then(() => (status.textContent = fill(t.removed_territory, { n: next.length })));
     };
     const columns = found.map((r) => ({
       name: r.name,
       head: el("a", { href: r.url, lang: r.lang, text: r.name }),
-      remove: remove(r.id),
+      remove: remove(r.id.toLowerCase()),
     }));
     // Per indicator: the latest year every chosen territory has a value for, else
     // each territory's latest value with its year.
@@ -359,6 +368,7 @@ function comparePage(cfg, pick) {
     });
     root.replaceChildren();
     intro.hidden = found.length >= 2;
+    if (form) form.hidden = false;
     root.append(el("h2", { text: t.territories_title }));
     const note = unknownNote(unknown);
     if (note) root.append(note);
@@ -368,7 +378,7 @@ function comparePage(cfg, pick) {
       root.append(wrap, download("territories.csv", text));
     }
     if (select) {
-      for (const o of select.options) o.disabled = ids.some((id) => id.toLowerCase() === o.value.toLowerCase());
+      for (const o of select.options) o.disabled = ids.includes(o.value.toLowerCase());
     }
   };
 
@@ -386,16 +396,17 @@ function comparePage(cfg, pick) {
     }
     root.replaceChildren();
     intro.hidden = false;
+    if (form) form.hidden = false;
     return Promise.resolve();
   };
 
   form?.addEventListener("submit", (e) => {
     e.preventDefault();
-    const id = select.value;
+    const id = select.value.toLowerCase();
     if (!id) return;
     const params = new URLSearchParams(location.search);
     const ids = idsOf(params, "territories");
-    if (!ids.some((x) => x.toLowerCase() === id.toLowerCase())) ids.push(id);
+    if (!ids.includes(id)) ids.push(id);
     setAddress("territories", ids, true);
     territories(ids).then(() => (status.textContent = fill(t.added_territory, { n: ids.length })));
   });

@@ -480,7 +480,7 @@ pub(super) fn indicator(
     let chart = (!bars.is_empty()).then(|| {
         Value::from_safe_string(chart::bars(
             &Texts {
-                id: "ranking",
+                id: "ranking-chart",
                 title: &what,
                 desc: &desc,
             },

@@ -43,12 +43,23 @@ impl Verdict {
     }
 }
 
+/// A value as shown with `decimals` decimals, in units of the last decimal (12.06 with
+/// one decimal is 121): what comparisons and rankings compare, so that values that show
+/// the same are the same.
+pub fn as_shown(v: f64, decimals: u8) -> f64 {
+    (v * 10f64.powi(i32::from(decimals))).round()
+}
+
+/// [`as_shown`] units back to a value: 121 with one decimal is 12.1.
+pub fn from_shown(units: f64, decimals: u8) -> f64 {
+    units / 10f64.powi(i32::from(decimals))
+}
+
 /// `a` against `b`, both as shown with `decimals` decimals: values that show the same
 /// are the same (a reader must never see "0.0 points lower").
 pub fn difference(a: f64, b: f64, decimals: u8, better: Better) -> (f64, Direction, Verdict) {
-    let scale = 10f64.powi(i32::from(decimals));
-    let (ra, rb) = ((a * scale).round(), (b * scale).round());
-    let amount = (ra - rb).abs() / scale;
+    let (ra, rb) = (as_shown(a, decimals), as_shown(b, decimals));
+    let amount = from_shown((ra - rb).abs(), decimals);
     let direction = if ra < rb {
         Direction::Lower
     } else if ra > rb {

@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::i18n::Locale;
-use crate::model::figures::{Verdict, difference};
+use crate::model::figures::{Verdict, as_shown, difference, from_shown};
 use crate::model::{Better, Indicator};
 use crate::render::chart::{self, Bar, Series, Texts};
 use crate::types::TerritoryId;
@@ -59,7 +59,12 @@ fn cell(locale: &Locale, ind: &Indicator, o: Option<&Observation>) -> Value {
 /// the number as shown: "1,0 point", "3,2 postotna boda"), the value with its unit
 /// otherwise.
 fn amount(ls: &LangShared, locale: &Locale, ind: &Indicator, amount: f64) -> String {
-    if ind.unit.as_deref() != Some("%") {
+    // "%", "% of GDP": a difference of percentages is in points.
+    if !ind
+        .unit
+        .as_deref()
+        .is_some_and(|u| u.trim_start().starts_with('%'))
+    {
         return with_unit(locale, ind, amount);
     }
     let n = locale.decimal(amount, ind.decimals);
@@ -262,7 +267,6 @@ fn border_indicator(
         year.and_then(|y| site.observation(cols[i].0, &ind.id, y))
             .and_then(|o| o.value)
     };
-    let scale = 10f64.powi(i32::from(ind.decimals));
     // Two territories: how the first differs from the second; the marks say which is
     // the better one.
     let mut marks = vec![Verdict::Neither; cols.len()];
@@ -288,7 +292,7 @@ fn border_indicator(
         Some(_) if valued.len() > 2 => {
             let shown: Vec<(usize, f64)> = valued
                 .iter()
-                .filter_map(|&i| value_of(i).map(|v| (i, (v * scale).round())))
+                .filter_map(|&i| value_of(i).map(|v| (i, as_shown(v, ind.decimals))))
                 .collect();
             let lo = shown.iter().map(|s| s.1).fold(f64::INFINITY, f64::min);
             let hi = shown.iter().map(|s| s.1).fold(f64::NEG_INFINITY, f64::max);
@@ -315,7 +319,7 @@ fn border_indicator(
                 context! {
                     lowest => names(lo), highest => names(hi),
                     lowest_verdict => lowest.as_str(), highest_verdict => highest.as_str(),
-                    diff => amount(ls, locale, ind, (hi - lo) / scale),
+                    diff => amount(ls, locale, ind, from_shown(hi - lo, ind.decimals)),
                 }
             })
         }
@@ -436,9 +440,8 @@ pub(super) fn indicator(
             }
         }
     }
-    let scale = 10f64.powi(i32::from(ind.decimals));
     ranked.sort_by(|a, b| {
-        let (x, y) = ((a.1 * scale).round(), (b.1 * scale).round());
+        let (x, y) = (as_shown(a.1, ind.decimals), as_shown(b.1, ind.decimals));
         let order = match ind.better {
             Better::Lower => x.total_cmp(&y),
             Better::Higher | Better::Neutral => y.total_cmp(&x),
@@ -455,7 +458,7 @@ pub(super) fn indicator(
     let mut rank = 0;
     let mut last: Option<f64> = None;
     for (i, (t, v, o)) in ranked.iter().enumerate() {
-        let shown = (v * scale).round();
+        let shown = as_shown(*v, ind.decimals);
         if last != Some(shown) {
             rank = i + 1;
             last = Some(shown);

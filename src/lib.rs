@@ -6,6 +6,7 @@
 //! render every page of every language from it ([`render`]), and write the output
 //! plan into a staging folder that replaces the output at the end ([`output`]).
 
+pub mod check;
 pub mod config;
 pub mod diagnostics;
 pub mod i18n;

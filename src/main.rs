@@ -70,6 +70,23 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Check the site as a build would, rendering it in memory, and print every problem;
+    /// writes nothing
+    #[command(
+        after_help = "Exits 1 when there is an error, 0 when there are only warnings or nothing. The output folder is neither checked nor created.\n\nExamples:\n  limes check\n  limes check --root sites/adriatic --format json | jq '.[] | select(.severity == \"error\")'\n  limes check --format github   # in a GitHub Actions step: annotates the pull request"
+    )]
+    Check {
+        /// The site folder, holding observatory.toml
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output format: human (as `limes build` prints problems), json for scripts,
+        /// github for GitHub Actions workflow commands
+        #[arg(long, value_enum, default_value_t = limes::check::Format::Human)]
+        format: limes::check::Format,
+        /// Report missing interface strings as warnings (as `limes build --allow-missing-strings`)
+        #[arg(long)]
+        allow_missing_strings: bool,
+    },
     /// Show per language which practices, partners and pages exist, are missing or are
     /// older than their source
     #[command(
@@ -150,6 +167,25 @@ fn main() -> ExitCode {
                     eprintln!("  = help: choose another port with --port");
                     ExitCode::from(2)
                 }
+            }
+        }
+        Command::Check {
+            root,
+            format,
+            allow_missing_strings,
+        } => {
+            let diags = limes::check::check(&BuildOptions {
+                root,
+                allow_missing_strings,
+                ..BuildOptions::default()
+            });
+            let report = limes::check::format(&diags, format);
+            // A closed pipe (`limes check | head`) is not an error worth a panic.
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), report.as_bytes());
+            if diags.has_errors() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
             }
         }
         Command::Status { root, format } => match limes::status::run(&root, format) {

@@ -151,6 +151,50 @@ fn warnings_only_exit_0() {
     assert_eq!(code, Some(1), "stdout:\n{stdout}");
 }
 
+/// `check` finds exactly what a build finds in every invalid fixture (their
+/// `expected.txt`, checked against `limes build` by tests/invalid.rs), and writes nothing.
+#[test]
+fn check_finds_what_the_build_finds_in_every_invalid_fixture() {
+    let dir = common::fixture("invalid");
+    let mut cases: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    cases.sort();
+    assert!(!cases.is_empty());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let tmp = common::site_from_fixture(&format!("invalid/{case}"));
+        let root = common::site_root(&tmp);
+        if case == "symlink-outside-site" {
+            // As in tests/invalid.rs: git cannot hold this link.
+            std::os::unix::fs::symlink(
+                common::repo().join("README.md"),
+                root.join("content/static/report.pdf"),
+            )
+            .unwrap();
+        }
+        let before = tree(tmp.path());
+        let diags = limes::check::check(&limes::BuildOptions {
+            root: root.clone(),
+            ..Default::default()
+        });
+        let expected = fs::read_to_string(dir.join(case).join("expected.txt")).unwrap();
+        if diags.to_string() != expected {
+            failures.push(format!("=== {case}\n{diags}"));
+        }
+        if !diags.has_errors() {
+            failures.push(format!("=== {case}: no error"));
+        }
+        if tree(tmp.path()) != before {
+            failures.push(format!("=== {case}: files were written"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 const JSON_MANY_PROBLEMS: &str = r#"[
   {
     "severity": "error",

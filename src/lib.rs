@@ -140,6 +140,22 @@ pub fn render(site: &Site, env: &Environment<'static>) -> Result<Vec<OutputFile>
     plan.finish().map_err(|d| Diagnostics(d).sorted())
 }
 
+/// Loads, checks and renders the site under `opts.root` in memory, writing nothing:
+/// the site graph, the files a build would write and the warnings, or every problem.
+/// The output folder is neither checked nor created.
+pub fn render_site(
+    opts: &BuildOptions,
+) -> Result<(Site, Vec<OutputFile>, Diagnostics), Diagnostics> {
+    let (site, env, mut diags) = load(opts, None)?;
+    match render(&site, &env) {
+        Ok(files) => Ok((site, files, diags)),
+        Err(ds) => {
+            diags.extend(ds.0);
+            Err(diags.sorted())
+        }
+    }
+}
+
 /// Builds the whole site. On error nothing is written and the previous output stays,
 /// unless replacing it broke half-way ([`BuildError::output_untouched`]).
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {

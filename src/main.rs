@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use limes::serve::state::Outcome;
 use limes::{BuildOptions, build};
 
 #[derive(Parser)]
@@ -45,18 +46,16 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Build the site, then serve the output folder over HTTP
+    /// Preview the site: build it in memory, serve it, and rebuild
+    /// and reload the open pages after every change; writes nothing
     #[command(
-        after_help = "Examples:\n  limes serve\n  limes serve --root sites/adriatic --port 8080\n  limes serve --bind 0.0.0.0   # reachable from other machines: only on a trusted network"
+        after_help = "Watches observatory.toml, content/, themes/ and i18n/. After each burst of changes the site is built again; open pages whose content changed reload by themselves, keeping their scroll position. While the site does not build, the last good version stays served and every open page shows the errors.\n\nExamples:\n  limes serve\n  limes serve --root sites/adriatic --port 8080\n  limes serve --bind 0.0.0.0   # reachable from other machines: only on a trusted network"
     )]
     Serve {
         /// The site folder, holding observatory.toml
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Where to write the site [default: <root>/public]
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Port to listen on
+        /// Port to listen on (0: any free port)
         #[arg(long, default_value_t = 1111)]
         port: u16,
         /// Address to listen on
@@ -65,10 +64,6 @@ enum Command {
         /// Report missing interface strings as warnings and fill them from the fallback chain
         #[arg(long)]
         allow_missing_strings: bool,
-        /// Replace the output folder even when it is not empty and was not written by
-        /// limes (never the site folder, a folder around it or a file)
-        #[arg(long)]
-        force: bool,
     },
     /// Check the site as a build would, rendering it in memory, and print every problem;
     /// writes nothing
@@ -133,42 +128,10 @@ fn main() -> ExitCode {
         }
         Command::Serve {
             root,
-            out,
             port,
             bind,
             allow_missing_strings,
-            force,
-        } => {
-            let host = if bind.contains(':') {
-                format!("[{bind}]")
-            } else {
-                bind.clone()
-            };
-            let opts = BuildOptions {
-                root,
-                out,
-                base_url: Some(format!("http://{host}:{port}")),
-                allow_missing_strings,
-                force,
-            };
-            let Some(out) = run_build(&opts) else {
-                return ExitCode::from(1);
-            };
-            let result = limes::serve::serve(&out, &bind, port, |addr| {
-                eprintln!(
-                    "Serving {} at http://{addr}/ (Ctrl+C to stop)",
-                    out.display()
-                );
-            });
-            match result {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    eprintln!("  = help: choose another port with --port");
-                    ExitCode::from(2)
-                }
-            }
-        }
+        } => serve(root, port, bind, allow_missing_strings),
         Command::Check {
             root,
             format,
@@ -206,6 +169,59 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+    }
+}
+
+/// `limes serve`: the preview, until Ctrl+C.
+fn serve(root: PathBuf, port: u16, bind: String, allow_missing_strings: bool) -> ExitCode {
+    let addr = match limes::serve::address(&bind, port) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let opts = limes::serve::Options {
+        build: BuildOptions {
+            root: root.clone(),
+            // Links and feeds of the preview point at the preview.
+            base_url: Some(format!("http://{addr}")),
+            allow_missing_strings,
+            ..BuildOptions::default()
+        },
+        bind,
+        port,
+    };
+    let report = |outcome: &Outcome, millis: u128| match outcome {
+        Outcome::Built { changed, warnings } => {
+            eprint!("{warnings}");
+            eprintln!(
+                "Built in {millis} ms: {changed} file{} changed",
+                if *changed == 1 { "" } else { "s" }
+            );
+        }
+        Outcome::Failed(diags) => {
+            eprint!("{diags}");
+            let errors = diags.errors().count();
+            eprintln!(
+                "error: the site does not build ({errors} error{}); still serving its last good version",
+                if errors == 1 { "" } else { "s" }
+            );
+        }
+    };
+    let result = limes::serve::run(opts, report, |addr| {
+        eprintln!(
+            "Serving a preview of {} at http://{addr}/ (Ctrl+C to stop)",
+            root.display()
+        );
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("  = help: choose another port with --port, or check the site folder");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -83,7 +83,7 @@
 // site's listings (else from the crawl) and are skipped, saying why, when
 // there are fewer than two to compare or no chart to look at.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -3129,6 +3129,14 @@ setTimeout(async () => {
 }, GLOBAL_TIMEOUT_MS).unref();
 
 async function main() {
+  // `limes serve` writes nothing: the HTML checker reads the files of a real build.
+  if (!process.env.LIMES_PUBLIC) {
+    const built = spawnSync(LIMES_BIN, ['build', '--root', LIMES_ROOT, '--out', PUBLIC_DIR], { encoding: 'utf8' });
+    if (built.status !== 0) {
+      failWithoutRunning('build', `limes build failed:\n${built.stderr}`);
+      return;
+    }
+  }
   const port = await freePort();
   const baseUrl = `http://${ALLOWED_HOST}:${port}`;
   server = startServer(port);
@@ -3169,6 +3177,17 @@ async function main() {
   }
 
   if (browser) {
+    // These checks are about the published site: the preview's live-reload script,
+    // which `limes serve` adds to every page and which keeps a connection open, is
+    // left out (it has its own check, 'serve: live reload').
+    const newContext = browser.newContext.bind(browser);
+    browser.newContext = async (options) => {
+      const context = await newContext(options);
+      await context.route('**/__limes/live.js', (route) => route.fulfill({
+        status: 200, contentType: 'text/javascript; charset=utf-8', body: '',
+      }));
+      return context;
+    };
     // bypassCSP: axe-core is injected as an inline script.
     const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(NAVIGATION_TIMEOUT_MS);

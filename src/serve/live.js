@@ -1,0 +1,95 @@
+// limes serve: the preview's side in the browser. Added by `limes serve` to every
+// page it serves (never to a built site). Listens to the server's events: after each
+// successful build it asks whether this page (or a stylesheet, script or image) changed
+// since it was loaded and, if so, reloads it where the reader was; while the site does
+// not build it shows the build's errors over the page, in the page's language.
+(() => {
+  const script = document.currentScript;
+  const loaded = Number(script?.dataset.generation ?? 0);
+  const scrollKey = `limes-preview-scroll:${location.pathname}`;
+  const OVERLAY = 'limes-preview-errors';
+
+  // Back where the reader was before the reload.
+  const saved = sessionStorage.getItem(scrollKey);
+  if (saved !== null) {
+    sessionStorage.removeItem(scrollKey);
+    const [x, y] = saved.split(',').map(Number);
+    const restore = () => window.scrollTo(x, y);
+    if (document.readyState === 'complete') restore();
+    else window.addEventListener('load', restore, { once: true });
+  }
+
+  function reload() {
+    sessionStorage.setItem(scrollKey, `${window.scrollX},${window.scrollY}`);
+    location.reload();
+  }
+
+  function labelsFor(labels) {
+    const lang = document.documentElement.lang || 'en';
+    return labels[lang] ?? labels[lang.split('-')[0]] ?? labels.en ?? Object.values(labels)[0];
+  }
+
+  function hide() {
+    document.getElementById(OVERLAY)?.remove();
+  }
+
+  function el(tag, text, style) {
+    const node = document.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    if (style) Object.assign(node.style, style);
+    return node;
+  }
+
+  function show(status) {
+    const words = labelsFor(status.labels);
+    const box = el('section', undefined, {
+      position: 'fixed', inset: '0 0 auto 0', maxHeight: '70vh', overflow: 'auto',
+      zIndex: '2147483647', background: '#fff8f6', color: '#1a1a1a',
+      borderBottom: '4px solid #b3261e', padding: '1rem 1.25rem',
+      font: '15px/1.45 system-ui, sans-serif', boxShadow: '0 4px 16px rgb(0 0 0 / 25%)',
+    });
+    box.id = OVERLAY;
+    box.setAttribute('role', 'alert');
+    box.setAttribute('aria-labelledby', `${OVERLAY}-title`);
+    const title = el('h2', words.title, { margin: '0 0 .25rem', fontSize: '1.1rem', color: '#8c1d18' });
+    title.id = `${OVERLAY}-title`;
+    box.append(title, el('p', words.note, { margin: '0 0 .75rem' }));
+    const list = el('ol', undefined, { margin: '0', paddingLeft: '1.25rem' });
+    for (const p of status.errors) {
+      const item = el('li', undefined, { margin: '0 0 .6rem' });
+      const where = p.line > 0 ? `${p.file}:${p.line}:${p.column}` : p.file;
+      item.append(el('code', where, { fontWeight: '700', wordBreak: 'break-all' }));
+      item.append(el('div', p.message));
+      if (p.help) item.append(el('div', `${words.help}: ${p.help}`, { color: '#44474e' }));
+      list.append(item);
+    }
+    box.append(list);
+    const old = document.getElementById(OVERLAY);
+    if (old) old.replaceWith(box);
+    else document.body.prepend(box);
+  }
+
+  async function changedSinceLoaded(status) {
+    if (status.generation <= loaded) return false;
+    if (status.assets > loaded) return true;
+    try {
+      const answer = await fetch(`/__limes/page?path=${encodeURIComponent(location.pathname)}`, { cache: 'no-store' });
+      if (!answer.ok) return true; // the page is gone: show what the server says now
+      const page = await answer.json();
+      return page.since > loaded;
+    } catch {
+      return false;
+    }
+  }
+
+  const events = new EventSource('/__limes/events');
+  events.addEventListener('message', async (event) => {
+    const status = JSON.parse(event.data);
+    if (status.errors.length > 0) {
+      show(status);
+      return;
+    }
+    hide();
+    if (await changedSinceLoaded(status)) reload();
+  });
+})();

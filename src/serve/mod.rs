@@ -1,0 +1,404 @@
+//! `limes serve`: the editors' live preview. Builds the site in memory, serves it over HTTP bound to 127.0.0.1 by default, watches the site's
+//! files and rebuilds after each burst of changes ([`watch`]); the open pages reload
+//! by themselves where the reader was, and while the site does not build they show
+//! its errors over the last good version ([`state`], `live.js`). Writes nothing.
+//!
+//! The server is axum on tokio: the pages come from memory; static files are read
+//! from the site by tower-http. Only paths of the site are answered: nothing outside
+//! it is reachable, whatever the encoding of the request.
+
+pub mod state;
+pub mod watch;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::WatchStream;
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
+
+use crate::BuildOptions;
+use state::{Content, Live, Outcome};
+
+/// The reserved prefix of the preview's own addresses.
+pub const PREFIX: &str = "/__limes/";
+const LIVE_JS: &str = include_str!("live.js");
+
+/// What `limes serve` is asked to do.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub build: BuildOptions,
+    pub bind: String,
+    pub port: u16,
+}
+
+/// Builds once, then serves and rebuilds on every change until the process is
+/// stopped. `report` is told each build's outcome and how long it took (ms);
+/// `ready` the address once the socket listens.
+pub fn run(
+    opts: Options,
+    report: impl Fn(&Outcome, u128) + Send + Sync + 'static,
+    ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
+    let live = Arc::new(Live::new());
+    let root = opts.build.root.clone();
+    let rebuild = {
+        let live = live.clone();
+        let build = opts.build.clone();
+        move || {
+            let started = Instant::now();
+            let outcome = live.apply(crate::render_site(&build));
+            report(&outcome, started.elapsed().as_millis());
+        }
+    };
+    rebuild();
+    let batches = watch::Batches::new(&root).map_err(|e| {
+        std::io::Error::other(format!("cannot watch {} for changes: {e}", root.display()))
+    })?;
+    std::thread::Builder::new()
+        .name("limes-rebuild".into())
+        .spawn(move || {
+            while batches.next().is_some() {
+                rebuild();
+            }
+        })?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let addr = address(&opts.bind, opts.port)?;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| std::io::Error::other(format!("cannot listen on {addr}: {e}")))?;
+        ready(listener.local_addr()?);
+        axum::serve(listener, router(live))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+    })
+}
+
+/// `bind:port` as a socket address (`::1` and `[::1]` both accepted).
+pub fn address(bind: &str, port: u16) -> std::io::Result<SocketAddr> {
+    let host = bind.trim_start_matches('[').trim_end_matches(']');
+    let ip: std::net::IpAddr = host.parse().map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("`{bind}` is not an IP address (e.g. 127.0.0.1 or ::1)"),
+        )
+    })?;
+    Ok(SocketAddr::new(ip, port))
+}
+
+/// The preview's routes: its own under [`PREFIX`], then the site.
+pub fn router(live: Arc<Live>) -> Router {
+    Router::new()
+        .route("/__limes/live.js", get(live_js))
+        .route("/__limes/events", get(events))
+        .route("/__limes/page", get(page_version))
+        .fallback(site)
+        .with_state(live)
+}
+
+async fn live_js() -> Response {
+    let mut r = Bytes::from_static(LIVE_JS.as_bytes()).into_response();
+    set_common(r.headers_mut(), "text/javascript; charset=utf-8");
+    r
+}
+
+/// Server-sent events: the [`state::Status`] now, then after every build.
+async fn events(State(live): State<Arc<Live>>) -> impl IntoResponse {
+    let stream = WatchStream::new(live.subscribe()).map(|status| {
+        Ok::<_, std::convert::Infallible>(
+            Event::default().data(serde_json::to_string(&*status).unwrap_or_default()),
+        )
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+#[derive(serde::Deserialize)]
+struct PageQuery {
+    path: String,
+}
+
+/// `{"since": n}`: the generation that made the page at `path` as it is now; 404
+/// when there is no such page.
+async fn page_version(State(live): State<Arc<Live>>, Query(q): Query<PageQuery>) -> Response {
+    let snapshot = live.snapshot();
+    match lookup(&q.path).and_then(|key| find(&snapshot, &key)) {
+        Some(Found::File(key)) => {
+            let since = snapshot.files[&key].since;
+            let mut r = format!("{{\"since\":{since}}}").into_response();
+            set_common(r.headers_mut(), "application/json");
+            r
+        }
+        _ => not_found_plain(),
+    }
+}
+
+/// What a request's path names in the site.
+enum Found {
+    /// The key of a file.
+    File(String),
+    /// A folder asked for without its final `/`: where to redirect.
+    Folder,
+}
+
+/// The key of the site's files that a URL path names (`/en/` → `en/index.html`), or
+/// `None` for a path that no file of the site can have: an undecodable escape, a `..`
+/// or `.` segment, a backslash or NUL (encoded or not).
+pub fn lookup(path: &str) -> Option<String> {
+    let decoded = percent_decode(path)?;
+    let mut parts = Vec::new();
+    for part in decoded.split('/') {
+        match part {
+            "" => {}
+            "." | ".." => return None,
+            p if p.contains(['\\', '\0']) => return None,
+            p => parts.push(p),
+        }
+    }
+    let mut key = parts.join("/");
+    if decoded.ends_with('/') || key.is_empty() {
+        if !key.is_empty() {
+            key.push('/');
+        }
+        key.push_str("index.html");
+    }
+    Some(key)
+}
+
+fn find(snapshot: &state::Snapshot, key: &str) -> Option<Found> {
+    if snapshot.files.contains_key(key) {
+        Some(Found::File(key.to_string()))
+    } else if snapshot.files.contains_key(&format!("{key}/index.html")) {
+        Some(Found::Folder)
+    } else {
+        None
+    }
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Every other request: a file of the site.
+async fn site(State(live): State<Arc<Live>>, method: Method, uri: Uri, req: Request) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut r = (StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n").into_response();
+        set_common(r.headers_mut(), "text/plain; charset=utf-8");
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    let snapshot = live.snapshot();
+    if snapshot.generation == 0 {
+        return not_built(&live);
+    }
+    let found = lookup(uri.path()).and_then(|key| find(&snapshot, &key));
+    match found {
+        Some(Found::Folder) => {
+            let mut to = format!("{}/", uri.path());
+            if let Some(q) = uri.query() {
+                to.push('?');
+                to.push_str(q);
+            }
+            let mut r = StatusCode::MOVED_PERMANENTLY.into_response();
+            if let Ok(v) = HeaderValue::from_str(&to) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            set_common(r.headers_mut(), "text/plain; charset=utf-8");
+            r
+        }
+        Some(Found::File(key)) => serve_entry(&snapshot, &key, StatusCode::OK, req).await,
+        None => match snapshot.files.contains_key("404.html") {
+            true => serve_entry(&snapshot, "404.html", StatusCode::NOT_FOUND, req).await,
+            false => not_found_plain(),
+        },
+    }
+}
+
+async fn serve_entry(
+    snapshot: &state::Snapshot,
+    key: &str,
+    status: StatusCode,
+    req: Request,
+) -> Response {
+    let entry = &snapshot.files[key];
+    let kind = content_type(key);
+    match &entry.content {
+        Content::Bytes(bytes) => {
+            let body = if key.ends_with(".html") {
+                Body::from(with_live_script(bytes, snapshot.generation))
+            } else {
+                Body::from(bytes.clone())
+            };
+            let mut r = (status, body).into_response();
+            set_common(r.headers_mut(), kind);
+            r
+        }
+        // Ranges, conditional requests and HEAD as tower-http answers them.
+        Content::File(path, _) => match ServeFile::new(path).oneshot(req).await {
+            Ok(r) => {
+                let mut r = r.map(Body::new);
+                set_common(r.headers_mut(), kind);
+                r
+            }
+            Err(_) => not_found_plain(),
+        },
+    }
+}
+
+/// The page with the preview's script before `</body>`, told which build made it.
+fn with_live_script(page: &Bytes, generation: u64) -> Vec<u8> {
+    let tag =
+        format!("<script src=\"{PREFIX}live.js\" data-generation=\"{generation}\"></script>\n");
+    let at = find_last(page, b"</body>").unwrap_or(page.len());
+    let mut out = Vec::with_capacity(page.len() + tag.len());
+    out.extend_from_slice(&page[..at]);
+    out.extend_from_slice(tag.as_bytes());
+    out.extend_from_slice(&page[at..]);
+    out
+}
+
+fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// While no build has succeeded: a page that shows the errors (by the live script)
+/// and reloads once the site builds.
+fn not_built(live: &Live) -> Response {
+    let status = live.status();
+    let body = format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>limes serve</title></head>\n<body><main><h1>The site does not build yet</h1><p>{} error(s); they are listed above and in the terminal.</p></main>\n<script src=\"{PREFIX}live.js\" data-generation=\"0\"></script>\n</body></html>\n",
+        status.errors.len()
+    );
+    let mut r = (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
+    set_common(r.headers_mut(), "text/html; charset=utf-8");
+    r
+}
+
+fn not_found_plain() -> Response {
+    let mut r = (StatusCode::NOT_FOUND, "not found\n").into_response();
+    set_common(r.headers_mut(), "text/plain; charset=utf-8");
+    r
+}
+
+/// The headers of every answer: its type, never sniffed, never cached (the preview
+/// changes under the reader).
+fn set_common(headers: &mut HeaderMap, kind: &'static str) {
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+}
+
+/// The media type of a file of the site, by its extension.
+pub fn content_type(path: &str) -> &'static str {
+    let ext = Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "geojson" => "application/geo+json",
+        "webmanifest" => "application/manifest+json",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        "ogg" => "audio/ogg",
+        "zip" => "application/zip",
+        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_name_files_of_the_site_only() {
+        assert_eq!(lookup("/").as_deref(), Some("index.html"));
+        assert_eq!(lookup("/en/").as_deref(), Some("en/index.html"));
+        assert_eq!(lookup("/en").as_deref(), Some("en"));
+        assert_eq!(
+            lookup("/en/practices/a%20b/").as_deref(),
+            Some("en/practices/a b/index.html")
+        );
+        assert_eq!(lookup("//en//x.css").as_deref(), Some("en/x.css"));
+        for bad in [
+            "/../secret",
+            "/en/../../secret",
+            "/%2e%2e/secret",
+            "/en/..%2f..%2fsecret",
+            "/en/%2E%2E%5Csecret",
+            "/a%00b",
+            "/a\\b",
+            "/./x",
+            "/%zz",
+            "/%c3",
+        ] {
+            assert_eq!(lookup(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_live_script_goes_before_the_last_body_end() {
+        let page = Bytes::from_static(b"<html><body><p>&lt;/body&gt;</p></body></html>\n");
+        let out = String::from_utf8(with_live_script(&page, 7)).unwrap();
+        assert_eq!(
+            out,
+            "<html><body><p>&lt;/body&gt;</p><script src=\"/__limes/live.js\" data-generation=\"7\"></script>\n</body></html>\n"
+        );
+    }
+}

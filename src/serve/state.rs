@@ -1,0 +1,297 @@
+//! What the preview serves and tells the open pages: the last good build, held in
+//! memory ([`Snapshot`]), and the state of the latest build ([`Status`]): its
+//! generation, and its problems when it failed.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::SystemTime;
+
+use axum::body::Bytes;
+use serde::Serialize;
+use tokio::sync::watch;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::model::Site;
+use crate::output::{Body, OutputFile};
+
+/// One file of the site as the preview serves it.
+#[derive(Clone, Debug)]
+pub enum Content {
+    /// Made by limes, held in memory.
+    Bytes(Bytes),
+    /// A static file of the site or its theme, read from where it is on each request;
+    /// its length and modification time when the build saw it.
+    File(PathBuf, Option<(u64, SystemTime)>),
+}
+
+impl Content {
+    fn same(&self, other: &Content) -> bool {
+        match (self, other) {
+            (Content::Bytes(a), Content::Bytes(b)) => a == b,
+            (Content::File(a, sa), Content::File(b, sb)) => a == b && sa.is_some() && sa == sb,
+            _ => false,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub content: Content,
+    /// The generation of the build whose bytes these are: the first build that made
+    /// them as they are.
+    pub since: u64,
+}
+
+/// A successful build: every file by its path relative to the site root
+/// (`en/practices/x/index.html`), and the generation that made it.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub generation: u64,
+    pub files: HashMap<String, Entry>,
+    /// The last generation in which a file every page may use (a stylesheet, a
+    /// script, an image or a font) changed, appeared or went.
+    pub assets: u64,
+}
+
+impl Snapshot {
+    /// The snapshot of build `generation` made of `files`, keeping from `previous`
+    /// when each unchanged file was made. Also gives how many files changed.
+    pub fn next(previous: &Snapshot, generation: u64, files: Vec<OutputFile>) -> (Self, usize) {
+        let mut out = HashMap::with_capacity(files.len());
+        let mut changed = 0;
+        let mut assets = previous.assets;
+        for f in files {
+            let content = match f.body {
+                Body::Bytes(b) => Content::Bytes(Bytes::from(b)),
+                Body::Copy(from) => {
+                    let stamp = std::fs::metadata(&from)
+                        .ok()
+                        .and_then(|m| Some((m.len(), m.modified().ok()?)));
+                    Content::File(from, stamp)
+                }
+            };
+            let since = match previous.files.get(&f.path) {
+                Some(old) if old.content.same(&content) => old.since,
+                _ => {
+                    changed += 1;
+                    if is_asset(&f.path) {
+                        assets = generation;
+                    }
+                    generation
+                }
+            };
+            out.insert(f.path, Entry { content, since });
+        }
+        let removed = previous.files.keys().filter(|k| !out.contains_key(*k));
+        for path in removed {
+            changed += 1;
+            if is_asset(path) {
+                assets = generation;
+            }
+        }
+        (
+            Snapshot {
+                generation,
+                files: out,
+                assets,
+            },
+            changed,
+        )
+    }
+}
+
+/// A file that pages use as they are shown, as opposed to the pages themselves and
+/// the data their scripts fetch when asked.
+fn is_asset(path: &str) -> bool {
+    let ext = path.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    !matches!(ext, "html" | "json" | "xml" | "csv" | "txt")
+}
+
+/// One problem as the open pages show it.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Problem {
+    pub severity: &'static str,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl From<&Diagnostic> for Problem {
+    fn from(d: &Diagnostic) -> Self {
+        Problem {
+            severity: match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            file: d.file.clone(),
+            line: d.line,
+            column: d.col,
+            message: d.message.clone(),
+            help: d.help.clone(),
+        }
+    }
+}
+
+/// The words of the error overlay in one language.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Labels {
+    pub title: String,
+    pub note: String,
+    pub help: String,
+}
+
+/// The interface strings of the overlay, their keys in `i18n/<lang>.toml`, and the
+/// English said when a site has not translated them.
+pub const LABEL_KEYS: [(&str, &str); 3] = [
+    (
+        "preview_errors_title",
+        "The site does not build: this page is its last good version",
+    ),
+    (
+        "preview_errors_note",
+        "Fix these problems and save: the page reloads by itself.",
+    ),
+    ("preview_help", "help"),
+];
+
+impl Labels {
+    /// The overlay's words of every language of `site`, from its interface strings.
+    pub fn of(site: &Site) -> BTreeMap<String, Labels> {
+        site.config
+            .languages
+            .iter()
+            .map(|lang| {
+                let table = site.strings.table(&site.config, lang);
+                let get = |(key, english): (&str, &str)| {
+                    table
+                        .get(key)
+                        .cloned()
+                        .unwrap_or_else(|| english.to_string())
+                };
+                let [title, note, help] = LABEL_KEYS;
+                (
+                    lang.to_string(),
+                    Labels {
+                        title: get(title),
+                        note: get(note),
+                        help: get(help),
+                    },
+                )
+            })
+            .collect()
+    }
+
+    pub fn english() -> BTreeMap<String, Labels> {
+        let [title, note, help] = LABEL_KEYS.map(|(_, e)| e.to_string());
+        BTreeMap::from([("en".to_string(), Labels { title, note, help })])
+    }
+}
+
+/// What every open page is told after each build.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Status {
+    /// The generation of the site being served (0: none built yet).
+    pub generation: u64,
+    /// See [`Snapshot::assets`].
+    pub assets: u64,
+    /// The errors of the latest build, when it failed (the last good site is still
+    /// served); empty when it succeeded.
+    pub errors: Vec<Problem>,
+    /// The overlay's words, by language.
+    pub labels: BTreeMap<String, Labels>,
+}
+
+/// The preview's state, shared by the builder and the server.
+pub struct Live {
+    snapshot: RwLock<Arc<Snapshot>>,
+    status: watch::Sender<Arc<Status>>,
+    builds: RwLock<u64>,
+}
+
+/// What one rebuild did, for the terminal.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The build succeeded; this many files changed.
+    Built {
+        changed: usize,
+        warnings: Diagnostics,
+    },
+    Failed(Diagnostics),
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Live {
+    pub fn new() -> Self {
+        let (status, _) = watch::channel(Arc::new(Status {
+            generation: 0,
+            assets: 0,
+            errors: Vec::new(),
+            labels: Labels::english(),
+        }));
+        Live {
+            snapshot: RwLock::new(Arc::new(Snapshot::default())),
+            status,
+            builds: RwLock::new(0),
+        }
+    }
+
+    /// The site being served.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn status(&self) -> Arc<Status> {
+        self.status.borrow().clone()
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<Arc<Status>> {
+        self.status.subscribe()
+    }
+
+    /// Takes the result of a build: a success replaces the site served and clears the
+    /// errors; a failure keeps the last good site and tells the pages its errors.
+    pub fn apply(
+        &self,
+        result: Result<(Site, Vec<OutputFile>, Diagnostics), Diagnostics>,
+    ) -> Outcome {
+        let mut builds = self.builds.write().unwrap_or_else(|e| e.into_inner());
+        match result {
+            Ok((site, files, warnings)) => {
+                *builds += 1;
+                let previous = self.snapshot();
+                let (next, changed) = Snapshot::next(&previous, *builds, files);
+                let status = Status {
+                    generation: next.generation,
+                    assets: next.assets,
+                    errors: Vec::new(),
+                    labels: Labels::of(&site),
+                };
+                *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
+                self.status.send_replace(Arc::new(status));
+                Outcome::Built { changed, warnings }
+            }
+            Err(diags) => {
+                let old = self.status();
+                let status = Status {
+                    generation: old.generation,
+                    assets: old.assets,
+                    errors: diags.errors().map(Problem::from).collect(),
+                    labels: old.labels.clone(),
+                };
+                self.status.send_replace(Arc::new(status));
+                Outcome::Failed(diags)
+            }
+        }
+    }
+}

@@ -1,7 +1,8 @@
-//! `limes serve`: the editors' live preview. Builds the site in memory, serves it over HTTP bound to 127.0.0.1 by default, watches the site's
-//! files and rebuilds after each burst of changes ([`watch`]); the open pages reload
-//! by themselves where the reader was, and while the site does not build they show
-//! its errors over the last good version ([`state`], `live.js`). Writes nothing.
+//! `limes serve`: the editors' live preview. Builds the site in memory, serves it
+//! over HTTP bound to 127.0.0.1 by default, watches the site's files and rebuilds
+//! after each burst of changes ([`watch`]); the open pages reload by themselves where
+//! the reader was, and while the site does not build they show its errors over the
+//! last good version ([`state`], `live.js`). Writes nothing.
 //!
 //! The server is axum on tokio: the pages come from memory; static files are read
 //! from the site by tower-http. Only paths of the site are answered: nothing outside

@@ -10,6 +10,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostics;
 pub mod i18n;
+pub mod incremental;
 pub mod input;
 pub mod load;
 pub mod markdown;
@@ -127,9 +128,26 @@ fn load(
 
 /// Renders every file of the site into an output plan: each line one renderer.
 pub fn render(site: &Site, env: &Environment<'static>) -> Result<Vec<OutputFile>, Diagnostics> {
+    render_parts(site, env).map(|(files, _)| files)
+}
+
+/// [`render`], and the paths of the search index's files by language (the one
+/// renderer that reads every practice's body, so the one that an edit of a body
+/// changes beyond the record's own pages; see [`incremental`]).
+pub(crate) fn render_parts(
+    site: &Site,
+    env: &Environment<'static>,
+) -> Result<(Vec<OutputFile>, SearchPaths), Diagnostics> {
     let views = view::Views::new(site);
     let mut plan = Plan::default();
-    search::index(site, &views, &mut plan);
+    let mut search_paths = SearchPaths::new();
+    for (lang, files) in search::files(site, &views, None) {
+        let paths = search_paths.entry(lang).or_default();
+        for (path, bytes) in files {
+            paths.insert(path.clone());
+            plan.add(path, bytes);
+        }
+    }
     open_data::publish(site, &views, &mut plan);
     let shared = render::Shared::new(site, views);
     let sitemap = render::pages(site, env, &shared, &mut plan);
@@ -137,8 +155,13 @@ pub fn render(site: &Site, env: &Environment<'static>) -> Result<Vec<OutputFile>
     render::feeds(site, &shared, &mut plan);
     render::robots(site, &shared, &mut plan);
     render::statics(site, &mut plan);
-    plan.finish().map_err(|d| Diagnostics(d).sorted())
+    let files = plan.finish().map_err(|d| Diagnostics(d).sorted())?;
+    Ok((files, search_paths))
 }
+
+/// The paths of the search index's files, by language (the script's under `None`).
+pub(crate) type SearchPaths =
+    std::collections::BTreeMap<Option<types::Lang>, std::collections::BTreeSet<String>>;
 
 /// Loads, checks and renders the site under `opts.root` in memory, writing nothing:
 /// the site graph, the files a build would write and the warnings, or every problem.

@@ -193,12 +193,23 @@ fn serve(root: PathBuf, port: u16, bind: String, allow_missing_strings: bool) ->
         port,
     };
     let report = |outcome: &Outcome, millis: u128| match outcome {
-        Outcome::Built { changed, warnings } => {
+        Outcome::Built {
+            changed,
+            warnings,
+            scoped,
+        } => {
             eprint!("{warnings}");
-            eprintln!(
-                "Built in {millis} ms: {changed} file{} changed",
+            let files = format!(
+                "{changed} file{} changed",
                 if *changed == 1 { "" } else { "s" }
             );
+            match scoped {
+                Some(records) => eprintln!(
+                    "Built in {millis} ms: {files} (only the text of {} changed)",
+                    records.join(", ")
+                ),
+                None => eprintln!("Built in {millis} ms: {files}"),
+            }
         }
         Outcome::Failed(diags) => {
             eprint!("{diags}");

@@ -245,6 +245,47 @@ pub fn pages(
     sitemap
 }
 
+/// The pages of the given records in every language (their files and bytes), as
+/// [`pages`] renders them, without what they add to files shared with other pages
+/// (the comparison's data, which does not read bodies).
+pub fn record_pages(
+    site: &Site,
+    env: &Environment<'static>,
+    shared: &Shared,
+    records: &std::collections::BTreeSet<(crate::input::RecordKind, String)>,
+) -> Result<Vec<(String, Vec<u8>)>, crate::diagnostics::Diagnostics> {
+    use crate::input::RecordKind;
+    let wanted = |job: &Job| match job {
+        Job::Practice(_, p) => records.contains(&(RecordKind::Practice, p.slug.to_string())),
+        Job::Partner(_, p) => records.contains(&(RecordKind::Partner, p.slug.to_string())),
+        Job::Page(_, p) => records.contains(&(RecordKind::Page, p.slug.to_string())),
+        _ => false,
+    };
+    let jobs: Vec<Job> = jobs(site).into_iter().filter(wanted).collect();
+    let results: Vec<Result<Vec<Rendered>, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| pages::render(site, env, shared, job).map_err(|e| template_diagnostic(site, &e)))
+        .collect();
+    let mut out = Vec::new();
+    let mut diags = Vec::new();
+    for r in results {
+        match r {
+            Ok(pages) => out.extend(
+                pages
+                    .into_iter()
+                    .filter(|p| p.entry.is_none())
+                    .map(|p| (p.path, p.bytes)),
+            ),
+            Err(d) => diags.push(d),
+        }
+    }
+    if diags.is_empty() {
+        Ok(out)
+    } else {
+        Err(crate::diagnostics::Diagnostics(diags).sorted())
+    }
+}
+
 /// `/sitemap.xml`: every original page with its language alternates.
 pub fn sitemap(site: &Site, shared: &Shared, mut urls: Vec<SitemapUrl>, plan: &mut Plan) {
     urls.sort();

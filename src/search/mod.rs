@@ -7,11 +7,14 @@ pub mod analyze;
 pub mod index;
 pub mod stem;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use rayon::prelude::*;
 
 use crate::model::Site;
 use crate::output::Plan;
 use crate::routes::Route;
+use crate::types::Lang;
 use crate::view::Views;
 
 /// The browser's side of search: the analyzer, the query, the result list.
@@ -27,19 +30,58 @@ pub fn script_path() -> String {
 
 /// The search index of every language, under `/<lang>/search/`, and the script.
 pub fn index(site: &Site, views: &Views, plan: &mut Plan) {
+    for (path, bytes) in files(site, views, None).into_values().flatten() {
+        plan.add(path, bytes);
+    }
+}
+
+/// The files of the search index of each language (all, or `only` those), by
+/// language; the script's under `None`. Paths are relative to the output root.
+pub fn files(
+    site: &Site,
+    views: &Views,
+    only: Option<&BTreeSet<Lang>>,
+) -> BTreeMap<Option<Lang>, Vec<(String, Vec<u8>)>> {
+    let mut out = BTreeMap::new();
     let lang = &site.config.default_language;
-    plan.add(
-        views.routes.file(lang, Route::Asset(&script_path())),
-        SCRIPT.as_bytes().to_vec(),
+    out.insert(
+        None,
+        vec![(
+            views.routes.file(lang, Route::Asset(&script_path())),
+            SCRIPT.as_bytes().to_vec(),
+        )],
     );
     let built: Vec<_> = views
         .langs
         .par_iter()
+        .filter(|(lang, _)| only.is_none_or(|o| o.contains(*lang)))
         .map(|(lang, view)| (lang, index::build(site, view, lang)))
         .collect();
     for (lang, built) in built {
-        for (name, bytes) in built.files {
-            plan.add(views.routes.file(lang, Route::SearchFile(&name)), bytes);
-        }
+        let files = built
+            .files
+            .into_iter()
+            .map(|(name, bytes)| (views.routes.file(lang, Route::SearchFile(&name)), bytes))
+            .collect();
+        out.insert(Some(lang.clone()), files);
     }
+    out
+}
+
+/// The languages whose search index shows the text of the `file_lang` translation of
+/// a practice with these translations (that language, and those that fall back to it
+/// when they have none of their own).
+pub fn languages_showing<T>(
+    site: &Site,
+    texts: &BTreeMap<Lang, T>,
+    file_lang: &Lang,
+) -> BTreeSet<Lang> {
+    site.config
+        .languages
+        .iter()
+        .filter(|l| {
+            crate::model::pick(&site.config, texts, l).is_some_and(|(shown, _)| shown == file_lang)
+        })
+        .cloned()
+        .collect()
 }

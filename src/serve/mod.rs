@@ -11,6 +11,7 @@
 pub mod state;
 pub mod watch;
 
+use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -29,6 +30,7 @@ use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
 use crate::BuildOptions;
+use crate::incremental::Rebuilder;
 use state::{Content, Live, Outcome};
 
 /// The reserved prefix of the preview's own addresses.
@@ -53,24 +55,25 @@ pub fn run(
 ) -> std::io::Result<()> {
     let live = Arc::new(Live::new());
     let root = opts.build.root.clone();
-    let rebuild = {
+    let mut rebuilder = Rebuilder::new(opts.build.clone());
+    let mut rebuild = {
         let live = live.clone();
-        let build = opts.build.clone();
-        move || {
+        move |changed: &BTreeSet<String>| {
             let started = Instant::now();
-            let outcome = live.apply(crate::render_site(&build));
+            let result = rebuilder.rebuild(changed);
+            let outcome = live.apply(result, rebuilder.site());
             report(&outcome, started.elapsed().as_millis());
         }
     };
-    rebuild();
+    rebuild(&BTreeSet::from(["*".to_string()]));
     let batches = watch::Batches::new(&root).map_err(|e| {
         std::io::Error::other(format!("cannot watch {} for changes: {e}", root.display()))
     })?;
     std::thread::Builder::new()
         .name("limes-rebuild".into())
         .spawn(move || {
-            while batches.next().is_some() {
-                rebuild();
+            while let Some(changed) = batches.next() {
+                rebuild(&changed);
             }
         })?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

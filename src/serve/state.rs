@@ -12,6 +12,7 @@ use serde::Serialize;
 use tokio::sync::watch;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::incremental::Update;
 use crate::model::Site;
 use crate::output::{Body, OutputFile};
 
@@ -26,6 +27,18 @@ pub enum Content {
 }
 
 impl Content {
+    fn of(body: Body) -> Self {
+        match body {
+            Body::Bytes(b) => Content::Bytes(Bytes::from(b)),
+            Body::Copy(from) => {
+                let stamp = std::fs::metadata(&from)
+                    .ok()
+                    .and_then(|m| Some((m.len(), m.modified().ok()?)));
+                Content::File(from, stamp)
+            }
+        }
+    }
+
     fn same(&self, other: &Content) -> bool {
         match (self, other) {
             (Content::Bytes(a), Content::Bytes(b)) => a == b,
@@ -62,15 +75,7 @@ impl Snapshot {
         let mut changed = 0;
         let mut assets = previous.assets;
         for f in files {
-            let content = match f.body {
-                Body::Bytes(b) => Content::Bytes(Bytes::from(b)),
-                Body::Copy(from) => {
-                    let stamp = std::fs::metadata(&from)
-                        .ok()
-                        .and_then(|m| Some((m.len(), m.modified().ok()?)));
-                    Content::File(from, stamp)
-                }
-            };
+            let content = Content::of(f.body);
             let since = match previous.files.get(&f.path) {
                 Some(old) if old.content.same(&content) => old.since,
                 _ => {
@@ -88,6 +93,66 @@ impl Snapshot {
             changed += 1;
             if is_asset(path) {
                 assets = generation;
+            }
+        }
+        (
+            Snapshot {
+                generation,
+                files: out,
+                assets,
+            },
+            changed,
+        )
+    }
+}
+
+impl Snapshot {
+    /// The snapshot of build `generation`: `previous` with `files` put in and
+    /// `removed` taken out. Also gives how many files changed.
+    pub fn apply(
+        previous: &Snapshot,
+        generation: u64,
+        files: Vec<OutputFile>,
+        removed: &[String],
+    ) -> (Self, usize) {
+        let mut out = previous.files.clone();
+        let mut changed = 0;
+        let mut assets = previous.assets;
+        for path in removed {
+            if out.remove(path).is_some() {
+                changed += 1;
+                if is_asset(path) {
+                    assets = generation;
+                }
+            }
+        }
+        for f in files {
+            let content = Content::of(f.body);
+            match out.get_mut(&f.path) {
+                Some(old) if old.content.same(&content) => {}
+                Some(old) => {
+                    changed += 1;
+                    if is_asset(&f.path) {
+                        assets = generation;
+                    }
+                    *old = Entry {
+                        content,
+                        since: generation,
+                    };
+                }
+                None => {
+                    changed += 1;
+                    if is_asset(&f.path) {
+                        assets = generation;
+                    }
+                    out.insert(
+                        f.path,
+                        Entry {
+                            content,
+                            since: generation,
+                        },
+                    );
+                }
             }
         }
         (
@@ -214,10 +279,12 @@ pub struct Live {
 /// What one rebuild did, for the terminal.
 #[derive(Debug)]
 pub enum Outcome {
-    /// The build succeeded; this many files changed.
+    /// The build succeeded; this many files changed. `scoped`: the records whose
+    /// bodies alone were rendered again, when the change could be scoped.
     Built {
         changed: usize,
         warnings: Diagnostics,
+        scoped: Option<Vec<String>>,
     },
     Failed(Diagnostics),
 }
@@ -259,27 +326,49 @@ impl Live {
         self.status.subscribe()
     }
 
-    /// Takes the result of a build: a success replaces the site served and clears the
-    /// errors; a failure keeps the last good site and tells the pages its errors.
+    /// Takes the result of a rebuild (and the site it built): a success updates the
+    /// site served and clears the errors; a failure keeps the last good site and tells
+    /// the pages its errors.
     pub fn apply(
         &self,
-        result: Result<(Site, Vec<OutputFile>, Diagnostics), Diagnostics>,
+        result: Result<(Update, Diagnostics), Diagnostics>,
+        site: Option<&Site>,
     ) -> Outcome {
         let mut builds = self.builds.write().unwrap_or_else(|e| e.into_inner());
         match result {
-            Ok((site, files, warnings)) => {
+            Ok((update, warnings)) => {
                 *builds += 1;
                 let previous = self.snapshot();
-                let (next, changed) = Snapshot::next(&previous, *builds, files);
+                let (next, changed, scoped) = match update {
+                    Update::Full(files) => {
+                        let (next, changed) = Snapshot::next(&previous, *builds, files);
+                        (next, changed, None)
+                    }
+                    Update::Delta {
+                        files,
+                        removed,
+                        records,
+                    } => {
+                        let (next, changed) = Snapshot::apply(&previous, *builds, files, &removed);
+                        (next, changed, Some(records))
+                    }
+                };
+                let labels = site
+                    .map(Labels::of)
+                    .unwrap_or_else(|| self.status().labels.clone());
                 let status = Status {
                     generation: next.generation,
                     assets: next.assets,
                     errors: Vec::new(),
-                    labels: Labels::of(&site),
+                    labels,
                 };
                 *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
                 self.status.send_replace(Arc::new(status));
-                Outcome::Built { changed, warnings }
+                Outcome::Built {
+                    changed,
+                    warnings,
+                    scoped,
+                }
             }
             Err(diags) => {
                 let old = self.status();

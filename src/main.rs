@@ -125,6 +125,7 @@ fn main() -> ExitCode {
                 base_url,
                 allow_missing_strings,
                 force,
+                drafts: false,
             };
             match run_build(&opts) {
                 Some(_) => ExitCode::SUCCESS,
@@ -150,6 +151,7 @@ fn main() -> ExitCode {
                 base_url: Some(format!("http://{host}:{port}")),
                 allow_missing_strings,
                 force,
+                drafts: true,
             };
             let Some(out) = run_build(&opts) else {
                 return ExitCode::from(1);

@@ -18,6 +18,7 @@ pub mod open_data;
 pub mod output;
 pub mod render;
 pub mod routes;
+pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod spanned;

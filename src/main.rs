@@ -100,6 +100,18 @@ enum Command {
         #[arg(long, value_enum, default_value_t = limes::status::Format::Text)]
         format: limes::status::Format,
     },
+    /// Make a new observatory in a new or empty folder: settings, theme, interface
+    /// strings, a vocabulary and an example practice
+    #[command(
+        after_help = "Examples:\n  limes init my-observatory\n  limes init adriatic --languages it,hr,sl,en"
+    )]
+    Init {
+        /// The folder to create (or an empty one)
+        dir: PathBuf,
+        /// The site's languages, separated by commas, the default first
+        #[arg(long, default_value = "en")]
+        languages: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -208,6 +220,27 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Command::Init { dir, languages } => {
+            report_created(limes::scaffold::init::init(&dir, &languages))
+        }
+    }
+}
+
+/// Prints what `new` or `init` did (the path on stdout, the next steps on stderr), or
+/// why it did nothing.
+fn report_created(result: Result<limes::scaffold::Created, limes::scaffold::Failure>) -> ExitCode {
+    match result {
+        Ok(created) => {
+            println!("{}", created.path.display());
+            for note in &created.notes {
+                eprintln!("{note}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprint!("{failure}");
+            ExitCode::from(failure.exit_code())
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use limes::{BuildOptions, build};
 
 #[derive(Parser)]
@@ -100,6 +100,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t = limes::status::Format::Text)]
         format: limes::status::Format,
     },
+    /// Start a practice, a partner, a page or a translation: a draft file with every
+    /// field explained, which builds at once
+    #[command(
+        after_help = "The new file says draft = true: `limes serve` shows it, `limes build` does not publish it until that line is deleted. It prints the path of the file it wrote.\n\nExamples:\n  limes new practice cafe-social\n  limes new partner irts-perpignan --lang fr\n  limes new page about --root sites/adriatic\n  limes new translation practices/cafe-social --lang hr"
+    )]
+    New {
+        #[command(subcommand)]
+        what: New,
+    },
     /// Make a new observatory in a new or empty folder: settings, theme, interface
     /// strings, a vocabulary and an example practice
     #[command(
@@ -112,6 +121,42 @@ enum Command {
         #[arg(long, default_value = "en")]
         languages: String,
     },
+}
+
+#[derive(Subcommand)]
+enum New {
+    /// A good practice: content/practices/<slug>/index.<lang>.md
+    Practice(NewRecord),
+    /// A partner organisation: content/partners/<slug>/index.<lang>.md
+    Partner(NewRecord),
+    /// A free page: content/pages/<slug>/index.<lang>.md
+    Page(NewRecord),
+    /// A translation of an existing record, its text copied from the source translation
+    /// (the default language's, else the first) to translate in place; the facts are
+    /// left to the other translations
+    Translation {
+        /// The record: practices/<slug>, partners/<slug> or pages/<slug>
+        record: String,
+        /// The language to translate into
+        #[arg(long)]
+        lang: String,
+        /// The site folder, holding observatory.toml
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct NewRecord {
+    /// The record's name in addresses and file names: lowercase ASCII letters, digits
+    /// and single `-` between them
+    slug: String,
+    /// The language of the file [default: the site's default language]
+    #[arg(long)]
+    lang: Option<String>,
+    /// The site folder, holding observatory.toml
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
 }
 
 fn main() -> ExitCode {
@@ -220,6 +265,20 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Command::New { what } => {
+            use limes::input::RecordKind;
+            use limes::scaffold::new;
+            report_created(match what {
+                New::Practice(r) => {
+                    new::record(&r.root, RecordKind::Practice, &r.slug, r.lang.as_deref())
+                }
+                New::Partner(r) => {
+                    new::record(&r.root, RecordKind::Partner, &r.slug, r.lang.as_deref())
+                }
+                New::Page(r) => new::record(&r.root, RecordKind::Page, &r.slug, r.lang.as_deref()),
+                New::Translation { record, lang, root } => new::translation(&root, &record, &lang),
+            })
+        }
         Command::Init { dir, languages } => {
             report_created(limes::scaffold::init::init(&dir, &languages))
         }

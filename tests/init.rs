@@ -105,6 +105,31 @@ fn a_new_observatory_builds_and_checks_clean_in_every_set_of_languages() {
             let page = root.join(format!("public/{l}/practices/example/index.html"));
             assert!(page.is_file(), "{name}: no {}", page.display());
         }
+
+        // It takes new records at once.
+        ok(tmp.path(), &["new", "practice", "first", "--root", &name]);
+        ok(
+            tmp.path(),
+            &["new", "partner", "first-partner", "--root", &name],
+        );
+        ok(tmp.path(), &["new", "page", "about", "--root", &name]);
+        if langs.len() > 1 {
+            let to = format!("--lang={}", langs[1]);
+            ok(
+                tmp.path(),
+                &[
+                    "new",
+                    "translation",
+                    "practices/example",
+                    &to,
+                    "--root",
+                    &name,
+                ],
+            );
+        }
+        let out = limes(tmp.path(), &["check", "--root", &name]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", text(&out.stdout));
+        ok(tmp.path(), &["build", "--root", &name]);
     }
 }
 

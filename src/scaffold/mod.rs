@@ -4,6 +4,7 @@
 //! files are in the file's language, from the `new_*` keys of the interface strings.
 
 pub mod init;
+pub mod new;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -60,6 +60,7 @@ fn main() {
             base_url: None,
             allow_missing_strings: false,
             force: false,
+            drafts: false,
         })
         .unwrap_or_else(|e| panic!("the generated site does not build:\n{}", e.diagnostics));
         let wall = t.elapsed();

@@ -19,6 +19,7 @@ pub mod open_data;
 pub mod output;
 pub mod render;
 pub mod routes;
+pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod spanned;
@@ -48,6 +49,9 @@ pub struct BuildOptions {
     pub allow_missing_strings: bool,
     /// Replace a non-empty output folder even if limes did not write it.
     pub force: bool,
+    /// Publish the translations that say `draft = true` (`limes serve`); by default
+    /// they are checked but left out of the site.
+    pub drafts: bool,
 }
 
 /// What a successful build did.
@@ -115,7 +119,7 @@ fn load(
     diags.extend(ds);
     let (loaded, ds) = load::load_content(root, &config);
     diags.extend(ds);
-    let Some(site) = model::resolve(root, config, strings, loaded, &mut diags) else {
+    let Some(site) = model::resolve(root, config, strings, loaded, opts.drafts, &mut diags) else {
         return Err(Diagnostics(diags).sorted());
     };
     let env = render::prepare(&site).map_err(|ds| diags.extend(ds));

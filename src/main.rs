@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use limes::serve::state::Outcome;
 use limes::{BuildOptions, build};
 
@@ -95,6 +95,63 @@ enum Command {
         #[arg(long, value_enum, default_value_t = limes::status::Format::Text)]
         format: limes::status::Format,
     },
+    /// Start a practice, a partner, a page or a translation: a draft file with every
+    /// field explained, which builds at once
+    #[command(
+        after_help = "The new file says draft = true: `limes serve` shows it, `limes build` does not publish it until that line is deleted. It prints the path of the file it wrote.\n\nExamples:\n  limes new practice cafe-social\n  limes new partner irts-perpignan --lang fr\n  limes new page about --root sites/adriatic\n  limes new translation practices/cafe-social --lang hr"
+    )]
+    New {
+        #[command(subcommand)]
+        what: New,
+    },
+    /// Make a new observatory in a new or empty folder: settings, theme, interface
+    /// strings, a vocabulary and an example practice
+    #[command(
+        after_help = "Examples:\n  limes init my-observatory\n  limes init adriatic --languages it,hr,sl,en"
+    )]
+    Init {
+        /// The folder to create (or an empty one)
+        dir: PathBuf,
+        /// The site's languages, separated by commas, the default first
+        #[arg(long, default_value = "en")]
+        languages: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum New {
+    /// A good practice: content/practices/<slug>/index.<lang>.md
+    Practice(NewRecord),
+    /// A partner organisation: content/partners/<slug>/index.<lang>.md
+    Partner(NewRecord),
+    /// A free page: content/pages/<slug>/index.<lang>.md
+    Page(NewRecord),
+    /// A translation of an existing record, its text copied from the source translation
+    /// (the default language's, else the first) to translate in place; the facts are
+    /// left to the other translations
+    Translation {
+        /// The record: practices/<slug>, partners/<slug> or pages/<slug>
+        record: String,
+        /// The language to translate into
+        #[arg(long)]
+        lang: String,
+        /// The site folder, holding observatory.toml
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct NewRecord {
+    /// The record's name in addresses and file names: lowercase ASCII letters, digits
+    /// and single `-` between them
+    slug: String,
+    /// The language of the file [default: the site's default language]
+    #[arg(long)]
+    lang: Option<String>,
+    /// The site folder, holding observatory.toml
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
 }
 
 fn main() -> ExitCode {
@@ -120,6 +177,7 @@ fn main() -> ExitCode {
                 base_url,
                 allow_missing_strings,
                 force,
+                drafts: false,
             };
             match run_build(&opts) {
                 Some(_) => ExitCode::SUCCESS,
@@ -169,6 +227,41 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Command::New { what } => {
+            use limes::input::RecordKind;
+            use limes::scaffold::new;
+            report_created(match what {
+                New::Practice(r) => {
+                    new::record(&r.root, RecordKind::Practice, &r.slug, r.lang.as_deref())
+                }
+                New::Partner(r) => {
+                    new::record(&r.root, RecordKind::Partner, &r.slug, r.lang.as_deref())
+                }
+                New::Page(r) => new::record(&r.root, RecordKind::Page, &r.slug, r.lang.as_deref()),
+                New::Translation { record, lang, root } => new::translation(&root, &record, &lang),
+            })
+        }
+        Command::Init { dir, languages } => {
+            report_created(limes::scaffold::init::init(&dir, &languages))
+        }
+    }
+}
+
+/// Prints what `new` or `init` did (the path on stdout, the next steps on stderr), or
+/// why it did nothing.
+fn report_created(result: Result<limes::scaffold::Created, limes::scaffold::Failure>) -> ExitCode {
+    match result {
+        Ok(created) => {
+            println!("{}", created.path.display());
+            for note in &created.notes {
+                eprintln!("{note}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprint!("{failure}");
+            ExitCode::from(failure.exit_code())
+        }
     }
 }
 
@@ -187,6 +280,8 @@ fn serve(root: PathBuf, port: u16, bind: String, allow_missing_strings: bool) ->
             // Links and feeds of the preview point at the preview.
             base_url: Some(format!("http://{addr}")),
             allow_missing_strings,
+            // The preview shows drafts; a build never publishes them.
+            drafts: true,
             ..BuildOptions::default()
         },
         bind,

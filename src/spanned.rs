@@ -258,6 +258,20 @@ impl<'a> Fields<'a> {
         }
     }
 
+    pub fn opt_bool(&mut self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Spanned<bool>> {
+        let e = self.entry(key)?;
+        match &e.node.value {
+            Value::Bool(b) => Some(Spanned {
+                value: *b,
+                span: e.node.span.clone(),
+            }),
+            _ => {
+                self.type_error(e, "true or false", "true", diags);
+                None
+            }
+        }
+    }
+
     /// A number, integer or float.
     pub fn opt_number(&mut self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Spanned<f64>> {
         let e = self.entry(key)?;

@@ -89,7 +89,9 @@ pub(super) fn classify(parts: &[&str], is_dir: bool, config: &Config) -> Class {
     }
 }
 
-fn slug_help(name: &str) -> String {
+/// What a slug may contain, with the slug `name` could become: the help of every
+/// message about a bad slug (the loader's, `limes new`'s).
+pub(crate) fn slug_help(name: &str) -> String {
     let suggestion: String = name
         .to_lowercase()
         .chars()
@@ -100,9 +102,11 @@ fn slug_help(name: &str) -> String {
         .collect::<Vec<_>>()
         .join("-");
     if suggestion.is_empty() {
-        "slugs use lowercase ASCII letters, digits and `-`".into()
+        "slugs use lowercase ASCII letters, digits and single `-` between them".into()
     } else {
-        format!("slugs use lowercase ASCII letters, digits and `-`, for example `{suggestion}`")
+        format!(
+            "slugs use lowercase ASCII letters, digits and single `-` between them, for example `{suggestion}`"
+        )
     }
 }
 

@@ -15,6 +15,7 @@ pub use crate::input::{Loaded, RecordFile, RecordKind, StaticFile};
 mod classify;
 mod theme;
 
+pub(crate) use self::classify::slug_help;
 use self::classify::{Class, classify};
 use crate::static_check;
 use crate::types::{Lang, Slug};

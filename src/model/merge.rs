@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Source, closest};
 use crate::i18n::Strings;
-use crate::input::RecordFile;
+use crate::input::{RecordFile, RecordKind};
 use crate::spanned::Spanned;
 use crate::types::{Slug, TerritoryId};
 
@@ -24,6 +24,8 @@ pub(super) struct Ctx<'a> {
     pub territory_ids: &'a BTreeMap<TerritoryId, usize>,
     pub border_ids: &'a BTreeMap<Slug, usize>,
     pub partner_slugs: &'a [&'a Slug],
+    /// Records left out of this build as drafts (empty when drafts are published).
+    pub draft_only: &'a super::resolve::DraftOnly,
 }
 
 /// Checks each id against a vocabulary, with the closest term as help.
@@ -91,6 +93,7 @@ pub(super) fn merge_practice(
         files.iter().map(|(f, (p, _))| (*f, p)).collect();
     let facts = PracticeFacts::agree(&stated, diags);
     let states = |key: &str| files.iter().any(|(f, _)| f.front.get(key).is_some());
+    let published = files.iter().any(|(_, (_, t))| !t.draft);
     if !states("status") {
         diags.push(missing_fact(
             f0,
@@ -193,7 +196,20 @@ pub(super) fn merge_practice(
             let mut out: Vec<Slug> = Vec::new();
             for p in &a.value {
                 if let Some(&slug) = ctx.partner_slugs.iter().find(|s| s.as_str() == p.value) {
-                    if !out.contains(slug) {
+                    let draft = ctx.draft_only.get(&(RecordKind::Partner, slug.clone()));
+                    if let Some(draft_file) = draft.filter(|_| published) {
+                        diags.push(
+                            a.src
+                                .error(
+                                    p.span.clone(),
+                                    format!("partner `{}` is a draft and not published", p.value),
+                                )
+                                .help(super::resolve::draft_help(
+                                    draft_file,
+                                    &format!("`{}` from `partners`", p.value),
+                                )),
+                        );
+                    } else if !out.contains(slug) {
                         out.push(slug.clone());
                     }
                     continue;

@@ -113,6 +113,8 @@ pub struct PracticeText {
     pub body: String,
     /// The file, relative to the site root.
     pub file: String,
+    /// Says `draft = true`: left out of a build without drafts (see [`resolve`]).
+    pub draft: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -142,6 +144,8 @@ pub struct PartnerText {
     pub website: Option<String>,
     pub body: String,
     pub file: String,
+    /// Says `draft = true`: left out of a build without drafts (see [`resolve`]).
+    pub draft: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -160,6 +164,8 @@ pub struct PageText {
     pub updated: Option<Date>,
     pub body: String,
     pub file: String,
+    /// Says `draft = true`: left out of a build without drafts (see [`resolve`]).
+    pub draft: bool,
 }
 
 #[derive(Clone, Debug)]

@@ -47,6 +47,19 @@ facts! {
     }
 }
 
+/// `draft = true` in a file's front matter: this translation is not published by a
+/// build without drafts (checked like any other file all the same).
+fn draft(f: &mut Fields, diags: &mut Vec<Diagnostic>) -> bool {
+    f.opt_bool("draft", diags).is_some_and(|d| d.value)
+}
+
+/// Whether a file says `draft = true`, without reporting anything (its reader does).
+pub(crate) fn is_draft(file: &RecordFile) -> bool {
+    file.front
+        .get("draft")
+        .is_some_and(|e| matches!(e.node.value, crate::spanned::Value::Bool(true)))
+}
+
 /// A list of ids, with the span of the whole list.
 fn list(
     f: &mut Fields,
@@ -128,6 +141,7 @@ pub(crate) fn practice(
     diags: &mut Vec<Diagnostic>,
 ) -> (PracticeFacts, PracticeText) {
     let mut f = Fields::new(&file.src, &file.front, "a practice's front matter");
+    let draft = draft(&mut f, diags);
     let title = f.req_text("title", "\"Social activation across the border\"", diags);
     let summary = f.opt_str("summary", diags).map(|s| s.value);
     let status = enum_field(
@@ -290,6 +304,7 @@ pub(crate) fn practice(
         sources,
         body: file.body().to_string(),
         file: file.src.rel.clone(),
+        draft,
     };
     let facts = PracticeFacts {
         status,
@@ -313,6 +328,7 @@ pub(crate) fn partner(
     diags: &mut Vec<Diagnostic>,
 ) -> (PartnerFacts, PartnerText) {
     let mut f = Fields::new(&file.src, &file.front, "a partner's front matter");
+    let draft = draft(&mut f, diags);
     let name = f.req_text("name", "\"Regional Institute of Social Work\"", diags);
     let short_name = f.opt_str("short_name", diags).map(|s| s.value);
     let kind = f.opt_str("kind", diags);
@@ -330,6 +346,7 @@ pub(crate) fn partner(
         website,
         body: file.body().to_string(),
         file: file.src.rel.clone(),
+        draft,
     };
     (
         PartnerFacts {
@@ -343,6 +360,7 @@ pub(crate) fn partner(
 
 pub(crate) fn page(file: &RecordFile, diags: &mut Vec<Diagnostic>) -> (PageFacts, PageText) {
     let mut f = Fields::new(&file.src, &file.front, "a page's front matter");
+    let draft = draft(&mut f, diags);
     let title = f.req_text("title", "\"About the observatory\"", diags);
     let summary = f.opt_str("summary", diags).map(|s| s.value);
     let menu = f.opt_int("menu", diags);
@@ -356,6 +374,7 @@ pub(crate) fn page(file: &RecordFile, diags: &mut Vec<Diagnostic>) -> (PageFacts
         updated,
         body: file.body().to_string(),
         file: file.src.rel.clone(),
+        draft,
     };
     (PageFacts { menu }, text)
 }

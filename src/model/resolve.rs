@@ -21,12 +21,16 @@ use super::records::{self, PageFacts, PartnerFacts, PracticeFacts};
 use super::{Index, Site};
 use crate::routes::RESERVED;
 
-/// Builds the site graph, or every problem found on the way.
+/// Builds the site graph, or every problem found on the way. Every file is checked,
+/// drafts too; without `drafts`, the translations that say `draft = true` are then
+/// left out of the graph (a record none of whose translations is published with
+/// them), and a published file that refers to a record left out is an error.
 pub fn resolve(
     root: &Path,
     config: Config,
     strings: Strings,
     loaded: Loaded,
+    drafts: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Site> {
     let vocab = data::vocabularies(loaded.vocabularies.as_ref(), &config, diags);
@@ -77,6 +81,17 @@ pub fn resolve(
     for files in groups.values_mut() {
         files.sort_by_key(|f| (f.lang != config.default_language, lang_pos(&f.lang)));
     }
+    // Without drafts: the records every translation of which is a draft, each with its
+    // first file (to name in messages).
+    let draft_only: DraftOnly = if drafts {
+        BTreeMap::new()
+    } else {
+        groups
+            .iter()
+            .filter(|(_, files)| files.iter().all(|f| records::is_draft(f)))
+            .map(|((kind, slug), files)| ((*kind, slug.clone()), files[0].src.rel.clone()))
+            .collect()
+    };
 
     // Per-file front matter, in parallel.
     let parsed: Vec<(RecordKind, Slug, Vec<Diagnostic>, Parsed)> = groups
@@ -124,12 +139,41 @@ pub fn resolve(
             territory_ids: &index.territory,
             border_ids: &index.border,
             partner_slugs: &partner_slugs,
+            draft_only: &draft_only,
         };
         match p {
             Parsed::Practice(files) => practices.push(merge_practice(&ctx, slug, files, diags)),
             Parsed::Partner(files) => partners.push(merge_partner(&ctx, slug, files, diags)),
             Parsed::Page(files) => pages.push(merge_page(slug, files, diags)),
         }
+    }
+
+    // Free pages may not take an address the site uses itself.
+    for p in &pages {
+        if RESERVED.contains(&p.slug.as_str()) {
+            let file = p
+                .texts
+                .values()
+                .next()
+                .map(|t| t.file.clone())
+                .unwrap_or_default();
+            diags.push(
+                Diagnostic::file(
+                    file,
+                    format!("the page slug `{}` is an address limes uses itself", p.slug),
+                )
+                .help(format!(
+                    "rename the folder; reserved slugs are: {}",
+                    RESERVED.join(", ")
+                )),
+            );
+        }
+    }
+
+    if !drafts {
+        practices.retain_mut(|p| published(&mut p.texts, |t| t.draft));
+        partners.retain_mut(|p| published(&mut p.texts, |t| t.draft));
+        pages.retain_mut(|p| published(&mut p.texts, |t| t.draft));
     }
 
     // Indexes, each built in one pass.
@@ -210,31 +254,9 @@ pub fn resolve(
     let link_diags: Vec<Diagnostic> = loaded
         .records
         .par_iter()
-        .flat_map_iter(|r| check_links(r, &index))
+        .flat_map_iter(|r| check_links(r, &index, &draft_only, drafts))
         .collect();
     diags.extend(link_diags);
-
-    // Free pages may not take an address the site uses itself.
-    for p in &pages {
-        if RESERVED.contains(&p.slug.as_str()) {
-            let file = p
-                .texts
-                .values()
-                .next()
-                .map(|t| t.file.clone())
-                .unwrap_or_default();
-            diags.push(
-                Diagnostic::file(
-                    file,
-                    format!("the page slug `{}` is an address limes uses itself", p.slug),
-                )
-                .help(format!(
-                    "rename the folder; reserved slugs are: {}",
-                    RESERVED.join(", ")
-                )),
-            );
-        }
-    }
 
     if diags.iter().any(Diagnostic::is_error) {
         return None;
@@ -257,6 +279,22 @@ pub fn resolve(
     })
 }
 
+/// Records left out of a build without drafts, by kind and slug, with their first file.
+pub(super) type DraftOnly = BTreeMap<(RecordKind, Slug), String>;
+
+/// Drops the draft translations; whether any translation is left to publish.
+fn published<T>(texts: &mut BTreeMap<Lang, T>, draft: impl Fn(&T) -> bool) -> bool {
+    texts.retain(|_, t| !draft(t));
+    !texts.is_empty()
+}
+
+/// What a published file that names a record left out as a draft is told.
+pub(super) fn draft_help(draft_file: &str, what: &str) -> String {
+    format!(
+        "remove `draft = true` from {draft_file} to publish it, or remove {what}; `limes serve` shows drafts"
+    )
+}
+
 fn push_unique(list: &mut Vec<Slug>, s: &Slug) {
     if list.last() != Some(s) {
         list.push(s.clone());
@@ -269,9 +307,16 @@ enum Parsed<'a> {
     Page(Vec<(&'a RecordFile, (PageFacts, super::PageText))>),
 }
 
-/// Every `@/` link of a record's body must name something that exists.
-fn check_links(r: &RecordFile, index: &Index) -> Vec<Diagnostic> {
+/// Every `@/` link of a record's body must name something that exists (`index` holds
+/// what is published); a published file may not link a record left out as a draft.
+fn check_links(
+    r: &RecordFile,
+    index: &Index,
+    draft_only: &DraftOnly,
+    drafts: bool,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let published = drafts || !records::is_draft(r);
     for link in markdown::internal_links(r.body()) {
         let span = r.body.start + link.span.start..r.body.start + link.span.end;
         // The ids of the kind the link names (listed only to suggest a fix).
@@ -298,7 +343,22 @@ fn check_links(r: &RecordFile, index: &Index) -> Vec<Diagnostic> {
                 continue;
             }
         };
-        if !exists {
+        let draft = RecordKind::ALL
+            .into_iter()
+            .find(|k| k.folder() == link.kind)
+            .and_then(|k| Slug::parse(id).and_then(|s| draft_only.get(&(k, s))));
+        if let Some(draft_file) = draft.filter(|_| !exists) {
+            if published {
+                let d = r.src.error(
+                    span,
+                    format!(
+                        "link to `@/{}/{}`, which is a draft and not published",
+                        link.kind, link.id
+                    ),
+                );
+                out.push(d.help(draft_help(draft_file, "the link")));
+            }
+        } else if !exists {
             let d = r.src.error(
                 span,
                 format!(

@@ -70,6 +70,7 @@ pub fn build(root: &Path, out: &Path) -> Result<BuildReport, Diagnostics> {
         base_url: None,
         allow_missing_strings: false,
         force: false,
+        drafts: false,
     })
     .map_err(|e| e.diagnostics)
 }

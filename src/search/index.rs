@@ -103,11 +103,12 @@ pub fn build(site: &Site, view: &LangView, lang: &Lang) -> LangIndex {
 
     // Postings: key → (document, weighted count), documents ascending; and the stems
     // of every folded word.
-    let mut postings: BTreeMap<&str, Vec<(u32, f64)>> = BTreeMap::new();
-    let mut stems: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    // Hashed while gathering (millions of insertions), sorted once (each key once).
+    let mut gathered: HashMap<&str, Vec<(u32, f64)>> = HashMap::new();
+    let mut stems: HashMap<&str, BTreeSet<&str>> = HashMap::new();
     for (id, doc) in terms.iter().enumerate() {
         for (key, &tf) in &doc.terms {
-            postings.entry(key).or_default().push((id as u32, tf));
+            gathered.entry(key).or_default().push((id as u32, tf));
         }
         for (word, s) in &doc.stems {
             stems
@@ -116,6 +117,8 @@ pub fn build(site: &Site, view: &LangView, lang: &Lang) -> LangIndex {
                 .extend(s.iter().map(String::as_str));
         }
     }
+    let mut postings: Vec<(&str, Vec<(u32, f64)>)> = gathered.into_iter().collect();
+    postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     let n = docs.len().max(1) as f64;
     let avg = (terms.iter().map(|d| d.len).sum::<f64>() / n).max(1.0);
     // (first key, body) of each shard.
@@ -123,6 +126,7 @@ pub fn build(site: &Site, view: &LangView, lang: &Lang) -> LangIndex {
     let mut shard = Shard::default();
     // Lists are in document order: documents were read in order.
     for (key, list) in &postings {
+        let key: &str = key;
         let df = list.len() as f64;
         let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
         let mut flat = String::new();

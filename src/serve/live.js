@@ -9,18 +9,69 @@
   const scrollKey = `limes-preview-scroll:${location.pathname}`;
   const OVERLAY = 'limes-preview-errors';
 
-  // Back where the reader was before the reload.
+  // Where the reader is: the deepest element across the top of the window (its path
+  // of child positions from <body> and how far above the top it starts), and the
+  // scroll position. Put back by the element, so that the same text is at the top
+  // after the reload even when the text above it grew or shrank, or when a script adds
+  // something above it once the page is loaded (the browser's scroll anchoring then
+  // keeps it in place).
+  function position() {
+    const path = [];
+    let el = document.body;
+    let top = 0;
+    for (;;) {
+      const children = [...el.children];
+      const i = children.findIndex((c) => {
+        const r = c.getBoundingClientRect();
+        return r.height > 0 && r.bottom > 0 && c.id !== OVERLAY;
+      });
+      if (i < 0) break;
+      path.push(i);
+      el = children[i];
+      top = el.getBoundingClientRect().top;
+      if (top >= 0) break;
+    }
+    return JSON.stringify({ path, top, x: window.scrollX, y: window.scrollY });
+  }
+
+  function restore(saved) {
+    let place;
+    try { place = JSON.parse(saved); } catch { return; }
+    let el = document.body;
+    for (const i of place.path ?? []) {
+      el = el?.children[i];
+    }
+    if (el && el !== document.body) {
+      window.scrollBy(0, Math.round(el.getBoundingClientRect().top - place.top));
+    } else {
+      window.scrollTo(place.x ?? 0, place.y ?? 0);
+    }
+  }
+
   const saved = sessionStorage.getItem(scrollKey);
   if (saved !== null) {
     sessionStorage.removeItem(scrollKey);
-    const [x, y] = saved.split(',').map(Number);
-    const restore = () => window.scrollTo(x, y);
-    if (document.readyState === 'complete') restore();
-    else window.addEventListener('load', restore, { once: true });
+    // limes puts the page back itself: the browser's own restoration would move it
+    // again, later, by the old scroll position.
+    history.scrollRestoration = 'manual';
+    // And again while the page settles (scripts that add to it once loaded): for a
+    // second, or until the reader scrolls.
+    const settle = () => {
+      restore(saved);
+      const keep = new ResizeObserver(() => restore(saved));
+      keep.observe(document.body);
+      const stop = () => keep.disconnect();
+      setTimeout(stop, 1000);
+      for (const event of ['wheel', 'keydown', 'touchstart', 'mousedown']) {
+        window.addEventListener(event, stop, { once: true, passive: true });
+      }
+    };
+    if (document.readyState === 'complete') settle();
+    else window.addEventListener('load', settle, { once: true });
   }
 
   function reload() {
-    sessionStorage.setItem(scrollKey, `${window.scrollX},${window.scrollY}`);
+    sessionStorage.setItem(scrollKey, position());
     location.reload();
   }
 

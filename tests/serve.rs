@@ -332,3 +332,29 @@ fn holds_a_thousand_concurrent_requests() {
         &wrong[..wrong.len().min(5)]
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_it_even_with_pages_open() {
+    let tmp = site_from_fixture("minimal");
+    let mut server = Server::start(&site_root(&tmp));
+    // An open page: its event stream never ends by itself.
+    let mut stream = TcpStream::connect(server.addr).unwrap();
+    write!(stream, "GET /__limes/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let pid = server.child.id().to_string();
+    let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(sent.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert!(status.success(), "{status}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "limes serve still runs 10 s after Ctrl+C"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -86,11 +86,12 @@ pub fn run(
             .await
             .map_err(|e| std::io::Error::other(format!("cannot listen on {addr}: {e}")))?;
         ready(listener.local_addr()?);
-        axum::serve(listener, router(live))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
+        // Ctrl+C stops at once: the open pages' event streams never end, so waiting
+        // for connections to close would never stop.
+        tokio::select! {
+            served = axum::serve(listener, router(live)) => served,
+            _ = tokio::signal::ctrl_c() => Ok(()),
+        }
     })
 }
 

@@ -115,7 +115,14 @@ fn load(
     let timer = Timer::start(progress, Phase::Load, None);
     let (mut config, mut diags) = load::read_config(root).map_err(|d| Diagnostics(d).sorted())?;
     if let Some(url) = &opts.base_url {
-        config.base_url = url.trim_end_matches('/').to_string();
+        match config::check_base_url(url) {
+            Ok(url) => config.base_url = url,
+            Err(problem) => diags.push(
+                Diagnostic::file("--base-url", format!("`{url}` {problem}")).help(
+                    "give the address the site is published at, like --base-url https://example.org/ or, under a path, --base-url https://example.org/observatory/",
+                ),
+            ),
+        }
     }
     if let Some(target) = target {
         let out = output_folder(opts, &config);

@@ -22,11 +22,16 @@ pub enum Format {
 /// Reads the site, renders it in memory and writes nothing: the output folder is
 /// neither checked nor created (`opts.out` and `opts.force` are not used).
 pub fn check(opts: &BuildOptions) -> Diagnostics {
-    let (site, env, mut diags) = match crate::load(opts, None) {
+    check_with(opts, &crate::progress::Silent)
+}
+
+/// [`check`], telling `progress` of each phase (all of a build's but writing).
+pub fn check_with(opts: &BuildOptions, progress: &dyn crate::progress::Progress) -> Diagnostics {
+    let (site, env, mut diags) = match crate::load(opts, None, progress) {
         Ok(loaded) => loaded,
         Err(diags) => return diags,
     };
-    if let Err(ds) = crate::render(&site, &env) {
+    if let Err(ds) = crate::render_with(&site, &env, progress) {
         diags.extend(ds.0);
     }
     diags.sorted()

@@ -179,19 +179,20 @@ impl Config {
         }
 
         let base_url = match f.opt_str("base_url", &mut diags) {
-            Some(s) => {
-                let v = s.value.trim_end_matches('/').to_string();
-                if !(v.starts_with("https://") || v.starts_with("http://")) {
+            Some(s) => match check_base_url(&s.value) {
+                Ok(v) => v,
+                Err(problem) => {
                     diags.push(
                         src.error(
                             s.span.clone(),
-                            format!("base_url `{}` is not an http(s) address", s.value),
+                            format!("base_url `{}` {problem}", s.value),
                         )
-                        .help("write it like: base_url = \"https://observatory.example.org\""),
+                        .help("write it like: base_url = \"https://observatory.example.org\", or with the path the site is published under: \"https://example.org/observatory/\""),
                     );
+                    // A placeholder, so that later steps still report their problems.
+                    "http://127.0.0.1:1111".to_string()
                 }
-                v
-            }
+            },
             None => "http://127.0.0.1:1111".to_string(),
         };
 
@@ -367,10 +368,83 @@ impl Config {
     }
 }
 
+/// A base URL checked and without its trailing `/`: `http(s)://host[:port][/path]`,
+/// where the path (the one the site is published under) is plain segments. Otherwise
+/// what is wrong with it, to follow the URL in a message (`is not an http(s) address`).
+pub fn check_base_url(url: &str) -> Result<String, &'static str> {
+    let v = url.trim_end_matches('/');
+    let Some(rest) = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"))
+    else {
+        return Err("is not an http(s) address");
+    };
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    if host.is_empty() {
+        return Err("has no host name");
+    }
+    if v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("has a space or a control character");
+    }
+    if v.contains(['?', '#']) {
+        return Err(
+            "has a query or a fragment (`?`, `#`), which would end up inside every address",
+        );
+    }
+    // A backslash reads as `/` to a browser (`/\host` is another host), `@` in the
+    // host part names a user, and quotes and brackets do not belong in an address.
+    if v.contains(['"', '<', '>', '\\']) || host.contains('@') {
+        return Err("has a character that does not belong in an address");
+    }
+    // `https://x.org//a` would make every link `//a/...`: an address on another host.
+    if path
+        .split('/')
+        .skip(1)
+        .any(|seg| seg.is_empty() || seg == "." || seg == "..")
+    {
+        return Err("has an empty, `.` or `..` segment in its path");
+    }
+    Ok(v.to_string())
+}
+
 fn join(langs: &[Lang]) -> String {
     langs
         .iter()
         .map(Lang::as_str)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_base_url;
+
+    #[test]
+    fn base_urls_with_and_without_a_path() {
+        for (given, kept) in [
+            ("https://example.org", "https://example.org"),
+            ("https://example.org/", "https://example.org"),
+            ("https://example.org/sub/", "https://example.org/sub"),
+            ("https://user.github.io/repo", "https://user.github.io/repo"),
+            ("http://127.0.0.1:1111", "http://127.0.0.1:1111"),
+            ("http://[::1]:8080/a/b/", "http://[::1]:8080/a/b"),
+        ] {
+            assert_eq!(check_base_url(given).as_deref(), Ok(kept), "{given}");
+        }
+        for bad in [
+            "example.org",
+            "ftp://example.org",
+            "https://",
+            "https:///sub",
+            "https://example.org/my site/",
+            "https://example.org/sub?x=1",
+            "https://example.org/#top",
+            "https://example.org//sub/",
+            "https://example.org/a/../b",
+            "https://example.org/a\\b",
+            "https://me@example.org/",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad} accepted");
+        }
+    }
 }

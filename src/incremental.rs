@@ -80,7 +80,7 @@ impl Rebuilder {
         changed: &BTreeSet<String>,
     ) -> Result<(Update, Diagnostics), Diagnostics> {
         self.pending.extend(changed.iter().cloned());
-        let (site, env, mut warnings) = crate::load(&self.opts, None)?;
+        let (site, env, mut warnings) = crate::load(&self.opts, None, &crate::progress::Silent)?;
         let scoped = self
             .last
             .as_ref()
@@ -121,13 +121,14 @@ impl Rebuilder {
                 }
             }
             None => {
-                let (files, search) = match crate::render_parts(&site, &env) {
-                    Ok(parts) => parts,
-                    Err(ds) => {
-                        warnings.extend(ds.0);
-                        return Err(warnings.sorted());
-                    }
-                };
+                let (files, search) =
+                    match crate::render_parts(&site, &env, &crate::progress::Silent) {
+                        Ok(parts) => parts,
+                        Err(ds) => {
+                            warnings.extend(ds.0);
+                            return Err(warnings.sorted());
+                        }
+                    };
                 self.last = Some(Last { site, search });
                 Update::Full(files)
             }

@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod model;
 pub mod open_data;
 pub mod output;
+pub mod progress;
 pub mod render;
 pub mod routes;
 pub mod scaffold;
@@ -36,6 +37,8 @@ use diagnostics::{Diagnostic, Diagnostics};
 use minijinja::Environment;
 use model::Site;
 use output::{OutputFile, Plan, WriteError};
+use progress::{Phase, Progress, Silent, Timer};
+use types::Lang;
 
 /// What a build is asked to do.
 #[derive(Clone, Debug, Default)]
@@ -58,7 +61,12 @@ pub struct BuildOptions {
 #[derive(Debug)]
 pub struct BuildReport {
     pub out: PathBuf,
+    /// HTML pages written, all languages together.
     pub pages: usize,
+    /// HTML pages of each language, in the site's order of languages; the pages that
+    /// belong to none (the language chooser, 404.html) are `pages` less their sum.
+    pub pages_by_language: Vec<(Lang, usize)>,
+    /// Every file written, pages included.
     pub files: usize,
     pub warnings: Diagnostics,
     pub millis: u128,
@@ -86,7 +94,7 @@ impl From<Diagnostics> for BuildError {
 
 /// Loads and resolves the site under `opts.root`: everything but rendering.
 pub fn load_site(opts: &BuildOptions) -> Result<(Site, Diagnostics), Diagnostics> {
-    load(opts, None).map(|(site, _, diags)| (site, diags))
+    load(opts, None, &Silent).map(|(site, _, diags)| (site, diags))
 }
 
 /// The output folder a build of `opts` writes: `--out`, else `<root>/<output_dir>`.
@@ -101,11 +109,20 @@ pub fn output_folder(opts: &BuildOptions, config: &Config) -> PathBuf {
 fn load(
     opts: &BuildOptions,
     target: Option<&mut Option<PathBuf>>,
+    progress: &dyn Progress,
 ) -> Result<(Site, Environment<'static>, Diagnostics), Diagnostics> {
     let root = &opts.root;
+    let timer = Timer::start(progress, Phase::Load, None);
     let (mut config, mut diags) = load::read_config(root).map_err(|d| Diagnostics(d).sorted())?;
     if let Some(url) = &opts.base_url {
-        config.base_url = url.trim_end_matches('/').to_string();
+        match config::check_base_url(url) {
+            Ok(url) => config.base_url = url,
+            Err(problem) => diags.push(
+                Diagnostic::file("--base-url", format!("`{url}` {problem}")).help(
+                    "give the address the site is published at, like --base-url https://example.org/ or, under a path, --base-url https://example.org/observatory/",
+                ),
+            ),
+        }
     }
     if let Some(target) = target {
         let out = output_folder(opts, &config);
@@ -119,10 +136,13 @@ fn load(
     diags.extend(ds);
     let (loaded, ds) = load::load_content(root, &config);
     diags.extend(ds);
+    timer.end(files_read(&config, &loaded));
+    let timer = Timer::start(progress, Phase::Resolve, None);
     let Some(site) = model::resolve(root, config, strings, loaded, opts.drafts, &mut diags) else {
         return Err(Diagnostics(diags).sorted());
     };
     let env = render::prepare(&site).map_err(|ds| diags.extend(ds));
+    timer.end(site.practices.len() + site.partners.len() + site.pages.len());
     let all = Diagnostics(diags).sorted();
     match env {
         Ok(env) if !all.has_errors() => Ok((site, env, all)),
@@ -132,18 +152,31 @@ fn load(
 
 /// Renders every file of the site into an output plan: each line one renderer.
 pub fn render(site: &Site, env: &Environment<'static>) -> Result<Vec<OutputFile>, Diagnostics> {
-    render_parts(site, env).map(|(files, _)| files)
+    render_with(site, env, &Silent)
 }
 
-/// [`render`], and the paths of the search index's files by language (the one
+/// [`render`], telling `progress` of each phase.
+pub fn render_with(
+    site: &Site,
+    env: &Environment<'static>,
+    progress: &dyn Progress,
+) -> Result<Vec<OutputFile>, Diagnostics> {
+    render_parts(site, env, progress).map(|(files, _)| files)
+}
+
+/// [`render_with`], and the paths of the search index's files by language (the one
 /// renderer that reads every practice's body, so the one that an edit of a body
 /// changes beyond the record's own pages; see [`incremental`]).
 pub(crate) fn render_parts(
     site: &Site,
     env: &Environment<'static>,
+    progress: &dyn Progress,
 ) -> Result<(Vec<OutputFile>, SearchPaths), Diagnostics> {
+    let timer = Timer::start(progress, Phase::Views, None);
     let views = view::Views::new(site);
+    timer.end(site.config.languages.len());
     let mut plan = Plan::default();
+    let timer = Timer::start(progress, Phase::Search, None);
     let mut search_paths = SearchPaths::new();
     for (lang, files) in search::files(site, &views, None) {
         let paths = search_paths.entry(lang).or_default();
@@ -152,13 +185,24 @@ pub(crate) fn render_parts(
             plan.add(path, bytes);
         }
     }
+    let files = plan.len();
+    timer.end(files);
+    let timer = Timer::start(progress, Phase::OpenData, None);
     open_data::publish(site, &views, &mut plan);
+    let before = plan.len();
+    timer.end(before - files);
+    let timer = Timer::start(
+        progress,
+        Phase::Render,
+        Some(render::page_count(site) as u64),
+    );
     let shared = render::Shared::new(site, views);
-    let sitemap = render::pages(site, env, &shared, &mut plan);
+    let sitemap = render::pages(site, env, &shared, &mut plan, progress);
     render::sitemap(site, &shared, sitemap, &mut plan);
     render::feeds(site, &shared, &mut plan);
     render::robots(site, &shared, &mut plan);
     render::statics(site, &mut plan);
+    timer.end(plan.len() - before);
     let files = plan.finish().map_err(|d| Diagnostics(d).sorted())?;
     Ok((files, search_paths))
 }
@@ -173,7 +217,7 @@ pub(crate) type SearchPaths =
 pub fn render_site(
     opts: &BuildOptions,
 ) -> Result<(Site, Vec<OutputFile>, Diagnostics), Diagnostics> {
-    let (site, env, mut diags) = load(opts, None)?;
+    let (site, env, mut diags) = load(opts, None, &Silent)?;
     match render(&site, &env) {
         Ok(files) => Ok((site, files, diags)),
         Err(ds) => {
@@ -186,15 +230,22 @@ pub fn render_site(
 /// Builds the whole site. On error nothing is written and the previous output stays,
 /// unless replacing it broke half-way ([`BuildError::output_untouched`]).
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    build_with(opts, &Silent)
+}
+
+/// [`build`], telling `progress` of each phase as it goes.
+pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let mut target = None;
-    let (site, env, mut warnings) = load(opts, Some(&mut target))?;
+    let (site, env, mut warnings) = load(opts, Some(&mut target), progress)?;
     let out = output_folder(opts, &site.config);
     let dir = target.unwrap_or_else(|| out.clone());
-    let plan = render(&site, &env)?;
+    let plan = render_with(&site, &env, progress)?;
+    let pages_by_language = pages_by_language(&site.config.languages, &plan);
     let pages = plan.iter().filter(|f| f.path.ends_with(".html")).count();
     let shown = display(&out);
-    let written = output::write_site(&dir, &plan, opts.force).map_err(|e| match e {
+    let timer = Timer::start(progress, Phase::Write, Some(plan.len() as u64));
+    let written = output::write_site(&dir, &plan, opts.force, progress).map_err(|e| match e {
         WriteError::Untouched(e) => BuildError::from(Diagnostics(vec![
             Diagnostic::file(&shown, format!("cannot write the site: {e}"))
                 .help("check that the output folder's parent exists and is writable; the previous output was left as it was"),
@@ -207,6 +258,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             output_untouched: false,
         },
     })?;
+    timer.end(plan.len());
     if let Some((old, e)) = written.old_left {
         warnings.push(
             Diagnostic::file(
@@ -225,11 +277,42 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     Ok(BuildReport {
         out,
         pages,
+        pages_by_language,
         files: plan.len(),
         warnings,
         millis: started.elapsed().as_millis(),
         cleaned: written.cleaned,
     })
+}
+
+/// How many files `load` read: settings, interface strings, records, data files,
+/// templates and static files.
+fn files_read(config: &Config, loaded: &input::Loaded) -> usize {
+    let data = [
+        &loaded.vocabularies,
+        &loaded.territories,
+        &loaded.indicators,
+        &loaded.borders,
+    ];
+    1 + config.languages.len()
+        + loaded.records.len()
+        + data.iter().filter(|d| d.is_some()).count()
+        + loaded.observations.len()
+        + loaded.statics.len()
+        + loaded.theme.templates.len()
+        + loaded.theme.statics.len()
+}
+
+/// The HTML pages of each language: those under `<lang>/`.
+fn pages_by_language(languages: &[Lang], plan: &[OutputFile]) -> Vec<(Lang, usize)> {
+    let mut counts = vec![0; languages.len()];
+    for f in plan.iter().filter(|f| f.path.ends_with(".html")) {
+        let first = f.path.split('/').next().unwrap_or("");
+        if let Some(i) = languages.iter().position(|l| l.as_str() == first) {
+            counts[i] += 1;
+        }
+    }
+    languages.iter().cloned().zip(counts).collect()
 }
 
 fn display(p: &Path) -> String {

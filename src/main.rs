@@ -1,12 +1,16 @@
 //! The `limes` command line: parses arguments, calls the library, prints diagnostics
 //! and maps the outcome to an exit code (0 success, 1 content errors, 2 usage errors).
 
+mod terminal;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use limes::serve::state::Outcome;
-use limes::{BuildOptions, build};
+use limes::{BuildOptions, BuildReport};
+
+use terminal::{Shown, Ui, Verbosity, grouped, seconds};
 
 #[derive(Parser)]
 #[command(
@@ -18,6 +22,12 @@ use limes::{BuildOptions, build};
     after_help = "Exit codes: 0 success, 1 content errors (each printed as path:line:col), 2 usage errors."
 )]
 struct Cli {
+    /// Print only errors and warnings: no progress, no summary
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print each phase of the build with its time and counts
+    #[arg(short, long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -26,7 +36,7 @@ struct Cli {
 enum Command {
     /// Build the site into the output folder (replaced only when the build succeeds)
     #[command(
-        after_help = "Examples:\n  limes build\n  limes build --root sites/adriatic --out /var/www/observatory\n  limes build --base-url https://observatory.example.org/"
+        after_help = "On a terminal a build shows its progress; in a pipe or on CI (the CI variable set) it prints plain lines only. It ends with one line: the pages per language, the other files, the time.\n\nExamples:\n  limes build\n  limes build --root sites/adriatic --out /var/www/observatory\n  limes build --base-url https://observatory.example.org/\n  limes build --base-url https://user.github.io/observatory/   # a site under a sub-path\n  limes build --verbose   # the time of each phase"
     )]
     Build {
         /// The site folder, holding observatory.toml
@@ -35,7 +45,9 @@ enum Command {
         /// Where to write the site [default: <root>/public]
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Overrides base_url of observatory.toml (for sitemaps and canonical links)
+        /// Overrides base_url of observatory.toml: the address the site is published
+        /// at, which may have a path (https://example.org/observatory/); every link,
+        /// script, feed and sitemap entry is made under it
         #[arg(long)]
         base_url: Option<String>,
         /// Report missing interface strings as warnings and fill them from the fallback chain
@@ -163,6 +175,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    terminal::init(Ui::new(Verbosity::from_flags(cli.quiet, cli.verbose)));
     match cli.command {
         Command::Build {
             root,
@@ -195,12 +208,23 @@ fn main() -> ExitCode {
             format,
             allow_missing_strings,
         } => {
-            let diags = limes::check::check(&BuildOptions {
-                root,
-                allow_missing_strings,
-                ..BuildOptions::default()
-            });
-            let report = limes::check::format(&diags, format);
+            let shown = Shown::new(terminal::ui());
+            let diags = limes::check::check_with(
+                &BuildOptions {
+                    root,
+                    allow_missing_strings,
+                    ..BuildOptions::default()
+                },
+                &shown,
+            );
+            shown.clear();
+            let report = match format {
+                // --quiet: the problems without the summary line.
+                limes::check::Format::Human if terminal::ui().verbosity == Verbosity::Quiet => {
+                    diags.to_string()
+                }
+                _ => limes::check::format(&diags, format),
+            };
             // A closed pipe (`limes check | head`) is not an error worth a panic.
             let _ = std::io::Write::write_all(&mut std::io::stdout(), report.as_bytes());
             if diags.has_errors() {
@@ -287,13 +311,17 @@ fn serve(root: PathBuf, port: u16, bind: String, allow_missing_strings: bool) ->
         bind,
         port,
     };
-    let report = |outcome: &Outcome, millis: u128| match outcome {
+    let quiet = terminal::ui().verbosity == Verbosity::Quiet;
+    let report = move |outcome: &Outcome, millis: u128| match outcome {
         Outcome::Built {
             changed,
             warnings,
             scoped,
         } => {
             eprint!("{warnings}");
+            if quiet {
+                return;
+            }
             let files = format!(
                 "{changed} file{} changed",
                 if *changed == 1 { "" } else { "s" }
@@ -331,24 +359,25 @@ fn serve(root: PathBuf, port: u16, bind: String, allow_missing_strings: bool) ->
     }
 }
 
-/// Builds and prints the outcome; the output folder on success.
+/// Builds and prints the outcome as `--quiet`/`--verbose` ask; the output folder on
+/// success.
 fn run_build(opts: &BuildOptions) -> Option<PathBuf> {
-    match build(opts) {
+    let ui = terminal::ui();
+    let shown = Shown::new(ui);
+    let result = limes::build_with(opts, &shown);
+    shown.clear();
+    match result {
         Ok(report) => {
             eprint!("{}", report.warnings);
-            for leftover in &report.cleaned {
-                eprintln!(
-                    "Removed {}, left by an interrupted build",
-                    leftover.display()
-                );
+            if ui.verbosity != Verbosity::Quiet {
+                for leftover in &report.cleaned {
+                    eprintln!(
+                        "Removed {}, left by an interrupted build",
+                        leftover.display()
+                    );
+                }
+                eprintln!("{}", summary(&report));
             }
-            eprintln!(
-                "Built {} pages ({} files) into {} in {} ms",
-                report.pages,
-                report.files,
-                report.out.display(),
-                report.millis
-            );
             Some(report.out)
         }
         Err(failure) => {
@@ -373,4 +402,33 @@ fn run_build(opts: &BuildOptions) -> Option<PathBuf> {
             None
         }
     }
+}
+
+/// The last line of a build: `Built 1,236 pages (en 412, fr 411, hr 411, 2 site-wide)
+/// and 1,066 other files into public in 1.8 s`.
+fn summary(report: &BuildReport) -> String {
+    let mut langs: Vec<String> = report
+        .pages_by_language
+        .iter()
+        .map(|(lang, n)| format!("{lang} {}", grouped(*n as u64)))
+        .collect();
+    let site_wide = report
+        .pages
+        .saturating_sub(report.pages_by_language.iter().map(|(_, n)| n).sum());
+    if site_wide > 0 {
+        langs.push(format!("{} site-wide", grouped(site_wide as u64)));
+    }
+    let others = report.files.saturating_sub(report.pages);
+    format!(
+        "Built {} page{} ({}) and {} other file{} into {} in {}",
+        grouped(report.pages as u64),
+        if report.pages == 1 { "" } else { "s" },
+        langs.join(", "),
+        grouped(others as u64),
+        if others == 1 { "" } else { "s" },
+        report.out.display(),
+        seconds(std::time::Duration::from_millis(
+            u64::try_from(report.millis).unwrap_or(u64::MAX)
+        ))
+    )
 }

@@ -128,9 +128,23 @@ pub fn anchor_of(text: &str) -> String {
     }
 }
 
+/// An address written from the root of the site (`/img/a.png`), put under the site's
+/// base path (`/obs/img/a.png` for a site at `https://x.org/obs/`); any other address
+/// (relative, absolute, `//host/...`) as it is.
+fn under_base<'a>(dest: CowStr<'a>, base: &str) -> CowStr<'a> {
+    let from_root = dest.starts_with('/') && !dest.starts_with("//") && !dest.starts_with("/\\");
+    if base.is_empty() || !from_root {
+        dest
+    } else {
+        CowStr::from(format!("{base}{dest}"))
+    }
+}
+
 /// Renders a body. `resolve` turns an `@/` link into a URL (checked beforehand, so
-/// `None` only happens for links that were reported as errors).
-pub fn render(md: &str, policy: RawHtml, resolve: Resolver) -> Rendered {
+/// `None` only happens for links that were reported as errors). `base` is the path
+/// the site is published under (`/obs`, or empty at the root of its host): links and
+/// images written from the root of the site (`/img/a.png`) are put under it.
+pub fn render(md: &str, policy: RawHtml, base: &str, resolve: Resolver) -> Rendered {
     let events: Vec<Event> = Parser::new_ext(md, options()).collect();
 
     // First pass: heading texts, to give every heading a unique id.
@@ -218,7 +232,7 @@ pub fn render(md: &str, policy: RawHtml, resolve: Resolver) -> Rendered {
                 } else if policy != RawHtml::Trust && is_dangerous(&dest_url) {
                     None
                 } else {
-                    Some(dest_url)
+                    Some(under_base(dest_url, base))
                 };
                 match dest {
                     Some(dest_url) => {
@@ -254,7 +268,7 @@ pub fn render(md: &str, policy: RawHtml, resolve: Resolver) -> Rendered {
                 {
                     CowStr::from("")
                 } else {
-                    dest_url
+                    under_base(dest_url, base)
                 };
                 out_events.push(Event::Start(Tag::Image {
                     link_type: if link_type == LinkType::Email {
@@ -330,13 +344,36 @@ mod tests {
     use super::*;
 
     fn r(md: &str, p: RawHtml) -> String {
-        render(md, p, &|kind, id, anchor| {
+        render(md, p, "", &|kind, id, anchor| {
             Some(format!(
                 "/en/{kind}/{id}/{}",
                 anchor.map(|a| format!("#{a}")).unwrap_or_default()
             ))
         })
         .html
+    }
+
+    #[test]
+    fn addresses_from_the_root_go_under_the_base_path() {
+        let md = "[a](/en/about/) ![map](/img/map.png) [b](other/) [c](https://x.org/y) \
+                  [d](//cdn.example/x) [e](#top) [f](@/partners/ccae)";
+        let resolve = |kind: &str, id: &str, _: Option<&str>| Some(format!("/obs/en/{kind}/{id}/"));
+        let out = render(md, RawHtml::Escape, "/obs", &resolve).html;
+        for want in [
+            "href=\"/obs/en/about/\"",
+            "src=\"/obs/img/map.png\"",
+            "href=\"other/\"",
+            "href=\"https://x.org/y\"",
+            "href=\"//cdn.example/x\"",
+            "href=\"#top\"",
+            "href=\"/obs/en/partners/ccae/\"",
+        ] {
+            assert!(out.contains(want), "no {want} in {out}");
+        }
+        // At the root of its host, nothing changes.
+        let out = render(md, RawHtml::Escape, "", &resolve).html;
+        assert!(out.contains("href=\"/en/about/\""), "{out}");
+        assert!(out.contains("src=\"/img/map.png\""), "{out}");
     }
 
     #[test]

@@ -61,6 +61,15 @@ impl Plan {
         self.diagnostics.extend(diagnostics);
     }
 
+    /// How many files the plan holds.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
     pub fn contains(&self, path: &str) -> bool {
         self.files.contains_key(path)
     }

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use super::{Body, OutputFile, safe_join};
 use crate::diagnostics::Diagnostic;
+use crate::progress::Progress;
 
 /// The file at the top of every output folder limes writes: how a later build knows
 /// a folder it may replace. It is written first into the staging folder, so that an
@@ -211,7 +212,13 @@ pub struct Written {
 /// so that two builds into one place take turns and the leftovers of an interrupted
 /// build (its staging folder, whatever its process id) are known to be stale and are
 /// removed first. Fails with the output untouched unless the swap itself broke.
-pub fn write_site(out: &Path, files: &[OutputFile], force: bool) -> Result<Written, WriteError> {
+/// `progress` is told of each file written.
+pub fn write_site(
+    out: &Path,
+    files: &[OutputFile],
+    force: bool,
+    progress: &dyn Progress,
+) -> Result<Written, WriteError> {
     let untouched = WriteError::Untouched;
     let out = absolute(out).map_err(untouched)?;
     let parent = out
@@ -234,7 +241,8 @@ pub fn write_site(out: &Path, files: &[OutputFile], force: bool) -> Result<Writt
     let staging = parent.join(format!(".{name}.limes-staging-{}", std::process::id()));
     let old = parent.join(format!(".{name}.limes-old-{}", std::process::id()));
     fs::create_dir(&staging).map_err(untouched)?;
-    let filled = fs::write(staging.join(MARKER), MARKER_TEXT).and_then(|()| fill(&staging, files));
+    let filled =
+        fs::write(staging.join(MARKER), MARKER_TEXT).and_then(|()| fill(&staging, files, progress));
     if let Err(e) = filled {
         let _ = fs::remove_dir_all(&staging);
         return Err(untouched(e));
@@ -295,7 +303,7 @@ fn remove_leftovers(parent: &Path, name: &str) -> io::Result<Vec<PathBuf>> {
 fn absolute(p: &Path) -> io::Result<PathBuf> {
     std::path::absolute(p)
 }
-fn fill(staging: &Path, files: &[OutputFile]) -> io::Result<()> {
+fn fill(staging: &Path, files: &[OutputFile], progress: &dyn Progress) -> io::Result<()> {
     // Folders first (sequentially, they nest), then the files in parallel.
     let mut dirs: Vec<PathBuf> = Vec::new();
     let mut targets = Vec::with_capacity(files.len());
@@ -319,9 +327,13 @@ fn fill(staging: &Path, files: &[OutputFile]) -> io::Result<()> {
     files
         .par_iter()
         .zip(targets.par_iter())
-        .try_for_each(|(f, target)| match &f.body {
-            Body::Bytes(b) => fs::write(target, b),
-            Body::Copy(from) => fs::copy(from, target).map(|_| ()),
+        .try_for_each(|(f, target)| {
+            match &f.body {
+                Body::Bytes(b) => fs::write(target, b),
+                Body::Copy(from) => fs::copy(from, target).map(|_| ()),
+            }?;
+            progress.advance(1);
+            Ok(())
         })
 }
 
@@ -361,6 +373,7 @@ fn swap(staging: &Path, out: &Path, old: &Path) -> Result<Option<PathBuf>, Write
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::progress::Silent;
 
     #[test]
     fn swaps_and_replaces() {
@@ -373,7 +386,7 @@ mod tests {
             path: "a/b.txt".into(),
             body: Body::Bytes(b"new".to_vec()),
         }];
-        write_site(&out, &files, false).unwrap();
+        write_site(&out, &files, false, &Silent).unwrap();
         assert!(!out.join("old.txt").exists());
         assert_eq!(fs::read_to_string(out.join("a/b.txt")).unwrap(), "new");
         let leftovers: Vec<_> = fs::read_dir(dir.path())
@@ -395,7 +408,7 @@ mod tests {
             body: Body::Copy(dir.path().join("missing")),
         }];
         assert!(matches!(
-            write_site(&out, &files, false),
+            write_site(&out, &files, false, &Silent),
             Err(WriteError::Untouched(_))
         ));
         assert_eq!(fs::read_to_string(out.join("keep.txt")).unwrap(), "keep");
@@ -407,11 +420,11 @@ mod tests {
             body: Body::Bytes(b"x".to_vec()),
         }];
         assert!(matches!(
-            write_site(&out, &ok, false),
+            write_site(&out, &ok, false, &Silent),
             Err(WriteError::Untouched(_))
         ));
         assert_eq!(common_files(&out), ["keep.txt"]);
-        write_site(&out, &ok, true).unwrap();
+        write_site(&out, &ok, true, &Silent).unwrap();
         assert_eq!(common_files(&out), [MARKER, "x.txt"]);
     }
 
@@ -447,7 +460,7 @@ mod tests {
             path: "a.txt".into(),
             body: Body::Bytes(b"a".to_vec()),
         }];
-        let w = write_site(&out, &files, false).unwrap();
+        let w = write_site(&out, &files, false, &Silent).unwrap();
         assert_eq!(w.cleaned, [old, empty, stale]);
         assert_eq!(
             common_files(dir.path()),

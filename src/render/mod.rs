@@ -19,6 +19,7 @@ use crate::diagnostics::{Diagnostic, Source};
 use crate::input::StaticFile;
 use crate::model::{Indicator, Page, Partner, Practice, Site, Territory};
 use crate::output::Plan;
+use crate::progress::Progress;
 use crate::types::Lang;
 
 pub use crate::routes::{Facet, Route, Routes};
@@ -191,11 +192,20 @@ pub fn prepare(site: &Site) -> Result<Environment<'static>, Vec<Diagnostic>> {
 
 /// Every HTML page of every language, rendered in parallel into `plan`. Returns the
 /// sitemap's entries.
+/// How many page jobs [`pages`] runs (a job may write several files: the pages of a
+/// long listing, the data its page's script reads).
+pub fn page_count(site: &Site) -> usize {
+    jobs(site).len()
+}
+
+/// Renders every page of every language in parallel, telling `progress` of each job
+/// done; returns the sitemap's entries.
 pub fn pages(
     site: &Site,
     env: &Environment<'static>,
     shared: &Shared,
     plan: &mut Plan,
+    progress: &dyn Progress,
 ) -> Vec<SitemapUrl> {
     plan.add(
         shared.urls.file(
@@ -206,7 +216,12 @@ pub fn pages(
     );
     let results: Vec<Result<Vec<Rendered>, Diagnostic>> = jobs(site)
         .par_iter()
-        .map(|job| pages::render(site, env, shared, job).map_err(|e| template_diagnostic(site, &e)))
+        .map(|job| {
+            let rendered =
+                pages::render(site, env, shared, job).map_err(|e| template_diagnostic(site, &e));
+            progress.advance(1);
+            rendered
+        })
         .collect();
     let mut sitemap = Vec::new();
     let mut diags = Vec::new();

@@ -225,7 +225,8 @@ pub(super) fn body_html(site: &Site, urls: &Routes, lang: &Lang, md: &str) -> Va
             None => base,
         })
     };
-    Value::from_safe_string(markdown::render(md, site.config.raw_html, &resolve).html)
+    let base = site.config.base_path();
+    Value::from_safe_string(markdown::render(md, site.config.raw_html, base, &resolve).html)
 }
 
 /// The languages a record exists in, and links to it in each of them but `lang`.

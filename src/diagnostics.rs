@@ -251,6 +251,22 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     (d <= limit).then_some(c)
 }
 
+/// Up to `n` candidates nearest to `word` by edit distance (ignoring case), nearest
+/// first; candidates at the same distance keep their order.
+pub fn nearest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    n: usize,
+) -> Vec<&'a str> {
+    let lowered = word.to_lowercase();
+    let mut ranked: Vec<(usize, &str)> = candidates
+        .into_iter()
+        .map(|c| (levenshtein(&lowered, &c.to_lowercase()), c))
+        .collect();
+    ranked.sort_by_key(|&(d, _)| d);
+    ranked.into_iter().take(n).map(|(_, c)| c).collect()
+}
+
 /// A listed language that `code` is another spelling of (`fr_FR`, `FR`, `fr-fr` for
 /// `fr-FR`), or whose primary subtag it shares; never a merely similar code.
 pub fn closest_lang<'a>(code: &str, langs: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -322,6 +338,23 @@ mod tests {
         assert_eq!(closest("xyzzy-qqq-www", words), None);
         assert_eq!(closest("NGO", ["ngo", "education"]), Some("ngo"));
         assert_eq!(closest("de", ["en", "fr"]), None);
+    }
+
+    #[test]
+    fn ranks_the_nearest_words_first() {
+        let ids = [
+            "context",
+            "approach",
+            "results",
+            "results-title",
+            "transferability",
+        ];
+        assert_eq!(
+            nearest("resluts", ids, 3),
+            ["results", "context", "results-title"]
+        );
+        assert_eq!(nearest("x", ids, 10).len(), 5);
+        assert!(nearest("x", [], 3).is_empty());
     }
 
     #[test]

@@ -58,6 +58,85 @@ pub fn internal_links(md: &str) -> Vec<InternalLink> {
     out
 }
 
+/// A link of a body to a place in a page: `[x](#results)` (the page of the body
+/// itself) or `[x](@/practices/foo#results)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FragmentLink {
+    /// `(kind, id)` of an `@/` link, `None` for a link within the page.
+    pub target: Option<(String, String)>,
+    /// The fragment as written, without `#` (never empty).
+    pub fragment: String,
+    /// Byte range of the whole link.
+    pub span: Range<usize>,
+}
+
+/// An image of a body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodyImage {
+    pub dest: String,
+    /// Its text alternative as the page gives it (the plain text of its description).
+    pub alt: String,
+    /// Whether the editor marked it as purely decorative (title `"decorative"`).
+    pub decorative: bool,
+    /// Byte range of the whole image.
+    pub span: Range<usize>,
+}
+
+/// The title that marks an image as purely decorative: `![](border.png "decorative")`.
+/// It is not shown (the page gives the image an empty text alternative).
+pub const DECORATIVE: &str = "decorative";
+
+fn is_decorative(title: &str) -> bool {
+    title.trim().eq_ignore_ascii_case(DECORATIVE)
+}
+
+/// The links to anchors and the images of a body, for `limes check`.
+pub fn outline(md: &str) -> (Vec<FragmentLink>, Vec<BodyImage>) {
+    let mut links = Vec::new();
+    let mut images: Vec<BodyImage> = Vec::new();
+    // Images being read (an image's description may hold another).
+    let mut open: Vec<BodyImage> = Vec::new();
+    for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let (target, fragment) = match parse_internal(&dest_url) {
+                    Some((kind, id, anchor)) => (Some((kind, id)), anchor),
+                    None => (None, dest_url.strip_prefix('#').map(str::to_string)),
+                };
+                if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+                    links.push(FragmentLink {
+                        target,
+                        fragment,
+                        span: range,
+                    });
+                }
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => open.push(BodyImage {
+                dest: dest_url.to_string(),
+                alt: String::new(),
+                decorative: is_decorative(&title),
+                span: range,
+            }),
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                for image in &mut open {
+                    image.alt.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                for image in &mut open {
+                    image.alt.push(' ');
+                }
+            }
+            Event::End(TagEnd::Image) => images.extend(open.pop()),
+            _ => {}
+        }
+    }
+    images.sort_by_key(|i| i.span.start);
+    (links, images)
+}
+
 /// The words of a body without its markup, for the search index: text, code, link
 /// texts, image descriptions; raw HTML is left out.
 pub fn plain_text(md: &str) -> String {
@@ -277,7 +356,12 @@ pub fn render(md: &str, policy: RawHtml, base: &str, resolve: Resolver) -> Rende
                         link_type
                     },
                     dest_url,
-                    title,
+                    // The mark of a decorative image is for limes, not for readers.
+                    title: if is_decorative(&title) {
+                        CowStr::Borrowed("")
+                    } else {
+                        title
+                    },
                     id,
                 }));
             }
@@ -398,6 +482,50 @@ mod tests {
         assert_eq!(links.len(), 1);
         assert_eq!(links[0].id, "foo");
         assert_eq!(links[0].span, 2..22);
+    }
+
+    #[test]
+    fn outline_finds_anchored_links_and_images() {
+        let md = "## A\n\n[in](#a) [out](@/practices/x#b-c) [none](@/practices/x) [top](#) [web](https://x.org/#z)\n\n![](a.png) ![A *map*](b.png) [![](logo.png \"Decorative\")](https://x.org)\n";
+        let (links, images) = outline(md);
+        assert_eq!(
+            links,
+            [
+                FragmentLink {
+                    target: None,
+                    fragment: "a".into(),
+                    span: 6..14,
+                },
+                FragmentLink {
+                    target: Some(("practices".into(), "x".into())),
+                    fragment: "b-c".into(),
+                    span: 15..39,
+                },
+            ]
+        );
+        let alts: Vec<(&str, &str, bool)> = images
+            .iter()
+            .map(|i| (i.dest.as_str(), i.alt.as_str(), i.decorative))
+            .collect();
+        assert_eq!(
+            alts,
+            [
+                ("a.png", "", false),
+                ("b.png", "A map", false),
+                ("logo.png", "", true)
+            ]
+        );
+        assert_eq!(&md[images[0].span.clone()], "![](a.png)");
+    }
+
+    #[test]
+    fn the_decorative_mark_is_not_shown() {
+        let out = r(
+            "![](border.png \"decorative\") ![](b.png \"Border\")",
+            RawHtml::Escape,
+        );
+        assert!(out.contains("<img src=\"border.png\" alt=\"\" />"), "{out}");
+        assert!(out.contains("title=\"Border\""), "{out}");
     }
 
     #[test]

@@ -56,10 +56,10 @@ pub(crate) fn vocabularies(
         return v;
     };
     for e in &table.entries {
-        let target = match e.key.as_str() {
-            "themes" => &mut v.themes,
-            "target_groups" => &mut v.target_groups,
-            "partner_kinds" => &mut v.partner_kinds,
+        let (vocabulary, target) = match e.key.as_str() {
+            "themes" => ("themes", &mut v.themes),
+            "target_groups" => ("target_groups", &mut v.target_groups),
+            "partner_kinds" => ("partner_kinds", &mut v.partner_kinds),
             other => {
                 let mut d = src.error(e.key_span.clone(), format!("unknown vocabulary `{other}`"));
                 d = match closest(other, ["themes", "target_groups", "partner_kinds"]) {
@@ -146,6 +146,8 @@ pub(crate) fn vocabularies(
                 );
             }
             target.insert(term.key.clone(), labels_map);
+            v.spans
+                .insert((vocabulary, term.key.clone()), term.key_span.clone());
         }
     }
     v
@@ -266,6 +268,7 @@ pub(crate) fn territories(
             name,
             country,
             level,
+            span: id.span,
         });
     }
     out

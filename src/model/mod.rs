@@ -12,13 +12,15 @@ mod records;
 mod resolve;
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::PathBuf;
 
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::diagnostics::Source;
 use crate::i18n::Strings;
-use crate::input::{StaticFile, Theme};
+use crate::input::{RecordFile, StaticFile, Theme};
 use crate::types::Lang;
 use crate::types::{Date, IndicatorId, Slug, TerritoryId};
 
@@ -181,6 +183,9 @@ pub struct Vocabularies {
     pub themes: BTreeMap<String, LangMap>,
     pub target_groups: BTreeMap<String, LangMap>,
     pub partner_kinds: BTreeMap<String, LangMap>,
+    /// Where each term is defined in vocabularies.toml (the byte range of its id), by
+    /// vocabulary (`themes`, `target_groups`, `partner_kinds`) and term.
+    pub spans: BTreeMap<(&'static str, String), Range<usize>>,
 }
 
 #[derive(Clone, Debug)]
@@ -189,6 +194,8 @@ pub struct Territory {
     pub name: LangMap,
     pub country: String,
     pub level: Option<String>,
+    /// Byte range of its `id` value in territories.toml.
+    pub span: Range<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -263,6 +270,17 @@ pub struct Site {
     pub statics: Vec<StaticFile>,
     pub theme: Theme,
     pub index: Index,
+    pub sources: Sources,
+}
+
+/// The files the site was read from, kept so that what is found after the site graph
+/// is built (`limes check`'s warnings) can point at the place it is written.
+#[derive(Debug, Default)]
+pub struct Sources {
+    /// Every record file, with its text, front matter and body.
+    pub records: Vec<RecordFile>,
+    pub vocabularies: Option<Source>,
+    pub territories: Option<Source>,
 }
 
 impl Site {

@@ -18,7 +18,7 @@ use super::data;
 use super::merge::{Ctx, merge_page, merge_partner, merge_practice};
 use super::observations;
 use super::records::{self, PageFacts, PartnerFacts, PracticeFacts};
-use super::{Index, Site};
+use super::{Index, Site, Sources};
 use crate::routes::RESERVED;
 
 /// Builds the site graph, or every problem found on the way. Every file is checked,
@@ -276,6 +276,11 @@ pub fn resolve(
         statics: loaded.statics,
         theme: loaded.theme,
         index,
+        sources: Sources {
+            records: loaded.records,
+            vocabularies: loaded.vocabularies,
+            territories: loaded.territories,
+        },
     })
 }
 

@@ -2,6 +2,8 @@
 //! templates and the render itself, done in memory — without writing anything, and the
 //! three ways of printing what it found (for people, for scripts, for GitHub Actions).
 
+mod findings;
+
 use serde::Serialize;
 
 use crate::BuildOptions;
@@ -18,9 +20,13 @@ pub enum Format {
     Github,
 }
 
-/// Every problem of the site under `opts.root`, errors and warnings, in a stable order.
-/// Reads the site, renders it in memory and writes nothing: the output folder is
-/// neither checked nor created (`opts.out` and `opts.force` are not used).
+/// Every problem of the site under `opts.root`, errors and warnings, in a stable order:
+/// what a build reports, and the warnings only a check gives (links to missing anchors,
+/// partners no practice names, unused vocabulary terms, territories without data,
+/// images without alt text; see `findings`), found once the site has loaded (anchors
+/// only when it also rendered). Reads the site, renders it in memory and writes
+/// nothing: the output folder is neither checked nor created (`opts.out` and
+/// `opts.force` are not used).
 pub fn check(opts: &BuildOptions) -> Diagnostics {
     check_with(opts, &crate::progress::Silent)
 }
@@ -31,9 +37,14 @@ pub fn check_with(opts: &BuildOptions, progress: &dyn crate::progress::Progress)
         Ok(loaded) => loaded,
         Err(diags) => return diags,
     };
-    if let Err(ds) = crate::render_with(&site, &env, progress) {
-        diags.extend(ds.0);
-    }
+    let pages = match crate::render_with(&site, &env, progress) {
+        Ok(pages) => Some(pages),
+        Err(ds) => {
+            diags.extend(ds.0);
+            None
+        }
+    };
+    diags.extend(findings::warnings(&site, pages.as_deref()));
     diags.sorted()
 }
 

@@ -151,8 +151,202 @@ fn warnings_only_exit_0() {
     assert_eq!(code, Some(1), "stdout:\n{stdout}");
 }
 
+/// The warnings only a check gives (tests/fixtures/check-warnings has each kind: links
+/// to missing anchors, a partner no practice names, unused terms of each vocabulary,
+/// territories without data, images without alt text; and a draft, whose terms and
+/// partners count as used), exactly, in every format; they alone exit 0.
+///
+/// `LIMES_BLESS=1 cargo test --test check` (re)writes the fixture's `expected.*` from the
+/// actual output; read the changes before committing them.
+#[test]
+fn warnings_of_the_check_in_every_format() {
+    let bless = std::env::var("LIMES_BLESS").is_ok_and(|v| v == "1");
+    for (format, expected) in [
+        ("human", "expected.txt"),
+        ("json", "expected.json"),
+        ("github", "expected.github.txt"),
+    ] {
+        let (code, stdout, stderr) = check("check-warnings", &["--format", format]);
+        assert_eq!(code, Some(0), "{format}: stdout:\n{stdout}");
+        assert_eq!(stderr, "", "{format}");
+        let path = common::fixture("check-warnings").join(expected);
+        if bless {
+            fs::write(&path, &stdout).unwrap();
+            continue;
+        }
+        let expected = fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}; run LIMES_BLESS=1 cargo test --test check",
+                path.display()
+            )
+        });
+        assert_eq!(stdout, expected, "{format}");
+    }
+    // Warnings, each kind present, and nothing else.
+    let (_, json, _) = check("check-warnings", &["--format", "json"]);
+    let problems: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let problems = problems.as_array().unwrap();
+    assert_eq!(problems.len(), 14);
+    for p in problems {
+        assert_eq!(p["severity"], "warning", "{p}");
+        assert!(
+            p["line"].as_u64().unwrap() > 0 && p["column"].as_u64().unwrap() > 0,
+            "{p}"
+        );
+        assert!(p["help"].is_string(), "{p}");
+    }
+    for what in [
+        "has no anchor",
+        "no practice names the partner",
+        "no practice has the theme",
+        "no practice has the target group",
+        "no partner is of the kind",
+        "has no data",
+        "has no alt text",
+    ] {
+        assert!(
+            problems
+                .iter()
+                .any(|p| p["message"].as_str().unwrap().contains(what)),
+            "no warning `{what}`"
+        );
+    }
+}
+
+/// A vocabulary, or territories, written before any record that uses them (a new site,
+/// a site that publishes no statistics) are not reported as unused.
+#[test]
+fn nothing_is_unused_before_anything_could_use_it() {
+    let tmp = common::site_from_fixture("minimal");
+    let root = common::site_root(&tmp);
+    fs::remove_dir_all(root.join("content/partners")).unwrap();
+    let practice = root.join("content/practices/social-activation/index.en.md");
+    let text = fs::read_to_string(&practice).unwrap();
+    let text = text
+        .replace("partners = [\"csd-koper\"]\n", "")
+        .replace("(@/partners/csd-koper)", "(https://example.org/)");
+    fs::write(&practice, text).unwrap();
+    fs::create_dir(root.join("content/diagnostics")).unwrap();
+    fs::write(
+        root.join("content/diagnostics/territories.toml"),
+        "[[territory]]\nid = \"SI042\"\nname = { en = \"Coastal–Karst\" }\ncountry = \"SI\"\n",
+    )
+    .unwrap();
+    let (code, stdout, _) = check_in(&tmp, &[]);
+    assert_eq!(
+        (code, stdout.as_str()),
+        (Some(0), "The check found no problem\n")
+    );
+    // With a partner, the kind nobody has is reported; with data, the territory without.
+    fs::write(
+        root.join("content/vocabularies.toml"),
+        fs::read_to_string(root.join("content/vocabularies.toml")).unwrap()
+            + "\n[partner_kinds.university]\nen = \"University\"\n",
+    )
+    .unwrap();
+    let partner = root.join("content/partners/csd-koper/index.en.md");
+    fs::create_dir_all(partner.parent().unwrap()).unwrap();
+    fs::write(
+        &partner,
+        "+++\nname = \"Social Work Centre Koper\"\nkind = \"ngo\"\ncountry = \"SI\"\n+++\n",
+    )
+    .unwrap();
+    let (code, stdout, _) = check_in(&tmp, &["--format", "json"]);
+    assert_eq!(code, Some(0));
+    let messages: Vec<String> = serde_json::from_str::<serde_json::Value>(&stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "no practice names the partner `csd-koper`",
+            "no partner is of the kind `university`"
+        ]
+    );
+}
+
+#[test]
+fn a_build_does_not_print_the_warnings_of_the_check() {
+    let tmp = common::site_from_fixture("check-warnings");
+    let out = limes(tmp.path(), &["build", "--root", "site"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // Only the report of the build: "Built 60 pages (121 files) into site/public in ...".
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("Built "), "{stderr}");
+    // The mark of a decorative image is not published.
+    let page = fs::read_to_string(
+        tmp.path()
+            .join("site/public/en/practices/social-activation/index.html"),
+    )
+    .unwrap();
+    common::assert_contains(&page, "<img src=\"/img/wave.png\" alt=\"\" />");
+}
+
+#[test]
+fn errors_and_warnings_stay_apart_in_every_format() {
+    let tmp = common::site_from_fixture("check-warnings");
+    let practice = common::site_root(&tmp).join("themes/default/templates/practice.html");
+    let mut html = fs::read_to_string(&practice).unwrap();
+    html.push_str("{{ no_such_function() }}\n");
+    fs::write(&practice, html).unwrap();
+
+    let (code, stdout, _) = check_in(&tmp, &["--format", "json"]);
+    assert_eq!(code, Some(1), "stdout:\n{stdout}");
+    let problems: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let problems = problems.as_array().unwrap();
+    let count = |severity: &str| {
+        problems
+            .iter()
+            .filter(|p| p["severity"] == severity)
+            .count()
+    };
+    assert!(count("error") > 0, "{stdout}");
+    // Without rendered pages the anchors cannot be checked: the other 10 warnings remain.
+    assert_eq!(count("warning"), 10, "{stdout}");
+    assert!(!stdout.contains("has no anchor"), "{stdout}");
+
+    let (code, stdout, _) = check_in(&tmp, &["--format", "github"]);
+    assert_eq!(code, Some(1));
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("::warning file="))
+            .count(),
+        10
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("::warning file=") || l.starts_with("::error file=")),
+        "{stdout}"
+    );
+
+    let (code, stdout, _) = check_in(&tmp, &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stdout.contains(": warning: no practice names the partner `zrc-sazu`"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("themes/default/templates/practice.html"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with(" errors and 10 warnings\n")
+            || stdout.ends_with(" error and 10 warnings\n"),
+        "{stdout}"
+    );
+}
+
 /// `check` finds exactly what a build finds in every invalid fixture (their
 /// `expected.txt`, checked against `limes build` by tests/invalid.rs), and writes nothing.
+/// (The warnings only a check gives need a site that loads, which none of them does.)
 #[test]
 fn check_finds_what_the_build_finds_in_every_invalid_fixture() {
     let dir = common::fixture("invalid");

@@ -24,6 +24,7 @@ use crate::input::{RecordFile, StaticFile, Theme};
 use crate::types::Lang;
 use crate::types::{Date, IndicatorId, Slug, TerritoryId};
 
+pub(crate) use records::is_draft;
 pub use resolve::resolve;
 
 /// A text per language.
@@ -277,7 +278,7 @@ pub struct Site {
 /// is built (`limes check`'s warnings) can point at the place it is written.
 #[derive(Debug, Default)]
 pub struct Sources {
-    /// Every record file, with its text, front matter and body.
+    /// Every record file read (drafts too), with its text, front matter and body.
     pub records: Vec<RecordFile>,
     pub vocabularies: Option<Source>,
     pub territories: Option<Source>,

@@ -153,9 +153,9 @@ fn serves_only_the_site_with_the_right_headers() {
         Some("text/html; charset=utf-8")
     );
     assert_eq!(header(&headers, "x-content-type-options"), Some("nosniff"));
-    assert!(
-        body.contains("<script src=\"/__limes/live.js\" data-generation=\"1\"></script>\n</body>")
-    );
+    assert!(body.contains(
+        "<script src=\"/__limes/live.js\" data-generation=\"1\" async></script>\n</body>"
+    ));
 
     // A folder without its final slash is redirected to it.
     let (code, headers, _) = server.get("/en?x=1");

@@ -281,8 +281,9 @@ async fn serve_entry(
 
 /// The page with the preview's script before `</body>`, told which build made it.
 fn with_live_script(page: &Bytes, generation: u64) -> Vec<u8> {
-    let tag =
-        format!("<script src=\"{PREFIX}live.js\" data-generation=\"{generation}\"></script>\n");
+    let tag = format!(
+        "<script src=\"{PREFIX}live.js\" data-generation=\"{generation}\" async></script>\n"
+    );
     let at = find_last(page, b"</body>").unwrap_or(page.len());
     let mut out = Vec::with_capacity(page.len() + tag.len());
     out.extend_from_slice(&page[..at]);
@@ -403,7 +404,7 @@ mod tests {
         let out = String::from_utf8(with_live_script(&page, 7)).unwrap();
         assert_eq!(
             out,
-            "<html><body><p>&lt;/body&gt;</p><script src=\"/__limes/live.js\" data-generation=\"7\"></script>\n</body></html>\n"
+            "<html><body><p>&lt;/body&gt;</p><script src=\"/__limes/live.js\" data-generation=\"7\" async></script>\n</body></html>\n"
         );
     }
 }

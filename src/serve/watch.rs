@@ -14,7 +14,7 @@ use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use crate::load::is_ignored;
 
 /// How long the files must be quiet before a burst is taken as finished.
-pub const QUIET: Duration = Duration::from_millis(25);
+pub const QUIET: Duration = Duration::from_millis(15);
 /// A burst that never stops is still rebuilt this often.
 pub const LONGEST: Duration = Duration::from_millis(1000);
 

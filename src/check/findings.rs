@@ -528,26 +528,10 @@ fn unescape(s: &str) -> String {
     out
 }
 
-/// A fragment as a browser matches it: `%C3%A9` is `é`. A fragment whose escapes do
-/// not make UTF-8 is compared as written.
+/// A fragment as a browser matches it: `%C3%A9` is `é`. A fragment whose escapes are
+/// malformed or do not make UTF-8 is compared as written.
 fn percent_decoded(fragment: &str) -> String {
-    let bytes = fragment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
-                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| fragment.to_string())
+    crate::routes::percent_decode(fragment).unwrap_or_else(|| fragment.to_string())
 }
 
 #[cfg(test)]

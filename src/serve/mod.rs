@@ -165,7 +165,7 @@ enum Found {
 /// `None` for a path that no file of the site can have: an undecodable escape, a `..`
 /// or `.` segment, a backslash or NUL (encoded or not).
 pub fn lookup(path: &str) -> Option<String> {
-    let decoded = percent_decode(path)?;
+    let decoded = crate::routes::percent_decode(path)?;
     let mut parts = Vec::new();
     for part in decoded.split('/') {
         match part {
@@ -193,23 +193,6 @@ fn find(snapshot: &state::Snapshot, key: &str) -> Option<Found> {
     } else {
         None
     }
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// Every other request: a file of the site.

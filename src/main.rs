@@ -61,7 +61,7 @@ enum Command {
     /// Preview the site: build it in memory, serve it, and rebuild
     /// and reload the open pages after every change; writes nothing
     #[command(
-        after_help = "Watches observatory.toml, content/, themes/ and i18n/. After each burst of changes the site is built again; open pages whose content changed reload by themselves, keeping their scroll position. While the site does not build, the last good version stays served and every open page shows the errors.\n\nExamples:\n  limes serve\n  limes serve --root sites/adriatic --port 8080\n  limes serve --bind 0.0.0.0   # reachable from other machines: only on a trusted network"
+        after_help = "Watches observatory.toml, content/, themes/, templates/ and i18n/. After each burst of changes the site is built again; open pages whose content changed reload by themselves, keeping their scroll position. While the site does not build, the last good version stays served and every open page shows the errors.\n\nExamples:\n  limes serve\n  limes serve --root sites/adriatic --port 8080\n  limes serve --bind 0.0.0.0   # reachable from other machines: only on a trusted network"
     )]
     Serve {
         /// The site folder, holding observatory.toml

@@ -161,6 +161,9 @@ fn serves_only_the_site_with_the_right_headers() {
     let (code, headers, _) = server.get("/en?x=1");
     assert_eq!(code, 301);
     assert_eq!(header(&headers, "location"), Some("/en/?x=1"));
+    // Never to another host: `//en` is the folder `en`, redirected to `/en/`.
+    let (code, headers, _) = server.get("//en");
+    assert_eq!((code, header(&headers, "location")), (301, Some("/en/")));
 
     // Content types of the generated files.
     let (code, headers, _) = server.get("/sitemap.xml");
@@ -357,4 +360,37 @@ fn ctrl_c_stops_it_even_with_pages_open() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+#[test]
+fn a_templates_folder_made_later_is_watched() {
+    let tmp = site_from_fixture("minimal");
+    let root = site_root(&tmp);
+    let server = Server::start(&root);
+    let base = std::fs::read_to_string(root.join("themes/default/templates/base.html")).unwrap();
+    // The site's own templates/ does not exist yet: made, then written into.
+    std::fs::create_dir(root.join("templates")).unwrap();
+    assert!(server.next_build().starts_with("Built in "));
+    let marked = base.replacen("</body>", "<!-- the site's own base -->\n</body>", 1);
+    std::fs::write(root.join("templates/base.html"), &marked).unwrap();
+    assert!(server.next_build().starts_with("Built in "));
+    assert!(
+        server
+            .get("/en/")
+            .2
+            .contains("<!-- the site's own base -->")
+    );
+    // And an edit of it.
+    std::fs::write(
+        root.join("templates/base.html"),
+        marked.replace("own base", "own base, edited"),
+    )
+    .unwrap();
+    assert!(server.next_build().starts_with("Built in "));
+    assert!(
+        server
+            .get("/en/")
+            .2
+            .contains("<!-- the site's own base, edited -->")
+    );
 }

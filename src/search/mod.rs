@@ -12,7 +12,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 
 use crate::model::Site;
-use crate::output::Plan;
 use crate::routes::Route;
 use crate::types::Lang;
 use crate::view::Views;
@@ -26,13 +25,6 @@ pub fn script_path() -> String {
         "search/{}",
         index::hashed("search", SCRIPT.as_bytes(), "js")
     )
-}
-
-/// The search index of every language, under `/<lang>/search/`, and the script.
-pub fn index(site: &Site, views: &Views, plan: &mut Plan) {
-    for (path, bytes) in files(site, views, None).into_values().flatten() {
-        plan.add(path, bytes);
-    }
 }
 
 /// The files of the search index of each language (all, or `only` those), by

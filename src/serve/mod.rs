@@ -72,7 +72,8 @@ pub fn run(
     std::thread::Builder::new()
         .name("limes-rebuild".into())
         .spawn(move || {
-            while let Some(changed) = batches.next() {
+            let mut batches = batches;
+            while let Some(changed) = batches.next_burst() {
                 rebuild(&changed);
             }
         })?;
@@ -157,8 +158,8 @@ async fn page_version(State(live): State<Arc<Live>>, Query(q): Query<PageQuery>)
 enum Found {
     /// The key of a file.
     File(String),
-    /// A folder asked for without its final `/`: where to redirect.
-    Folder,
+    /// A folder asked for without its final `/` (its key): redirected to it.
+    Folder(String),
 }
 
 /// The key of the site's files that a URL path names (`/en/` → `en/index.html`), or
@@ -189,7 +190,7 @@ fn find(snapshot: &state::Snapshot, key: &str) -> Option<Found> {
     if snapshot.files.contains_key(key) {
         Some(Found::File(key.to_string()))
     } else if snapshot.files.contains_key(&format!("{key}/index.html")) {
-        Some(Found::Folder)
+        Some(Found::Folder(key.to_string()))
     } else {
         None
     }
@@ -210,8 +211,10 @@ async fn site(State(live): State<Arc<Live>>, method: Method, uri: Uri, req: Requ
     }
     let found = lookup(uri.path()).and_then(|key| find(&snapshot, &key));
     match found {
-        Some(Found::Folder) => {
-            let mut to = format!("{}/", uri.path());
+        Some(Found::Folder(key)) => {
+            // The folder's own address: never the request's path as written (`//x`
+            // would send the browser to another host).
+            let mut to = format!("/{key}/");
             if let Some(q) = uri.query() {
                 to.push('?');
                 to.push_str(q);

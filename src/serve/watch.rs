@@ -1,5 +1,5 @@
 //! Watching the site's files: `observatory.toml`, `content/` (records, diagnostics
-//! data, static files), `themes/` and `i18n/`. Events come in bursts (an editor's save
+//! data, static files), `themes/`, the site's own `templates/` and `i18n/`. Events come in bursts (an editor's save
 //! is several, a `git checkout` hundreds): [`Batches`] waits until the files have been
 //! quiet for a moment and gives the whole burst as one batch, so that it is one
 //! rebuild.
@@ -20,39 +20,54 @@ pub const LONGEST: Duration = Duration::from_millis(1000);
 
 /// The folders under the site root whose files make the site (watched with all they
 /// hold), and the files at the root that do.
-const FOLDERS: [&str; 3] = ["content", "themes", "i18n"];
+const FOLDERS: [&str; 4] = ["content", "themes", "templates", "i18n"];
 const ROOT_FILES: [&str; 1] = ["observatory.toml"];
 
 /// The watcher (stops when dropped) and its bursts of changed paths.
 pub struct Batches {
-    _watcher: RecommendedWatcher,
+    watcher: RecommendedWatcher,
     events: Receiver<notify::Result<notify::Event>>,
+    /// The site root as the system spells it (some backends report events under the
+    /// canonical path whatever path was watched).
     root: PathBuf,
+    /// The folders of [`FOLDERS`] being watched (one made later is watched then).
+    watched: BTreeSet<&'static str>,
 }
 
 impl Batches {
     /// Watches the site under `root`.
     pub fn new(root: &Path) -> notify::Result<Self> {
+        let root = root.canonicalize().map_err(notify::Error::io)?;
         let (tx, events) = channel();
         let mut watcher = notify::recommended_watcher(tx)?;
-        watcher.watch(root, RecursiveMode::NonRecursive)?;
+        watcher.watch(&root, RecursiveMode::NonRecursive)?;
+        let mut batches = Batches {
+            watcher,
+            events,
+            root,
+            watched: BTreeSet::new(),
+        };
+        batches.watch_folders();
+        Ok(batches)
+    }
+
+    /// Watches each folder of the site that exists and is not watched yet.
+    fn watch_folders(&mut self) {
         for folder in FOLDERS {
-            let dir = root.join(folder);
-            if dir.is_dir() {
-                watcher.watch(&dir, RecursiveMode::Recursive)?;
+            let dir = self.root.join(folder);
+            if !self.watched.contains(folder)
+                && dir.is_dir()
+                && self.watcher.watch(&dir, RecursiveMode::Recursive).is_ok()
+            {
+                self.watched.insert(folder);
             }
         }
-        Ok(Batches {
-            _watcher: watcher,
-            events,
-            root: root.to_path_buf(),
-        })
     }
 
     /// The next burst of changes to the site's files, relative to the root; `None`
     /// when the watcher is gone. A watcher error (events lost) is a change of
     /// everything: `*`.
-    pub fn next(&self) -> Option<BTreeSet<String>> {
+    pub fn next_burst(&mut self) -> Option<BTreeSet<String>> {
         let mut changed = BTreeSet::new();
         // Wait for the first change that matters.
         while changed.is_empty() {
@@ -69,6 +84,12 @@ impl Batches {
             if started.elapsed() >= LONGEST {
                 break;
             }
+        }
+        // A folder of the site made (or made again) since: watch what it holds.
+        if changed.iter().any(|p| FOLDERS.contains(&p.as_str())) {
+            self.watched.retain(|f| self.root.join(f).is_dir());
+            self.watch_folders();
+            changed.insert("*".to_string());
         }
         Some(changed)
     }
@@ -133,6 +154,10 @@ mod tests {
             Some("themes/default/templates/base.html")
         );
         assert_eq!(r("i18n/fr.toml").as_deref(), Some("i18n/fr.toml"));
+        assert_eq!(
+            r("templates/practice.html").as_deref(),
+            Some("templates/practice.html")
+        );
         assert_eq!(r("content").as_deref(), Some("content"));
         // The output, the build's own folders, backups and hidden files do not.
         assert_eq!(r("public/en/index.html"), None);

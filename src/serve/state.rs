@@ -68,45 +68,20 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// The snapshot of build `generation` made of `files`, keeping from `previous`
-    /// when each unchanged file was made. Also gives how many files changed.
+    /// The snapshot of build `generation` made of `files` (every file of the site),
+    /// keeping from `previous` when each unchanged file was made. Also gives how many
+    /// files changed.
     pub fn next(previous: &Snapshot, generation: u64, files: Vec<OutputFile>) -> (Self, usize) {
-        let mut out = HashMap::with_capacity(files.len());
-        let mut changed = 0;
-        let mut assets = previous.assets;
-        for f in files {
-            let content = Content::of(f.body);
-            let since = match previous.files.get(&f.path) {
-                Some(old) if old.content.same(&content) => old.since,
-                _ => {
-                    changed += 1;
-                    if is_asset(&f.path) {
-                        assets = generation;
-                    }
-                    generation
-                }
-            };
-            out.insert(f.path, Entry { content, since });
-        }
-        let removed = previous.files.keys().filter(|k| !out.contains_key(*k));
-        for path in removed {
-            changed += 1;
-            if is_asset(path) {
-                assets = generation;
-            }
-        }
-        (
-            Snapshot {
-                generation,
-                files: out,
-                assets,
-            },
-            changed,
-        )
+        let kept: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let removed: Vec<String> = previous
+            .files
+            .keys()
+            .filter(|k| !kept.contains(k.as_str()))
+            .cloned()
+            .collect();
+        Self::apply(previous, generation, files, &removed)
     }
-}
 
-impl Snapshot {
     /// The snapshot of build `generation`: `previous` with `files` put in and
     /// `removed` taken out. Also gives how many files changed.
     pub fn apply(
@@ -273,7 +248,6 @@ pub struct Status {
 pub struct Live {
     snapshot: RwLock<Arc<Snapshot>>,
     status: watch::Sender<Arc<Status>>,
-    builds: RwLock<u64>,
 }
 
 /// What one rebuild did, for the terminal.
@@ -306,7 +280,6 @@ impl Live {
         Live {
             snapshot: RwLock::new(Arc::new(Snapshot::default())),
             status,
-            builds: RwLock::new(0),
         }
     }
 
@@ -334,14 +307,15 @@ impl Live {
         result: Result<(Update, Diagnostics), Diagnostics>,
         site: Option<&Site>,
     ) -> Outcome {
-        let mut builds = self.builds.write().unwrap_or_else(|e| e.into_inner());
         match result {
             Ok((update, warnings)) => {
-                *builds += 1;
+                // Only the rebuild thread applies builds: the generation after the one
+                // served is this build's.
                 let previous = self.snapshot();
+                let generation = previous.generation + 1;
                 let (next, changed, scoped) = match update {
                     Update::Full(files) => {
-                        let (next, changed) = Snapshot::next(&previous, *builds, files);
+                        let (next, changed) = Snapshot::next(&previous, generation, files);
                         (next, changed, None)
                     }
                     Update::Delta {
@@ -349,7 +323,8 @@ impl Live {
                         removed,
                         records,
                     } => {
-                        let (next, changed) = Snapshot::apply(&previous, *builds, files, &removed);
+                        let (next, changed) =
+                            Snapshot::apply(&previous, generation, files, &removed);
                         (next, changed, Some(records))
                     }
                 };

@@ -427,10 +427,12 @@ fn anchors(html: &str) -> Anchors {
             out.all.insert(id);
         }
         if name == "script" || name == "style" {
+            // Found without lowercasing the rest of the page for every tag.
             let end = format!("</{name}");
             rest = rest
-                .to_ascii_lowercase()
-                .find(&end)
+                .as_bytes()
+                .windows(end.len())
+                .position(|w| w.eq_ignore_ascii_case(end.as_bytes()))
                 .map_or("", |j| &rest[j..]);
         }
     }

@@ -3,21 +3,10 @@
 
 mod common;
 
+use common::{limes, text};
+
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn limes(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_limes"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run the limes binary")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// Every file and folder under `dir`, relative to it, sorted.
 fn tree(dir: &Path) -> Vec<String> {

@@ -4,34 +4,9 @@
 
 mod common;
 
+use common::{limes, ok, text};
+
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn limes(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_limes"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run the limes binary")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-#[track_caller]
-fn ok(cwd: &Path, args: &[&str]) -> String {
-    let out = limes(cwd, args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "limes {args:?}\nstdout:\n{}\nstderr:\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
 
 #[test]
 fn a_new_observatory_builds_and_checks_clean_in_every_set_of_languages() {

@@ -4,37 +4,12 @@
 
 mod common;
 
+use common::{limes, ok, text};
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use limes::BuildOptions;
-
-fn limes(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_limes"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run the limes binary")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Runs limes and expects exit 0; returns stdout.
-#[track_caller]
-fn ok(cwd: &Path, args: &[&str]) -> String {
-    let out = limes(cwd, args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "limes {args:?}\nstdout:\n{}\nstderr:\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
 
 /// Runs limes and expects `code` with exactly `stderr`, and nothing on stdout.
 #[track_caller]

@@ -3,19 +3,12 @@
 
 mod common;
 
+use common::limes;
+
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
 
 use limes::output::MARKER;
-
-fn limes(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_limes"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run the limes binary")
-}
 
 /// Every file under `dir` with its bytes, and every folder, sorted: what must not change.
 fn snapshot(dir: &Path) -> Vec<(String, Option<Vec<u8>>)> {

@@ -6,6 +6,7 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use limes::diagnostics::Diagnostics;
 use limes::{BuildOptions, BuildReport};
@@ -180,4 +181,32 @@ pub fn section<'a>(hay: &'a str, start: &str, end: &str) -> &'a str {
         .find(end)
         .unwrap_or_else(|| panic!("no `{end}` after `{start}`"));
     &hay[i..i + j + end.len()]
+}
+
+/// Runs the limes binary in `cwd` with `args`.
+pub fn limes(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_limes"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run the limes binary")
+}
+
+/// Bytes of a command's output as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Runs limes and expects exit 0; returns stdout.
+#[track_caller]
+pub fn ok(cwd: &Path, args: &[&str]) -> String {
+    let out = limes(cwd, args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "limes {args:?}\nstdout:\n{}\nstderr:\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
 }

@@ -21,13 +21,17 @@
 //! against the last good build when it builds again.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use minijinja::Environment;
 
 use crate::diagnostics::Diagnostics;
-use crate::input::RecordKind;
+use crate::input::{RecordFile, RecordKind};
 use crate::model::Site;
 use crate::output::{Body, OutputFile};
+use crate::search::index::Analysed;
 use crate::types::Lang;
-use crate::{BuildOptions, SearchPaths, render, search, view};
+use crate::{BuildOptions, SearchFiles, SearchPaths, render, search, view};
 
 /// What a rebuild changed in the site.
 #[derive(Debug)]
@@ -40,6 +44,9 @@ pub enum Update {
         removed: Vec<String>,
         /// The records whose bodies changed, as `practices/<slug>`.
         records: Vec<String>,
+        /// Whether the whole site was read and resolved again (else only the
+        /// changed files were read).
+        read: bool,
     },
 }
 
@@ -52,9 +59,16 @@ pub struct Rebuilder {
     pending: BTreeSet<String>,
 }
 
+/// The last good build: its site graph and what rendering it needed, kept so that an
+/// edit of a body renders only what shows that body.
 struct Last {
     site: Site,
+    env: Environment<'static>,
+    shared: render::Shared,
+    warnings: Diagnostics,
     search: SearchPaths,
+    /// Every language's practices as its search index analysed them.
+    analysed: BTreeMap<Lang, Analysed>,
 }
 
 impl Rebuilder {
@@ -80,62 +94,238 @@ impl Rebuilder {
         changed: &BTreeSet<String>,
     ) -> Result<(Update, Diagnostics), Diagnostics> {
         self.pending.extend(changed.iter().cloned());
+        let result = match self.bodies_only() {
+            Some(result) => result,
+            None => self.load_and_render(),
+        };
+        if result.is_ok() {
+            self.pending.clear();
+        }
+        result
+    }
+
+    /// The quick way, when every changed file is a record file of the last good build
+    /// whose front matter is as it was, byte for byte (or a file that is gone and that
+    /// the build never read, like an editor's test file): the new bodies are checked
+    /// as a build checks them and put in the last site graph in place of the old, and
+    /// what shows them is rendered again, nothing being read or resolved again.
+    /// `None` when the change is not of that kind.
+    fn bodies_only(&mut self) -> Option<Result<(Update, Diagnostics), Diagnostics>> {
+        let last = self.last.as_mut()?;
+        if self.pending.contains("*") {
+            return None;
+        }
+        let root = self.opts.root.as_path();
+        let mut fresh: Vec<(usize, RecordFile)> = Vec::new();
+        for path in &self.pending {
+            let at = last
+                .site
+                .sources
+                .records
+                .iter()
+                .position(|r| r.src.rel == *path);
+            match at {
+                Some(i) => {
+                    let file = crate::load::reread_body(root, &last.site.sources.records[i])?;
+                    fresh.push((i, file));
+                }
+                None if never_read(root, &last.site, path) => {}
+                None => return None,
+            }
+        }
+        // The problems a build finds in a body.
+        let problems: Vec<_> = fresh
+            .iter()
+            .flat_map(|(_, f)| crate::model::check_body(&last.site, f, self.opts.drafts))
+            .collect();
+        if !problems.is_empty() {
+            let mut all = last.warnings.clone();
+            all.extend(problems);
+            return Some(Err(all.sorted()));
+        }
+        for (i, file) in &mut fresh {
+            swap_body(&mut last.site, *i, file);
+        }
+        let result = last.render_bodies(&fresh);
+        if result.is_err() {
+            // The old bodies back: the last good build stays as it was.
+            for (i, file) in &mut fresh {
+                swap_body(&mut last.site, *i, file);
+            }
+        }
+        Some(result)
+    }
+
+    /// The whole site read and resolved again; rendered again in full unless only
+    /// bodies of records changed (see [`scope`]).
+    fn load_and_render(&mut self) -> Result<(Update, Diagnostics), Diagnostics> {
         let (site, env, mut warnings) = crate::load(&self.opts, None, &crate::progress::Silent)?;
         let scoped = self
             .last
             .as_ref()
             .and_then(|last| scope(&last.site, &site, &self.pending));
-        let update = match scoped {
-            Some(scope) => {
-                let last = self.last.as_mut().expect("scoped against the last build");
-                let views = view::Views::new(&site);
-                let search = search::files(&site, &views, Some(&scope.search));
-                let shared = render::Shared::new(&site, views);
-                let pages = render::record_pages(&site, &env, &shared, &scope.records)?;
-                let mut files = Vec::new();
-                let mut removed = Vec::new();
-                for (lang, built) in search.into_iter().filter(|(l, _)| l.is_some()) {
-                    let paths: BTreeSet<String> = built.iter().map(|(p, _)| p.clone()).collect();
-                    let before = last.search.entry(lang).or_default();
-                    removed.extend(before.difference(&paths).cloned());
-                    *before = paths;
-                    files.extend(built);
-                }
-                files.extend(pages);
-                let records = scope
-                    .records
-                    .iter()
-                    .map(|(kind, slug)| format!("{}/{slug}", kind.folder()))
-                    .collect();
-                last.site = site;
-                Update::Delta {
-                    files: files
-                        .into_iter()
-                        .map(|(path, bytes)| OutputFile {
-                            path,
-                            body: Body::Bytes(bytes),
-                        })
-                        .collect(),
-                    removed,
-                    records,
-                }
+        if let (Some(scope), Some(last)) = (scoped, self.last.as_mut()) {
+            last.site = site;
+            last.env = env;
+            last.shared = render::Shared::new(&last.site, view::Views::new(&last.site));
+            last.warnings = warnings;
+            return last.render_scope(&scope, true);
+        }
+        let mut analysed = BTreeMap::new();
+        let search = |views: &view::Views| {
+            let mut out = SearchFiles::new();
+            out.insert(None, vec![search::script_file(&site, &views.routes)]);
+            for (lang, view) in &views.langs {
+                let mut a = Analysed::default();
+                let files = search::lang_files(&site, &views.routes, lang, view, &mut a, None);
+                analysed.insert(lang.clone(), a);
+                out.insert(Some(lang.clone()), files);
             }
-            None => {
-                let (files, search) =
-                    match crate::render_parts(&site, &env, &crate::progress::Silent) {
-                        Ok(parts) => parts,
-                        Err(ds) => {
-                            warnings.extend(ds.0);
-                            return Err(warnings.sorted());
-                        }
-                    };
-                self.last = Some(Last { site, search });
-                Update::Full(files)
-            }
+            out
         };
-        self.pending.clear();
-        Ok((update, warnings))
+        let (files, search, shared) =
+            match crate::render_parts(&site, &env, &crate::progress::Silent, search) {
+                Ok(parts) => parts,
+                Err(ds) => {
+                    warnings.extend(ds.0);
+                    return Err(warnings.sorted());
+                }
+            };
+        self.last = Some(Last {
+            site,
+            env,
+            shared,
+            warnings: warnings.clone(),
+            search,
+            analysed,
+        });
+        Ok((Update::Full(files), warnings))
     }
+}
+
+impl Last {
+    /// Renders again what shows the bodies of `fresh`, just put in the site graph.
+    fn render_bodies(
+        &mut self,
+        fresh: &[(usize, RecordFile)],
+    ) -> Result<(Update, Diagnostics), Diagnostics> {
+        let mut scope = Scope {
+            records: BTreeSet::new(),
+            search: BTreeSet::new(),
+            practices: BTreeSet::new(),
+        };
+        for (_, file) in fresh {
+            if let Some(i) = scope.add(&self.site, file.kind, &file.slug, &file.lang) {
+                scope.practices.insert(i);
+            }
+        }
+        self.render_scope(&scope, false)
+    }
+
+    /// Renders again the pages of the records of `scope` and the search index of its
+    /// languages.
+    fn render_scope(
+        &mut self,
+        scope: &Scope,
+        read: bool,
+    ) -> Result<(Update, Diagnostics), Diagnostics> {
+        let pages = render::record_pages(&self.site, &self.env, &self.shared, &scope.records)?;
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut removed = Vec::new();
+        for lang in &scope.search {
+            let (Some(view), Some(analysed)) =
+                (self.shared.langs.get(lang), self.analysed.get_mut(lang))
+            else {
+                continue;
+            };
+            let built = search::lang_files(
+                &self.site,
+                &self.shared.urls,
+                lang,
+                view,
+                analysed,
+                Some(&scope.practices),
+            );
+            let paths: BTreeSet<String> = built.iter().map(|(p, _)| p.clone()).collect();
+            let before = self.search.entry(Some(lang.clone())).or_default();
+            removed.extend(before.difference(&paths).cloned());
+            *before = paths;
+            files.extend(built);
+        }
+        files.extend(pages);
+        let records = scope
+            .records
+            .iter()
+            .map(|(kind, slug)| format!("{}/{slug}", kind.folder()))
+            .collect();
+        let update = Update::Delta {
+            files: files
+                .into_iter()
+                .map(|(path, bytes)| OutputFile {
+                    path,
+                    body: Body::Bytes(bytes),
+                })
+                .collect(),
+            removed,
+            records,
+            read,
+        };
+        Ok((update, self.warnings.clone()))
+    }
+}
+
+/// Puts the body of `file` in the site graph in place of that of its record file
+/// `i` (whose front matter is the same), and the old one in `file`: twice puts it
+/// back.
+fn swap_body(site: &mut Site, i: usize, file: &mut RecordFile) {
+    std::mem::swap(&mut site.sources.records[i], file);
+    let r = &site.sources.records[i];
+    let body = r.body().to_string();
+    let slug = r.slug.as_str();
+    let text = match r.kind {
+        RecordKind::Practice => site
+            .index
+            .practice
+            .get(slug)
+            .and_then(|&at| site.practices[at].texts.get_mut(&r.lang))
+            .map(|t| &mut t.body),
+        RecordKind::Partner => site
+            .index
+            .partner
+            .get(slug)
+            .and_then(|&at| site.partners[at].texts.get_mut(&r.lang))
+            .map(|t| &mut t.body),
+        RecordKind::Page => site
+            .index
+            .page
+            .get(slug)
+            .and_then(|&at| site.pages[at].texts.get_mut(&r.lang))
+            .map(|t| &mut t.body),
+    };
+    // A draft left out of the site has no text to change.
+    if let Some(text) = text {
+        *text = body;
+    }
+}
+
+/// Whether `path` (relative to `root`) is gone and was never read by the build of
+/// `site`: a file an editor made and removed at once (some write a test file before
+/// saving), which changes nothing. Only under `content/`, where the build reads the
+/// records and static files it lists; not its data files.
+fn never_read(root: &Path, site: &Site, path: &str) -> bool {
+    let Some(rest) = path.strip_prefix("content/") else {
+        return false;
+    };
+    if rest.starts_with("diagnostics") || rest == "vocabularies.toml" {
+        return false;
+    }
+    if root.join(path).symlink_metadata().is_ok() {
+        return false;
+    }
+    let within = format!("{path}/");
+    let read = |rel: &str| rel == path || rel.starts_with(&within);
+    !site.sources.records.iter().any(|r| read(&r.src.rel))
+        && !site.statics.iter().any(|s| read(&s.rel))
 }
 
 /// A record: its kind and slug.
@@ -146,6 +336,38 @@ struct Scope {
     records: BTreeSet<RecordId>,
     /// The languages whose search index shows a changed text.
     search: BTreeSet<Lang>,
+    /// The practices (by index) whose text changed.
+    practices: BTreeSet<usize>,
+}
+
+impl Scope {
+    /// Adds the `lang` file of a record (when the site publishes it); for a practice,
+    /// gives its index.
+    fn add(&mut self, site: &Site, kind: RecordKind, slug: &str, lang: &Lang) -> Option<usize> {
+        let published = match kind {
+            RecordKind::Practice => site
+                .practice(slug)
+                .is_some_and(|p| p.texts.contains_key(lang)),
+            RecordKind::Partner => site
+                .partner(slug)
+                .is_some_and(|p| p.texts.contains_key(lang)),
+            RecordKind::Page => page(site, slug).is_some_and(|p| p.texts.contains_key(lang)),
+        };
+        if !published {
+            return None;
+        }
+        self.records.insert((kind, slug.to_string()));
+        if kind != RecordKind::Practice {
+            return None;
+        }
+        let i = *site.index.practice.get(slug)?;
+        self.search.extend(search::languages_showing(
+            site,
+            &site.practices[i].texts,
+            lang,
+        ));
+        Some(i)
+    }
 }
 
 /// The records whose bodies alone changed between `old` and `new`, when the changed
@@ -157,18 +379,18 @@ fn scope(old: &Site, new: &Site, changed: &BTreeSet<String>) -> Option<Scope> {
         return None;
     }
     let (old_files, new_files) = (record_files(old), record_files(new));
-    let mut records = BTreeSet::new();
-    let mut search = BTreeSet::new();
+    let mut scope = Scope {
+        records: BTreeSet::new(),
+        search: BTreeSet::new(),
+        practices: BTreeSet::new(),
+    };
     for path in changed {
         match (old_files.get(path.as_str()), new_files.get(path.as_str())) {
             (Some(a), Some(b)) if a == b => {
                 let ((kind, slug), lang) = a;
-                // Only practices are searched.
-                if *kind == RecordKind::Practice {
-                    let p = new.practice(slug)?;
-                    search.extend(search::languages_showing(new, &p.texts, lang));
+                if let Some(i) = scope.add(new, *kind, slug, lang) {
+                    scope.practices.insert(i);
                 }
-                records.insert(a.0.clone());
             }
             _ => return None,
         }
@@ -179,7 +401,7 @@ fn scope(old: &Site, new: &Site, changed: &BTreeSet<String>) -> Option<Scope> {
     {
         return None;
     }
-    for (kind, slug) in &records {
+    for (kind, slug) in &scope.records {
         let same = match kind {
             RecordKind::Practice => same_but_bodies(old.practice(slug), new.practice(slug), |p| {
                 p.texts.values_mut().for_each(|t| t.body.clear())
@@ -195,7 +417,7 @@ fn scope(old: &Site, new: &Site, changed: &BTreeSet<String>) -> Option<Scope> {
             return None;
         }
     }
-    Some(Scope { records, search })
+    Some(scope)
 }
 
 fn page<'a>(site: &'a Site, slug: &str) -> Option<&'a crate::model::Page> {

@@ -161,24 +161,33 @@ pub fn render_with(
     env: &Environment<'static>,
     progress: &dyn Progress,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
-    render_parts(site, env, progress).map(|(files, _)| files)
+    render_parts(site, env, progress, |views| {
+        search::files(site, views, None)
+    })
+    .map(|(files, _, _)| files)
 }
 
-/// [`render_with`], and the paths of the search index's files by language (the one
+/// The files of the search index, by language (the script's under `None`).
+pub(crate) type SearchFiles = std::collections::BTreeMap<Option<Lang>, Vec<(String, Vec<u8>)>>;
+
+/// [`render_with`], with the search index made by `search` from the views (the one
 /// renderer that reads every practice's body, so the one that an edit of a body
-/// changes beyond the record's own pages; see [`incremental`]).
+/// changes beyond the record's own pages; see [`incremental`]): the files, the paths
+/// of the search index's files by language, and the values the pages were rendered
+/// with.
 pub(crate) fn render_parts(
     site: &Site,
     env: &Environment<'static>,
     progress: &dyn Progress,
-) -> Result<(Vec<OutputFile>, SearchPaths), Diagnostics> {
+    search: impl FnOnce(&view::Views) -> SearchFiles,
+) -> Result<(Vec<OutputFile>, SearchPaths, render::Shared), Diagnostics> {
     let timer = Timer::start(progress, Phase::Views, None);
     let views = view::Views::new(site);
     timer.end(site.config.languages.len());
     let mut plan = Plan::default();
     let timer = Timer::start(progress, Phase::Search, None);
     let mut search_paths = SearchPaths::new();
-    for (lang, files) in search::files(site, &views, None) {
+    for (lang, files) in search(&views) {
         let paths = search_paths.entry(lang).or_default();
         for (path, bytes) in files {
             paths.insert(path.clone());
@@ -204,7 +213,7 @@ pub(crate) fn render_parts(
     render::statics(site, &mut plan);
     timer.end(plan.len() - before);
     let files = plan.finish().map_err(|d| Diagnostics(d).sorted())?;
-    Ok((files, search_paths))
+    Ok((files, search_paths, shared))
 }
 
 /// The paths of the search index's files, by language (the script's under `None`).

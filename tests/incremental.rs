@@ -49,10 +49,11 @@ fn to_map(files: Vec<OutputFile>) -> Files {
     files.into_iter().map(|f| (f.path, bytes(f.body))).collect()
 }
 
-/// What a full build of the site makes now: its files, or its problems as printed.
-fn full(opts: &BuildOptions) -> Result<Files, String> {
+/// What a full build of the site makes now: its files and warnings, or its problems
+/// as printed.
+fn full(opts: &BuildOptions) -> Result<(Files, String), String> {
     limes::render_site(opts)
-        .map(|(_, files, _)| to_map(files))
+        .map(|(_, files, warnings)| (to_map(files), warnings.to_string()))
         .map_err(|d| d.to_string())
 }
 
@@ -145,9 +146,27 @@ fn step(rng: &mut Rng, root: &Path, made: &mut Vec<String>, n: usize) -> BTreeSe
     let choice = if !broken.is_empty() && rng.below(3) == 0 {
         19
     } else {
-        rng.below(20)
+        rng.below(22)
     };
     match choice {
+        // A comment added to the front matter: the record is as it was, its file not.
+        20 => {
+            let file = rng.pick(&files).clone();
+            let old = fs::read_to_string(root.join(&file)).unwrap();
+            let new = old.replacen("+++\n", &format!("+++\n# note {n}\n"), 1);
+            write(&file, &new, &mut touched);
+        }
+        // A body edited by an editor that first writes a test file beside it and
+        // removes it (the watcher reports both).
+        21 => {
+            let file = rng.pick(&files).clone();
+            let test = format!("{}/4913", file.rsplit_once('/').unwrap().0);
+            fs::write(root.join(&test), "").unwrap();
+            fs::remove_file(root.join(&test)).unwrap();
+            touched.insert(test);
+            let old = fs::read_to_string(root.join(&file)).unwrap();
+            write(&file, &format!("{old}{}", text(rng, &links)), &mut touched);
+        }
         // Most edits are of a body: add, change or remove text below the front matter.
         0..=10 => {
             let file = rng.pick(&files).clone();
@@ -297,10 +316,21 @@ fn first_difference(a: &Files, b: &Files) -> String {
 
 #[test]
 fn a_long_random_series_of_changes_gives_the_full_builds_bytes() {
+    series(false);
+}
+
+/// The same with the drafts shown, as `limes serve` shows them.
+#[test]
+fn the_same_with_drafts_as_the_preview_shows_them() {
+    series(true);
+}
+
+fn series(drafts: bool) {
     let seed: u64 = std::env::var("LIMES_INCREMENTAL_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(20261202);
+        .unwrap_or(20261202)
+        + u64::from(drafts);
     let steps: usize = std::env::var("LIMES_INCREMENTAL_STEPS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -309,6 +339,7 @@ fn a_long_random_series_of_changes_gives_the_full_builds_bytes() {
     let root: PathBuf = site_root(&tmp);
     let opts = BuildOptions {
         root: root.clone(),
+        drafts,
         ..BuildOptions::default()
     };
     let mut rng = Rng(seed.max(1));
@@ -318,19 +349,25 @@ fn a_long_random_series_of_changes_gives_the_full_builds_bytes() {
         .rebuild(&BTreeSet::from(["*".to_string()]))
         .expect("the fixture builds");
     apply(&mut site, update);
-    assert_eq!(Ok(&site), full(&opts).as_ref());
+    assert_eq!(Ok(&site), full(&opts).as_ref().map(|(files, _)| files));
 
     let mut made = Vec::new();
-    let (mut scoped, mut broken, mut whole) = (0, 0, 0);
+    let (mut quick, mut scoped, mut broken, mut whole) = (0, 0, 0, 0);
     for n in 1..=steps {
         let touched = step(&mut rng, &root, &mut made, n);
         let expected = full(&opts);
         match (rebuilder.rebuild(&touched), expected) {
-            (Ok((update, _)), Ok(expected)) => {
+            (Ok((update, warnings)), Ok((expected, expected_warnings))) => {
                 match &update {
-                    Update::Delta { .. } => scoped += 1,
+                    Update::Delta { read: false, .. } => quick += 1,
+                    Update::Delta { read: true, .. } => scoped += 1,
                     Update::Full(_) => whole += 1,
                 }
+                assert_eq!(
+                    warnings.to_string(),
+                    expected_warnings,
+                    "seed {seed}, step {n}"
+                );
                 apply(&mut site, update);
                 assert!(
                     site == expected,
@@ -353,10 +390,13 @@ fn a_long_random_series_of_changes_gives_the_full_builds_bytes() {
             }
         }
     }
-    eprintln!("{steps} steps: {scoped} scoped rebuilds, {whole} full, {broken} broken");
-    // The series must exercise both kinds of rebuild and broken builds, or it proves
+    eprintln!(
+        "{steps} steps: {quick} of bodies alone, {scoped} scoped after reading all, {whole} full, {broken} broken"
+    );
+    // The series must exercise every kind of rebuild and broken builds, or it proves
     // nothing about them.
-    assert!(scoped >= steps / 5, "only {scoped} scoped rebuilds");
+    assert!(quick >= steps / 5, "only {quick} rebuilds of bodies alone");
+    assert!(scoped >= 1, "no scoped rebuild after reading all");
     assert!(whole >= steps / 10, "only {whole} full rebuilds");
     assert!(broken >= 1, "no broken build");
 }

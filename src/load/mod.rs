@@ -261,6 +261,26 @@ fn read_source(path: &Path, rel: &str) -> Result<Source, Diagnostic> {
     Ok(Source::new(rel, text))
 }
 
+/// `file` read again from the disk when only its body changed: the same front matter,
+/// byte for byte, so the same fields at the same places (they are not parsed again).
+/// `None` when the file cannot be read as before or its front matter changed: the
+/// whole site is then read again, which says what is wrong.
+pub fn reread_body(root: &Path, file: &RecordFile) -> Option<RecordFile> {
+    let src = read_source(&root.join(&file.src.rel), &file.src.rel).ok()?;
+    let (_, body) = split_front_matter(&src).ok()?;
+    if src.text[..body.start] != file.src.text[..file.body.start] {
+        return None;
+    }
+    Some(RecordFile {
+        kind: file.kind,
+        slug: file.slug.clone(),
+        lang: file.lang.clone(),
+        front: file.front.clone(),
+        body,
+        src,
+    })
+}
+
 fn read_job(job: Job) -> (Option<Loadable>, Vec<Diagnostic>) {
     match job {
         Job::StaticCheck { path, rel } => match std::fs::read(&path) {

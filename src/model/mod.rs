@@ -25,7 +25,7 @@ use crate::types::Lang;
 use crate::types::{Date, IndicatorId, Slug, TerritoryId};
 
 pub(crate) use records::is_draft;
-pub use resolve::resolve;
+pub use resolve::{check_body, resolve};
 
 /// A text per language.
 pub type LangMap = BTreeMap<Lang, String>;
@@ -252,6 +252,9 @@ pub struct Index {
     pub series: BTreeMap<TerritoryId, BTreeMap<IndicatorId, Vec<usize>>>,
     /// Borders a territory belongs to.
     pub territory_borders: BTreeMap<TerritoryId, Vec<Slug>>,
+    /// Without drafts: the records left out because every translation is a draft,
+    /// each with its first file (links to them are errors that name it).
+    pub drafts_left_out: BTreeMap<(crate::input::RecordKind, Slug), String>,
 }
 
 /// The whole observatory, checked and cross-referenced.

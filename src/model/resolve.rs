@@ -251,10 +251,11 @@ pub fn resolve(
     }
 
     // `@/` links in every body, now that every target is known.
+    index.drafts_left_out = draft_only;
     let link_diags: Vec<Diagnostic> = loaded
         .records
         .par_iter()
-        .flat_map_iter(|r| check_links(r, &index, &draft_only, drafts))
+        .flat_map_iter(|r| check_links(r, &index, drafts))
         .collect();
     diags.extend(link_diags);
 
@@ -312,14 +313,18 @@ enum Parsed<'a> {
     Page(Vec<(&'a RecordFile, (PageFacts, super::PageText))>),
 }
 
+/// The problems of the body of `file`, a record file of `site` whose front matter is
+/// as the site read it (`drafts`: as the site was built): what [`resolve`] finds in a
+/// body, so that an edit of a body alone is checked without resolving everything
+/// again.
+pub fn check_body(site: &Site, file: &RecordFile, drafts: bool) -> Vec<Diagnostic> {
+    check_links(file, &site.index, drafts)
+}
+
 /// Every `@/` link of a record's body must name something that exists (`index` holds
 /// what is published); a published file may not link a record left out as a draft.
-fn check_links(
-    r: &RecordFile,
-    index: &Index,
-    draft_only: &DraftOnly,
-    drafts: bool,
-) -> Vec<Diagnostic> {
+fn check_links(r: &RecordFile, index: &Index, drafts: bool) -> Vec<Diagnostic> {
+    let draft_only = &index.drafts_left_out;
     let mut out = Vec::new();
     let published = drafts || !records::is_draft(r);
     for link in markdown::internal_links(r.body()) {

@@ -89,16 +89,11 @@ struct DocTerms {
 
 /// Builds the index of `lang`.
 pub fn build(site: &Site, view: &LangView, lang: &Lang) -> LangIndex {
-    let docs: Vec<&Practice> = view.rank.iter().map(|&i| &site.practices[i]).collect();
-    let analyzers: BTreeMap<&Lang, Analyzer> = site
-        .config
-        .languages
-        .iter()
-        .map(|l| (l, Analyzer::new(l)))
-        .collect();
-    let terms: Vec<DocTerms> = docs
+    let analyzers = analyzers(site);
+    let terms: Vec<DocTerms> = view
+        .rank
         .par_iter()
-        .map(|p| doc_terms(site, view, &analyzers, lang, p))
+        .map(|&i| doc_terms(site, view, &analyzers, lang, &site.practices[i]))
         .collect();
 
     // Postings: key → (document, weighted count), documents ascending; and the stems
@@ -119,20 +114,158 @@ pub fn build(site: &Site, view: &LangView, lang: &Lang) -> LangIndex {
     }
     let mut postings: Vec<(&str, Vec<(u32, f64)>)> = gathered.into_iter().collect();
     postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let lens: Vec<f64> = terms.iter().map(|d| d.len).collect();
+    write(site, view, lang, &analyzers[lang], &postings, &stems, &lens)
+}
+
+/// The analyzer of every language of the site.
+fn analyzers(site: &Site) -> BTreeMap<&Lang, Analyzer> {
+    site.config
+        .languages
+        .iter()
+        .map(|l| (l, Analyzer::new(l)))
+        .collect()
+}
+
+/// The practices of one language's index as analysed, kept between the rebuilds of
+/// `limes serve` so that an edit analyses only the practices it changed: every key
+/// and word stored once, documents as key numbers. [`build_from`] makes the same
+/// files from it as [`build`] makes from the site.
+#[derive(Default)]
+pub struct Analysed {
+    /// Every key and word met, by number.
+    words: Vec<String>,
+    numbers: HashMap<String, u32>,
+    /// By practice index (`None`: not analysed).
+    docs: Vec<Option<Analysis>>,
+}
+
+/// One document: weighted counts of its keys, its weighted length, and (word, stem)
+/// pairs of its folded words (all by number).
+struct Analysis {
+    terms: Vec<(u32, f64)>,
+    len: f64,
+    stems: Vec<(u32, u32)>,
+}
+
+impl Analysed {
+    /// Analyses the practices `only` (by index; all when `None`) again as a reader of
+    /// `lang` sees them, forgetting those the site no longer has.
+    pub fn update(
+        &mut self,
+        site: &Site,
+        view: &LangView,
+        lang: &Lang,
+        only: Option<&BTreeSet<usize>>,
+    ) {
+        let analyzers = analyzers(site);
+        self.docs.resize_with(site.practices.len(), || None);
+        let wanted: Vec<usize> = match only {
+            Some(only) => only.iter().copied().collect(),
+            None => (0..site.practices.len()).collect(),
+        };
+        let fresh: Vec<(usize, DocTerms)> = wanted
+            .par_iter()
+            .map(|&i| {
+                (
+                    i,
+                    doc_terms(site, view, &analyzers, lang, &site.practices[i]),
+                )
+            })
+            .collect();
+        for (i, doc) in fresh {
+            let mut terms: Vec<(u32, f64)> = doc
+                .terms
+                .into_iter()
+                .map(|(key, tf)| (self.number(key), tf))
+                .collect();
+            terms.sort_unstable_by_key(|&(k, _)| k);
+            let mut stems = Vec::new();
+            for (word, set) in doc.stems {
+                let word = self.number(word);
+                for s in set {
+                    stems.push((word, self.number(s)));
+                }
+            }
+            self.docs[i] = Some(Analysis {
+                terms,
+                len: doc.len,
+                stems,
+            });
+        }
+    }
+
+    fn number(&mut self, word: String) -> u32 {
+        if let Some(&n) = self.numbers.get(&word) {
+            return n;
+        }
+        let n = self.words.len() as u32;
+        self.words.push(word.clone());
+        self.numbers.insert(word, n);
+        n
+    }
+}
+
+/// [`build`] from what `analysed` holds of every practice (see [`Analysed::update`]).
+pub fn build_from(site: &Site, view: &LangView, lang: &Lang, analysed: &Analysed) -> LangIndex {
+    let mut gathered: Vec<Vec<(u32, f64)>> = vec![Vec::new(); analysed.words.len()];
+    let mut stems: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    let mut lens = Vec::with_capacity(view.rank.len());
+    for (id, &i) in view.rank.iter().enumerate() {
+        // Every practice is analysed before an index is built from them.
+        let Some(doc) = analysed.docs.get(i).and_then(Option::as_ref) else {
+            debug_assert!(false, "practice {i} not analysed");
+            lens.push(0.0);
+            continue;
+        };
+        for &(key, tf) in &doc.terms {
+            gathered[key as usize].push((id as u32, tf));
+        }
+        for &(word, stem) in &doc.stems {
+            stems
+                .entry(&analysed.words[word as usize])
+                .or_default()
+                .insert(&analysed.words[stem as usize]);
+        }
+        lens.push(doc.len);
+    }
+    let mut postings: Vec<(&str, Vec<(u32, f64)>)> = gathered
+        .into_iter()
+        .enumerate()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(key, list)| (analysed.words[key].as_str(), list))
+        .collect();
+    postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let analyzers = analyzers(site);
+    write(site, view, lang, &analyzers[lang], &postings, &stems, &lens)
+}
+
+/// The files of the index from its postings (in key order), the stems of every folded
+/// word and the weighted length of every document.
+fn write(
+    site: &Site,
+    view: &LangView,
+    lang: &Lang,
+    analyzer: &Analyzer,
+    postings: &[(&str, Vec<(u32, f64)>)],
+    stems: &HashMap<&str, BTreeSet<&str>>,
+    lens: &[f64],
+) -> LangIndex {
+    let docs: Vec<&Practice> = view.rank.iter().map(|&i| &site.practices[i]).collect();
     let n = docs.len().max(1) as f64;
-    let avg = (terms.iter().map(|d| d.len).sum::<f64>() / n).max(1.0);
+    let avg = (lens.iter().sum::<f64>() / n).max(1.0);
     // (first key, body) of each shard.
     let mut bodies: Vec<(String, String)> = Vec::new();
     let mut shard = Shard::default();
     // Lists are in document order: documents were read in order.
-    for (key, list) in &postings {
+    for (key, list) in postings {
         let key: &str = key;
         let df = list.len() as f64;
         let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
         let mut flat = String::new();
         let mut last = 0u32;
         for (k, &(doc, tf)) in list.iter().enumerate() {
-            let dl = terms[doc as usize].len;
+            let dl = lens[doc as usize];
             let score = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * dl / avg));
             let score = (score * 100.0).round().max(1.0) as u32;
             if k > 0 {
@@ -181,7 +314,6 @@ pub fn build(site: &Site, view: &LangView, lang: &Lang) -> LangIndex {
         files.push((format!("{folder}/{id}.json"), c));
     }
 
-    let analyzer = &analyzers[lang];
     let manifest = Manifest {
         version: 1,
         lang: lang.to_string(),

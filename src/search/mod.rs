@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 
 use crate::model::Site;
-use crate::routes::Route;
+use crate::routes::{Route, Routes};
 use crate::types::Lang;
-use crate::view::Views;
+use crate::view::{LangView, Views};
 
 /// The browser's side of search: the analyzer, the query, the result list.
 const SCRIPT: &str = include_str!("search.js");
@@ -35,14 +35,7 @@ pub fn files(
     only: Option<&BTreeSet<Lang>>,
 ) -> BTreeMap<Option<Lang>, Vec<(String, Vec<u8>)>> {
     let mut out = BTreeMap::new();
-    let lang = &site.config.default_language;
-    out.insert(
-        None,
-        vec![(
-            views.routes.file(lang, Route::Asset(&script_path())),
-            SCRIPT.as_bytes().to_vec(),
-        )],
-    );
+    out.insert(None, vec![script_file(site, &views.routes)]);
     let built: Vec<_> = views
         .langs
         .par_iter()
@@ -58,6 +51,34 @@ pub fn files(
         out.insert(Some(lang.clone()), files);
     }
     out
+}
+
+/// The script's file: its path and bytes.
+pub fn script_file(site: &Site, routes: &Routes) -> (String, Vec<u8>) {
+    let lang = &site.config.default_language;
+    (
+        routes.file(lang, Route::Asset(&script_path())),
+        SCRIPT.as_bytes().to_vec(),
+    )
+}
+
+/// One language's index, as [`files`] gives it, built from `analysed` once the
+/// practices `changed` (by index; all when `None`) are analysed again: what `limes
+/// serve` does after an edit, analysing only what the edit changed.
+pub fn lang_files(
+    site: &Site,
+    routes: &Routes,
+    lang: &Lang,
+    view: &LangView,
+    analysed: &mut index::Analysed,
+    changed: Option<&BTreeSet<usize>>,
+) -> Vec<(String, Vec<u8>)> {
+    analysed.update(site, view, lang, changed);
+    index::build_from(site, view, lang, analysed)
+        .files
+        .into_iter()
+        .map(|(name, bytes)| (routes.file(lang, Route::SearchFile(&name)), bytes))
+        .collect()
 }
 
 /// The languages whose search index shows the text of the `file_lang` translation of

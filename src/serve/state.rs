@@ -322,6 +322,7 @@ impl Live {
                         files,
                         removed,
                         records,
+                        ..
                     } => {
                         let (next, changed) =
                             Snapshot::apply(&previous, generation, files, &removed);

@@ -69,6 +69,9 @@ struct Last {
     search: SearchPaths,
     /// Every language's practices as its search index analysed them.
     analysed: BTreeMap<Lang, Analysed>,
+    /// The languages whose search index is to be made again, each with the practices
+    /// (by index) to analyse again: left for [`Rebuilder::finish_search`].
+    due: BTreeMap<Lang, BTreeSet<usize>>,
 }
 
 impl Rebuilder {
@@ -90,6 +93,37 @@ impl Rebuilder {
     /// and the warnings, or every problem (the last good build stays the base of the
     /// next rebuild).
     pub fn rebuild(
+        &mut self,
+        changed: &BTreeSet<String>,
+    ) -> Result<(Update, Diagnostics), Diagnostics> {
+        let (update, warnings) = self.rebuild_pages(changed)?;
+        let (search, gone) = self.finish_search();
+        let update = match update {
+            Update::Full(files) => Update::Full(files),
+            Update::Delta {
+                mut files,
+                mut removed,
+                records,
+                read,
+            } => {
+                files.extend(search);
+                removed.extend(gone);
+                Update::Delta {
+                    files,
+                    removed,
+                    records,
+                    read,
+                }
+            }
+        };
+        Ok((update, warnings))
+    }
+
+    /// [`Rebuilder::rebuild`], but when a scoped change also changes search indexes,
+    /// they are left for [`Rebuilder::finish_search`] (the pages first: `limes serve`
+    /// shows the edited page, then makes the index). Until then the files of
+    /// [`Rebuilder::search_due`] are out of date.
+    pub fn rebuild_pages(
         &mut self,
         changed: &BTreeSet<String>,
     ) -> Result<(Update, Diagnostics), Diagnostics> {
@@ -198,9 +232,68 @@ impl Rebuilder {
             warnings: warnings.clone(),
             search,
             analysed,
+            due: BTreeMap::new(),
         });
         Ok((Update::Full(files), warnings))
     }
+}
+
+impl Rebuilder {
+    /// The files of the search indexes left to make again (see
+    /// [`Rebuilder::rebuild_pages`]): empty when none is.
+    pub fn search_due(&self) -> BTreeSet<String> {
+        let Some(last) = &self.last else {
+            return BTreeSet::new();
+        };
+        last.due
+            .keys()
+            .filter_map(|lang| last.search.get(&Some(lang.clone())))
+            .flatten()
+            .cloned()
+            .collect()
+    }
+
+    /// Makes the search indexes left to make again, from the last good build: their
+    /// new files and the paths of the files they no longer have.
+    pub fn finish_search(&mut self) -> (Vec<OutputFile>, Vec<String>) {
+        let Some(last) = &mut self.last else {
+            return (Vec::new(), Vec::new());
+        };
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut removed = Vec::new();
+        for (lang, practices) in std::mem::take(&mut last.due) {
+            let (Some(view), Some(analysed)) =
+                (last.shared.langs.get(&lang), last.analysed.get_mut(&lang))
+            else {
+                continue;
+            };
+            let built = search::lang_files(
+                &last.site,
+                &last.shared.urls,
+                &lang,
+                view,
+                analysed,
+                Some(&practices),
+            );
+            let paths: BTreeSet<String> = built.iter().map(|(p, _)| p.clone()).collect();
+            let before = last.search.entry(Some(lang)).or_default();
+            removed.extend(before.difference(&paths).cloned());
+            *before = paths;
+            files.extend(built);
+        }
+        (bytes_files(files), removed)
+    }
+}
+
+/// Made files as the output's files.
+fn bytes_files(files: Vec<(String, Vec<u8>)>) -> Vec<OutputFile> {
+    files
+        .into_iter()
+        .map(|(path, bytes)| OutputFile {
+            path,
+            body: Body::Bytes(bytes),
+        })
+        .collect()
 }
 
 impl Last {
@@ -230,43 +323,20 @@ impl Last {
         read: bool,
     ) -> Result<(Update, Diagnostics), Diagnostics> {
         let pages = render::record_pages(&self.site, &self.env, &self.shared, &scope.records)?;
-        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-        let mut removed = Vec::new();
         for lang in &scope.search {
-            let (Some(view), Some(analysed)) =
-                (self.shared.langs.get(lang), self.analysed.get_mut(lang))
-            else {
-                continue;
-            };
-            let built = search::lang_files(
-                &self.site,
-                &self.shared.urls,
-                lang,
-                view,
-                analysed,
-                Some(&scope.practices),
-            );
-            let paths: BTreeSet<String> = built.iter().map(|(p, _)| p.clone()).collect();
-            let before = self.search.entry(Some(lang.clone())).or_default();
-            removed.extend(before.difference(&paths).cloned());
-            *before = paths;
-            files.extend(built);
+            self.due
+                .entry(lang.clone())
+                .or_default()
+                .extend(scope.practices.iter().copied());
         }
-        files.extend(pages);
         let records = scope
             .records
             .iter()
             .map(|(kind, slug)| format!("{}/{slug}", kind.folder()))
             .collect();
         let update = Update::Delta {
-            files: files
-                .into_iter()
-                .map(|(path, bytes)| OutputFile {
-                    path,
-                    body: Body::Bytes(bytes),
-                })
-                .collect(),
-            removed,
+            files: bytes_files(pages),
+            removed: Vec::new(),
             records,
             read,
         };

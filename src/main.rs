@@ -312,6 +312,7 @@ fn serve(root: PathBuf, port: u16, bind: String, allow_missing_strings: bool) ->
         port,
     };
     let quiet = terminal::ui().verbosity == Verbosity::Quiet;
+    let verbose = terminal::ui().verbosity == Verbosity::Verbose;
     let report = move |outcome: &Outcome, millis: u128| match outcome {
         Outcome::Built {
             changed,
@@ -332,6 +333,14 @@ fn serve(root: PathBuf, port: u16, bind: String, allow_missing_strings: bool) ->
                     records.join(", ")
                 ),
                 None => eprintln!("Built in {millis} ms: {files}"),
+            }
+        }
+        Outcome::Search { changed } => {
+            if verbose {
+                eprintln!(
+                    "Search index made again in {millis} ms: {changed} file{} changed",
+                    if *changed == 1 { "" } else { "s" }
+                );
             }
         }
         Outcome::Failed(diags) => {

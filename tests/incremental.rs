@@ -301,6 +301,15 @@ fn apply(site: &mut Files, update: Update) {
     }
 }
 
+/// The files but those of the search indexes (`<lang>/search/*.json`).
+fn without_search(files: &Files) -> Files {
+    files
+        .iter()
+        .filter(|(path, _)| !(path.contains("search/") && path.ends_with(".json")))
+        .map(|(p, b)| (p.clone(), b.clone()))
+        .collect()
+}
+
 fn first_difference(a: &Files, b: &Files) -> String {
     for path in a.keys().chain(b.keys()).collect::<BTreeSet<_>>() {
         match (a.get(path), b.get(path)) {
@@ -352,11 +361,18 @@ fn series(drafts: bool) {
     assert_eq!(Ok(&site), full(&opts).as_ref().map(|(files, _)| files));
 
     let mut made = Vec::new();
-    let (mut quick, mut scoped, mut broken, mut whole) = (0, 0, 0, 0);
+    let (mut quick, mut scoped, mut broken, mut whole, mut deferred) = (0, 0, 0, 0, 0);
     for n in 1..=steps {
         let touched = step(&mut rng, &root, &mut made, n);
         let expected = full(&opts);
-        match (rebuilder.rebuild(&touched), expected) {
+        // As `limes serve` does when more changes wait: the pages now, the search
+        // index later (then the search files are compared at a later step).
+        let later = rng.below(3) == 0;
+        let result = match later {
+            true => rebuilder.rebuild_pages(&touched),
+            false => rebuilder.rebuild(&touched),
+        };
+        match (result, expected) {
             (Ok((update, warnings)), Ok((expected, expected_warnings))) => {
                 match &update {
                     Update::Delta { read: false, .. } => quick += 1,
@@ -369,6 +385,13 @@ fn series(drafts: bool) {
                     "seed {seed}, step {n}"
                 );
                 apply(&mut site, update);
+                let (site, expected) = match later {
+                    true => {
+                        deferred += usize::from(!rebuilder.search_due().is_empty());
+                        (without_search(&site), without_search(&expected))
+                    }
+                    false => (site.clone(), expected),
+                };
                 assert!(
                     site == expected,
                     "seed {seed}, step {n} (touched {touched:?}): {}",
@@ -390,13 +413,32 @@ fn series(drafts: bool) {
             }
         }
     }
+    // What was left for later, made: the whole site as a full build makes it.
+    let (files, removed) = rebuilder.finish_search();
+    apply(
+        &mut site,
+        Update::Delta {
+            files,
+            removed,
+            records: Vec::new(),
+            read: false,
+        },
+    );
+    if let Ok((expected, _)) = full(&opts) {
+        assert!(
+            site == expected,
+            "seed {seed}, at the end: {}",
+            first_difference(&site, &expected)
+        );
+    }
     eprintln!(
-        "{steps} steps: {quick} of bodies alone, {scoped} scoped after reading all, {whole} full, {broken} broken"
+        "{steps} steps: {quick} of bodies alone, {scoped} scoped after reading all, {whole} full, {broken} broken; {deferred} left a search index to make later"
     );
     // The series must exercise every kind of rebuild and broken builds, or it proves
     // nothing about them.
     assert!(quick >= steps / 5, "only {quick} rebuilds of bodies alone");
     assert!(scoped >= 1, "no scoped rebuild after reading all");
+    assert!(deferred >= 1, "no search index left to make later");
     assert!(whole >= steps / 10, "only {whole} full rebuilds");
     assert!(broken >= 1, "no broken build");
 }

@@ -114,8 +114,24 @@ pub fn build(site: &Site, view: &LangView, lang: &Lang) -> LangIndex {
     }
     let mut postings: Vec<(&str, Vec<(u32, f64)>)> = gathered.into_iter().collect();
     postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let keys: Vec<Key> = postings
+        .iter()
+        .map(|(key, list)| Key {
+            key,
+            list,
+            stems: stems.get(key).map(|s| s.iter().copied().collect()),
+        })
+        .collect();
     let lens: Vec<f64> = terms.iter().map(|d| d.len).collect();
-    write(site, view, lang, &analyzers[lang], &postings, &stems, &lens)
+    write(site, view, lang, &analyzers[lang], &keys, &lens)
+}
+
+/// One key of the index: its documents (position, weighted count) in document
+/// order, and the stems of the folded word it is, in order.
+struct Key<'a> {
+    key: &'a str,
+    list: &'a [(u32, f64)],
+    stems: Option<Vec<&'a str>>,
 }
 
 /// The analyzer of every language of the site.
@@ -129,8 +145,9 @@ fn analyzers(site: &Site) -> BTreeMap<&Lang, Analyzer> {
 
 /// The practices of one language's index as analysed, kept between the rebuilds of
 /// `limes serve` so that an edit analyses only the practices it changed: every key
-/// and word stored once, documents as key numbers. [`build_from`] makes the same
-/// files from it as [`build`] makes from the site.
+/// and word stored once, documents as key numbers, and the postings kept up to date
+/// as documents change. [`build_from`] makes the same files from it as [`build`]
+/// makes from the site.
 #[derive(Default)]
 pub struct Analysed {
     /// Every key and word met, by number.
@@ -138,14 +155,32 @@ pub struct Analysed {
     numbers: HashMap<String, u32>,
     /// By practice index (`None`: not analysed).
     docs: Vec<Option<Analysis>>,
+    /// The postings of the documents in one order of the practices; made again when
+    /// the order changes.
+    postings: Option<Postings>,
 }
 
-/// One document: weighted counts of its keys, its weighted length, and (word, stem)
-/// pairs of its folded words (all by number).
+/// One document: weighted counts of its keys (by key number), its weighted length, and
+/// (word, stem) pairs of its folded words (all by number).
 struct Analysis {
     terms: Vec<(u32, f64)>,
     len: f64,
     stems: Vec<(u32, u32)>,
+}
+
+/// The postings of every key for the documents numbered in `rank`'s order.
+struct Postings {
+    /// Practice indices in document order.
+    rank: Vec<usize>,
+    /// By practice index, its document number.
+    position: Vec<u32>,
+    /// By key number: (document, weighted count), documents ascending.
+    lists: Vec<Vec<(u32, f64)>>,
+    /// By word number: its stems, each with how many documents give it.
+    stems: HashMap<u32, BTreeMap<u32, u32>>,
+    /// The numbers of the keys that have had postings, in key order.
+    order: Vec<u32>,
+    ordered: Vec<bool>,
 }
 
 impl Analysed {
@@ -159,10 +194,16 @@ impl Analysed {
         only: Option<&BTreeSet<usize>>,
     ) {
         let analyzers = analyzers(site);
+        if self.docs.len() != site.practices.len() {
+            self.postings = None;
+        }
         self.docs.resize_with(site.practices.len(), || None);
         let wanted: Vec<usize> = match only {
             Some(only) => only.iter().copied().collect(),
-            None => (0..site.practices.len()).collect(),
+            None => {
+                self.postings = None;
+                (0..site.practices.len()).collect()
+            }
         };
         let fresh: Vec<(usize, DocTerms)> = wanted
             .par_iter()
@@ -187,11 +228,16 @@ impl Analysed {
                     stems.push((word, self.number(s)));
                 }
             }
-            self.docs[i] = Some(Analysis {
+            let analysis = Analysis {
                 terms,
                 len: doc.len,
                 stems,
-            });
+            };
+            let old = self.docs[i].replace(analysis);
+            if let Some(postings) = &mut self.postings {
+                let new = self.docs[i].as_ref().expect("just put");
+                postings.change(i, old.as_ref(), new, &self.words);
+            }
         }
     }
 
@@ -204,77 +250,186 @@ impl Analysed {
         self.numbers.insert(word, n);
         n
     }
+
+    /// The postings for the documents in `rank`'s order, with the words: those kept,
+    /// or made again.
+    fn postings(&mut self, rank: &[usize]) -> (&Postings, &[String]) {
+        if self.postings.as_ref().is_none_or(|p| p.rank != rank) {
+            self.postings = Some(Postings::new(rank, &self.docs, &self.words));
+        }
+        (self.postings.as_ref().expect("just made"), &self.words)
+    }
+}
+
+impl Postings {
+    fn new(rank: &[usize], docs: &[Option<Analysis>], words: &[String]) -> Postings {
+        let mut p = Postings {
+            rank: rank.to_vec(),
+            position: vec![u32::MAX; docs.len()],
+            lists: vec![Vec::new(); words.len()],
+            stems: HashMap::new(),
+            order: Vec::new(),
+            ordered: vec![false; words.len()],
+        };
+        for (id, &i) in rank.iter().enumerate() {
+            p.position[i] = id as u32;
+            // Every practice is analysed before an index is built from them.
+            let Some(doc) = docs.get(i).and_then(Option::as_ref) else {
+                continue;
+            };
+            for &(key, tf) in &doc.terms {
+                p.lists[key as usize].push((id as u32, tf));
+            }
+            p.count_stems(doc, 1);
+        }
+        p.order = (0..words.len() as u32)
+            .filter(|&k| !p.lists[k as usize].is_empty())
+            .collect();
+        p.order
+            .par_sort_unstable_by(|&a, &b| words[a as usize].cmp(&words[b as usize]));
+        for &k in &p.order {
+            p.ordered[k as usize] = true;
+        }
+        p
+    }
+
+    /// Document `i` was `old` and is now `new`.
+    fn change(&mut self, i: usize, old: Option<&Analysis>, new: &Analysis, words: &[String]) {
+        let Some(&id) = self.position.get(i).filter(|&&id| id != u32::MAX) else {
+            // Not one of the documents: these postings are for another order.
+            return;
+        };
+        if let Some(old) = old {
+            for &(key, _) in &old.terms {
+                let list = &mut self.lists[key as usize];
+                if let Ok(at) = list.binary_search_by_key(&id, |&(d, _)| d) {
+                    list.remove(at);
+                }
+            }
+            self.count_stems(old, -1);
+        }
+        if self.lists.len() < words.len() {
+            self.lists.resize_with(words.len(), Vec::new);
+            self.ordered.resize(words.len(), false);
+        }
+        for &(key, tf) in &new.terms {
+            let list = &mut self.lists[key as usize];
+            match list.binary_search_by_key(&id, |&(d, _)| d) {
+                Ok(at) => list[at] = (id, tf),
+                Err(at) => list.insert(at, (id, tf)),
+            }
+            if !self.ordered[key as usize] {
+                let word = &words[key as usize];
+                let at = self.order.partition_point(|&k| words[k as usize] < *word);
+                self.order.insert(at, key);
+                self.ordered[key as usize] = true;
+            }
+        }
+        self.count_stems(new, 1);
+    }
+
+    fn count_stems(&mut self, doc: &Analysis, by: i32) {
+        for &(word, stem) in &doc.stems {
+            let counts = self.stems.entry(word).or_default();
+            let n = counts.entry(stem).or_default();
+            *n = n.saturating_add_signed(by);
+            if *n == 0 {
+                counts.remove(&stem);
+                if counts.is_empty() {
+                    self.stems.remove(&word);
+                }
+            }
+        }
+    }
 }
 
 /// [`build`] from what `analysed` holds of every practice (see [`Analysed::update`]).
-pub fn build_from(site: &Site, view: &LangView, lang: &Lang, analysed: &Analysed) -> LangIndex {
-    let mut gathered: Vec<Vec<(u32, f64)>> = vec![Vec::new(); analysed.words.len()];
-    let mut stems: HashMap<&str, BTreeSet<&str>> = HashMap::new();
-    let mut lens = Vec::with_capacity(view.rank.len());
-    for (id, &i) in view.rank.iter().enumerate() {
-        // Every practice is analysed before an index is built from them.
-        let Some(doc) = analysed.docs.get(i).and_then(Option::as_ref) else {
-            debug_assert!(false, "practice {i} not analysed");
-            lens.push(0.0);
-            continue;
-        };
-        for &(key, tf) in &doc.terms {
-            gathered[key as usize].push((id as u32, tf));
-        }
-        for &(word, stem) in &doc.stems {
-            stems
-                .entry(&analysed.words[word as usize])
-                .or_default()
-                .insert(&analysed.words[stem as usize]);
-        }
-        lens.push(doc.len);
-    }
-    let mut postings: Vec<(&str, Vec<(u32, f64)>)> = gathered
-        .into_iter()
-        .enumerate()
-        .filter(|(_, list)| !list.is_empty())
-        .map(|(key, list)| (analysed.words[key].as_str(), list))
+pub fn build_from(site: &Site, view: &LangView, lang: &Lang, analysed: &mut Analysed) -> LangIndex {
+    let lens: Vec<f64> = view
+        .rank
+        .iter()
+        .map(|&i| {
+            analysed
+                .docs
+                .get(i)
+                .and_then(Option::as_ref)
+                .map_or(0.0, |d| d.len)
+        })
         .collect();
-    postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let (postings, words) = analysed.postings(&view.rank);
+    let keys: Vec<Key> = postings
+        .order
+        .iter()
+        .filter(|&&k| !postings.lists[k as usize].is_empty())
+        .map(|&k| {
+            let stems = postings.stems.get(&k).map(|counts| {
+                let mut list: Vec<&str> =
+                    counts.keys().map(|&s| words[s as usize].as_str()).collect();
+                list.sort_unstable();
+                list
+            });
+            Key {
+                key: &words[k as usize],
+                list: &postings.lists[k as usize],
+                stems,
+            }
+        })
+        .collect();
     let analyzers = analyzers(site);
-    write(site, view, lang, &analyzers[lang], &postings, &stems, &lens)
+    write(site, view, lang, &analyzers[lang], &keys, &lens)
 }
 
-/// The files of the index from its postings (in key order), the stems of every folded
-/// word and the weighted length of every document.
+/// The files of the index from its keys (in key order) and the weighted length of
+/// every document.
 fn write(
     site: &Site,
     view: &LangView,
     lang: &Lang,
     analyzer: &Analyzer,
-    postings: &[(&str, Vec<(u32, f64)>)],
-    stems: &HashMap<&str, BTreeSet<&str>>,
+    keys: &[Key],
     lens: &[f64],
 ) -> LangIndex {
     let docs: Vec<&Practice> = view.rank.iter().map(|&i| &site.practices[i]).collect();
     let n = docs.len().max(1) as f64;
     let avg = (lens.iter().sum::<f64>() / n).max(1.0);
+    // Each key's part of its shard, formatted in parallel; then cut into shards in
+    // key order.
+    let parts: Vec<(String, Option<String>)> = keys
+        .par_iter()
+        .map(|k| {
+            let df = k.list.len() as f64;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            let key_json = serde_json::to_string(k.key).expect("a string");
+            let mut flat = String::with_capacity(key_json.len() + 3 + 8 * k.list.len());
+            flat.push_str(&key_json);
+            flat.push_str(":[");
+            let mut last = 0u32;
+            // Lists are in document order.
+            for (i, &(doc, tf)) in k.list.iter().enumerate() {
+                let dl = lens[doc as usize];
+                let score = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * dl / avg));
+                let score = (score * 100.0).round().max(1.0) as u32;
+                if i > 0 {
+                    flat.push(',');
+                }
+                let _ = write!(flat, "{},{score}", doc - last);
+                last = doc;
+            }
+            flat.push(']');
+            let stems = k.stems.as_ref().map(|list| {
+                format!(
+                    "{key_json}:{}",
+                    serde_json::to_string(list).expect("strings")
+                )
+            });
+            (flat, stems)
+        })
+        .collect();
     // (first key, body) of each shard.
     let mut bodies: Vec<(String, String)> = Vec::new();
     let mut shard = Shard::default();
-    // Lists are in document order: documents were read in order.
-    for (key, list) in postings {
-        let key: &str = key;
-        let df = list.len() as f64;
-        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-        let mut flat = String::new();
-        let mut last = 0u32;
-        for (k, &(doc, tf)) in list.iter().enumerate() {
-            let dl = lens[doc as usize];
-            let score = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * dl / avg));
-            let score = (score * 100.0).round().max(1.0) as u32;
-            if k > 0 {
-                flat.push(',');
-            }
-            let _ = write!(flat, "{},{score}", doc - last);
-            last = doc;
-        }
-        shard.push(key, &flat, stems.get(key));
+    for (k, (postings, stems)) in keys.iter().zip(&parts) {
+        shard.push(k.key, postings, stems.as_deref());
         if shard.bytes >= SHARD_BYTES {
             shard.flush(&mut bodies);
         }
@@ -340,20 +495,19 @@ struct Shard {
 }
 
 impl Shard {
-    fn push(&mut self, key: &str, postings: &str, stems: Option<&BTreeSet<&str>>) {
-        let key_json = serde_json::to_string(key).expect("a string");
+    /// Adds a key: `"key":[postings]` and, when it has stems, `"key":[stems]`.
+    fn push(&mut self, key: &str, postings: &str, stems: Option<&str>) {
         if self.postings.is_empty() {
             self.first = key.to_string();
         } else {
             self.postings.push(',');
         }
-        let _ = write!(self.postings, "{key_json}:[{postings}]");
+        self.postings.push_str(postings);
         if let Some(stems) = stems {
             if !self.stems.is_empty() {
                 self.stems.push(',');
             }
-            let list = serde_json::to_string(stems).expect("strings");
-            let _ = write!(self.stems, "{key_json}:{list}");
+            self.stems.push_str(stems);
         }
         self.bytes = self.postings.len() + self.stems.len();
     }

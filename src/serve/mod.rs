@@ -37,6 +37,9 @@ use state::{Content, Live, Outcome};
 pub const PREFIX: &str = "/__limes/";
 const LIVE_JS: &str = include_str!("live.js");
 
+/// How long a request for a file of a search index being made waits for it.
+const SEARCH_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// What `limes serve` is asked to do.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -56,16 +59,29 @@ pub fn run(
     let live = Arc::new(Live::new());
     let root = opts.build.root.clone();
     let mut rebuilder = Rebuilder::new(opts.build.clone());
+    // The pages first; the search indexes they change after, unless more changes
+    // are waiting (then after those).
     let mut rebuild = {
         let live = live.clone();
-        move |changed: &BTreeSet<String>| {
+        move |changed: &BTreeSet<String>, waiting: &dyn Fn() -> bool| {
             let started = Instant::now();
-            let result = rebuilder.rebuild(changed);
+            let result = rebuilder.rebuild_pages(changed);
+            let due = rebuilder.search_due();
+            let nothing_due = due.is_empty();
+            // Before the pages: no page is shown with an index older than itself.
+            live.hold_search(due);
             let outcome = live.apply(result, rebuilder.site());
             report(&outcome, started.elapsed().as_millis());
+            if nothing_due || waiting() {
+                return;
+            }
+            let started = Instant::now();
+            let (files, removed) = rebuilder.finish_search();
+            let changed = live.apply_search(files, &removed);
+            report(&Outcome::Search { changed }, started.elapsed().as_millis());
         }
     };
-    rebuild(&BTreeSet::from(["*".to_string()]));
+    rebuild(&BTreeSet::from(["*".to_string()]), &|| false);
     let batches = watch::Batches::new(&root).map_err(|e| {
         std::io::Error::other(format!("cannot watch {} for changes: {e}", root.display()))
     })?;
@@ -74,7 +90,7 @@ pub fn run(
         .spawn(move || {
             let mut batches = batches;
             while let Some(changed) = batches.next_burst() {
-                rebuild(&changed);
+                rebuild(&changed, &|| batches.waiting());
             }
         })?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -209,7 +225,16 @@ async fn site(State(live): State<Arc<Live>>, method: Method, uri: Uri, req: Requ
     if snapshot.generation == 0 {
         return not_built(&live);
     }
-    let found = lookup(uri.path()).and_then(|key| find(&snapshot, &key));
+    let key = lookup(uri.path());
+    // A search index being made again: its new files, once made.
+    let snapshot = match &key {
+        Some(key) if live.held(key) => {
+            live.wait_for(key, SEARCH_WAIT).await;
+            live.snapshot()
+        }
+        _ => snapshot,
+    };
+    let found = key.and_then(|key| find(&snapshot, &key));
     match found {
         Some(Found::Folder(key)) => {
             // The folder's own address: never the request's path as written (`//x`
@@ -392,5 +417,47 @@ mod tests {
             out,
             "<html><body><p>&lt;/body&gt;</p><script src=\"/__limes/live.js\" data-generation=\"7\" async></script>\n</body></html>\n"
         );
+    }
+
+    /// A request for a file of a search index being made again waits for the new
+    /// file; the others do not wait.
+    #[test]
+    fn a_search_file_being_made_is_served_once_made() {
+        use crate::incremental::Update;
+        use crate::output::{Body as Out, OutputFile};
+        let file = |path: &str, text: &str| OutputFile {
+            path: path.to_string(),
+            body: Out::Bytes(text.as_bytes().to_vec()),
+        };
+        let live = Arc::new(Live::new());
+        let files = vec![
+            file("en/index.html", "<html><body>home</body></html>"),
+            file("en/search/index.json", "old"),
+        ];
+        live.apply(Ok((Update::Full(files), Default::default())), None);
+        live.hold_search(BTreeSet::from(["en/search/index.json".to_string()]));
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let get = |path: &'static str| {
+                let app = router(live.clone());
+                tokio::spawn(async move {
+                    let req = Request::builder().uri(path).body(Body::empty()).unwrap();
+                    let r = app.oneshot(req).await.unwrap();
+                    let bytes = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
+                    String::from_utf8(bytes.to_vec()).unwrap()
+                })
+            };
+            let page = get("/en/").await.unwrap();
+            assert!(page.contains("home"), "{page}");
+            let index = get("/en/search/index.json");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            assert!(!index.is_finished(), "served before it was made");
+            live.apply_search(vec![file("en/search/index.json", "new")], &[]);
+            assert_eq!(index.await.unwrap(), "new");
+        });
     }
 }

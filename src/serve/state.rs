@@ -2,7 +2,7 @@
 //! memory ([`Snapshot`]), and the state of the latest build ([`Status`]): its
 //! generation, and its problems when it failed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
@@ -248,6 +248,9 @@ pub struct Status {
 pub struct Live {
     snapshot: RwLock<Arc<Snapshot>>,
     status: watch::Sender<Arc<Status>>,
+    /// The files of the search indexes being made again after the pages were
+    /// updated (empty when none is): a request for one of them waits for the new.
+    held: watch::Sender<Arc<BTreeSet<String>>>,
 }
 
 /// What one rebuild did, for the terminal.
@@ -261,6 +264,11 @@ pub enum Outcome {
         scoped: Option<Vec<String>>,
     },
     Failed(Diagnostics),
+    /// The search indexes left after a scoped build were made; this many files
+    /// changed.
+    Search {
+        changed: usize,
+    },
 }
 
 impl Default for Live {
@@ -280,7 +288,39 @@ impl Live {
         Live {
             snapshot: RwLock::new(Arc::new(Snapshot::default())),
             status,
+            held: watch::channel(Arc::new(BTreeSet::new())).0,
         }
+    }
+
+    /// Until [`Live::apply_search`]: the files `paths` are being made again, and a
+    /// request for one waits for them (call before the pages that go with them are
+    /// applied, so that no page is shown with an index older than itself). An empty
+    /// set lets every request go.
+    pub fn hold_search(&self, paths: BTreeSet<String>) {
+        self.held.send_replace(Arc::new(paths));
+    }
+
+    /// Puts the search files made after the pages in the site served (the same
+    /// build: its pages and its status stay as they are) and lets the requests that
+    /// wait for them go.
+    pub fn apply_search(&self, files: Vec<OutputFile>, removed: &[String]) -> usize {
+        let previous = self.snapshot();
+        let (next, changed) = Snapshot::apply(&previous, previous.generation, files, removed);
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
+        self.held.send_replace(Arc::new(BTreeSet::new()));
+        changed
+    }
+
+    /// Whether the file `key` is being made again.
+    pub fn held(&self, key: &str) -> bool {
+        self.held.borrow().contains(key)
+    }
+
+    /// Waits while the file `key` is being made again (at most `longest`).
+    pub async fn wait_for(&self, key: &str, longest: std::time::Duration) {
+        let mut held = self.held.subscribe();
+        let free = held.wait_for(|paths| !paths.contains(key));
+        let _ = tokio::time::timeout(longest, free).await;
     }
 
     /// The site being served.

@@ -4,6 +4,7 @@
 //! quiet for a moment and gives the whole burst as one batch, so that it is one
 //! rebuild.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -32,6 +33,9 @@ pub struct Batches {
     root: PathBuf,
     /// The folders of [`FOLDERS`] being watched (one made later is watched then).
     watched: BTreeSet<&'static str>,
+    /// Changes already taken from the watcher by [`Batches::waiting`]: the start of
+    /// the next burst.
+    ahead: RefCell<BTreeSet<String>>,
 }
 
 impl Batches {
@@ -46,6 +50,7 @@ impl Batches {
             events,
             root,
             watched: BTreeSet::new(),
+            ahead: RefCell::new(BTreeSet::new()),
         };
         batches.watch_folders();
         Ok(batches)
@@ -68,7 +73,7 @@ impl Batches {
     /// when the watcher is gone. A watcher error (events lost) is a change of
     /// everything: `*`.
     pub fn next_burst(&mut self) -> Option<BTreeSet<String>> {
-        let mut changed = BTreeSet::new();
+        let mut changed = self.ahead.take();
         // Wait for the first change that matters.
         while changed.is_empty() {
             let event = self.events.recv().ok()?;
@@ -92,6 +97,15 @@ impl Batches {
             changed.insert("*".to_string());
         }
         Some(changed)
+    }
+
+    /// Whether a change that matters is waiting to be taken by the next burst.
+    pub fn waiting(&self) -> bool {
+        let mut ahead = self.ahead.borrow_mut();
+        while let Ok(event) = self.events.try_recv() {
+            self.take(event, &mut ahead);
+        }
+        !ahead.is_empty()
     }
 
     fn take(&self, event: notify::Result<notify::Event>, changed: &mut BTreeSet<String>) {

@@ -1,11 +1,18 @@
 // limes serve: the preview's side in the browser. Added by `limes serve` to every
 // page it serves (never to a built site). Listens to the server's events: after each
 // successful build it asks whether this page (or a stylesheet, script or image) changed
-// since it was loaded and, if so, reloads it where the reader was; while the site does
-// not build it shows the build's errors over the page, in the page's language.
+// since it was loaded and, if so, shows the new version where the reader was; while
+// the site does not build it shows the build's errors over the page, in the page's
+// language.
+//
+// A new version is shown by a reload, or, on the page of a record when only its
+// <main> changed (the server gives such pages `data-frame`, a hash of everything
+// around <main>), by putting the new <main> in place of the old: no reload, so the
+// edit shows at once and nothing else of the page moves.
 (() => {
   const script = document.currentScript;
-  const loaded = Number(script?.dataset.generation ?? 0);
+  let loaded = Number(script?.dataset.generation ?? 0);
+  const frame = script?.dataset.frame ?? '';
   const scrollKey = `limes-preview-scroll:${location.pathname}`;
   const OVERLAY = 'limes-preview-errors';
 
@@ -48,26 +55,27 @@
     }
   }
 
+  // Puts the reader back at `saved`, and again while the page settles (scripts that
+  // add to it once loaded): for a second, or until the reader scrolls.
+  function settle(saved) {
+    restore(saved);
+    const keep = new ResizeObserver(() => restore(saved));
+    keep.observe(document.body);
+    const stop = () => keep.disconnect();
+    setTimeout(stop, 1000);
+    for (const event of ['wheel', 'keydown', 'touchstart', 'mousedown']) {
+      window.addEventListener(event, stop, { once: true, passive: true });
+    }
+  }
+
   const saved = sessionStorage.getItem(scrollKey);
   if (saved !== null) {
     sessionStorage.removeItem(scrollKey);
     // limes puts the page back itself: the browser's own restoration would move it
     // again, later, by the old scroll position.
     history.scrollRestoration = 'manual';
-    // And again while the page settles (scripts that add to it once loaded): for a
-    // second, or until the reader scrolls.
-    const settle = () => {
-      restore(saved);
-      const keep = new ResizeObserver(() => restore(saved));
-      keep.observe(document.body);
-      const stop = () => keep.disconnect();
-      setTimeout(stop, 1000);
-      for (const event of ['wheel', 'keydown', 'touchstart', 'mousedown']) {
-        window.addEventListener(event, stop, { once: true, passive: true });
-      }
-    };
-    if (document.readyState === 'complete') settle();
-    else window.addEventListener('load', settle, { once: true });
+    if (document.readyState === 'complete') settle(saved);
+    else window.addEventListener('load', () => settle(saved), { once: true });
   }
 
   function reload() {
@@ -133,14 +141,43 @@
     }
   }
 
-  const events = new EventSource('/__limes/events');
-  events.addEventListener('message', async (event) => {
-    const status = JSON.parse(event.data);
-    if (status.errors.length > 0) {
-      show(status);
-      return;
+  // The new version of the page: its <main> in place of this one when nothing
+  // around it changed and it holds no script (which would not run); else a reload.
+  async function renew(status) {
+    if (!frame || status.assets > loaded) return reload();
+    let doc;
+    try {
+      const answer = await fetch(location.href, { cache: 'no-store' });
+      if (!answer.ok) return reload();
+      doc = new DOMParser().parseFromString(await answer.text(), 'text/html');
+    } catch {
+      return reload();
     }
-    hide();
-    if (await changedSinceLoaded(status)) reload();
+    const next = doc.querySelector('script[data-frame]');
+    const main = doc.querySelector('main');
+    const current = document.querySelector('main');
+    if (next?.dataset.frame !== frame || !main || !current || main.querySelector('script')) {
+      return reload();
+    }
+    const place = position();
+    current.replaceWith(document.adoptNode(main));
+    loaded = Number(next.dataset.generation ?? loaded);
+    settle(place);
+  }
+
+  // One build at a time, in order: a build that arrives while the page is being
+  // renewed is looked at after.
+  let queue = Promise.resolve();
+  const events = new EventSource('/__limes/events');
+  events.addEventListener('message', (event) => {
+    const status = JSON.parse(event.data);
+    queue = queue.then(async () => {
+      if (status.errors.length > 0) {
+        show(status);
+        return;
+      }
+      hide();
+      if (await changedSinceLoaded(status)) await renew(status);
+    });
   });
 })();

@@ -270,7 +270,12 @@ async fn serve_entry(
     match &entry.content {
         Content::Bytes(bytes) => {
             let body = if key.ends_with(".html") {
-                Body::from(with_live_script(bytes, snapshot.generation))
+                let frame = snapshot
+                    .record_pages
+                    .contains(key)
+                    .then(|| frame(bytes))
+                    .flatten();
+                Body::from(with_live_script(bytes, snapshot.generation, frame))
             } else {
                 Body::from(bytes.clone())
             };
@@ -290,10 +295,15 @@ async fn serve_entry(
     }
 }
 
-/// The page with the preview's script before `</body>`, told which build made it.
-fn with_live_script(page: &Bytes, generation: u64) -> Vec<u8> {
+/// The page with the preview's script before `</body>`, told which build made it
+/// and, for a page that may take a new `<main>` in place of a reload, the hash of
+/// everything around its `<main>` (see [`frame`]).
+fn with_live_script(page: &Bytes, generation: u64, frame: Option<u64>) -> Vec<u8> {
+    let frame = frame
+        .map(|h| format!(" data-frame=\"{h:016x}\""))
+        .unwrap_or_default();
     let tag = format!(
-        "<script src=\"{PREFIX}live.js\" data-generation=\"{generation}\" async></script>\n"
+        "<script src=\"{PREFIX}live.js\" data-generation=\"{generation}\"{frame} async></script>\n"
     );
     let at = find_last(page, b"</body>").unwrap_or(page.len());
     let mut out = Vec::with_capacity(page.len() + tag.len());
@@ -301,6 +311,23 @@ fn with_live_script(page: &Bytes, generation: u64) -> Vec<u8> {
     out.extend_from_slice(tag.as_bytes());
     out.extend_from_slice(&page[at..]);
     out
+}
+
+/// A hash of a page without its `<main>` element (from `<main` to the end of the
+/// last `</main>`): two versions of a page with the same frame differ only inside
+/// `<main>`, which the live script can then swap. `None` without a `<main>`.
+fn frame(page: &[u8]) -> Option<u64> {
+    let start = page.windows(5).position(|w| w == b"<main")?;
+    let end = find_last(page, b"</main>")? + b"</main>".len();
+    if end <= start {
+        return None;
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in page[..start].iter().chain(&page[end..]) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    Some(h)
 }
 
 fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -412,10 +439,29 @@ mod tests {
     #[test]
     fn the_live_script_goes_before_the_last_body_end() {
         let page = Bytes::from_static(b"<html><body><p>&lt;/body&gt;</p></body></html>\n");
-        let out = String::from_utf8(with_live_script(&page, 7)).unwrap();
+        let out = String::from_utf8(with_live_script(&page, 7, None)).unwrap();
         assert_eq!(
             out,
             "<html><body><p>&lt;/body&gt;</p><script src=\"/__limes/live.js\" data-generation=\"7\" async></script>\n</body></html>\n"
+        );
+    }
+
+    #[test]
+    fn a_frame_is_all_but_the_main_element() {
+        let a =
+            b"<html><head><title>A</title></head><body><main id=m><p>one</p></main></body></html>";
+        let b = b"<html><head><title>A</title></head><body><main id=m><p>two</p><p>2</p></main></body></html>";
+        let c =
+            b"<html><head><title>B</title></head><body><main id=m><p>one</p></main></body></html>";
+        assert!(frame(a).is_some());
+        assert_eq!(frame(a), frame(b));
+        assert_ne!(frame(a), frame(c));
+        assert_eq!(frame(b"<html><body><p>no main</p></body></html>"), None);
+        let out =
+            String::from_utf8(with_live_script(&Bytes::from_static(a), 3, Some(255))).unwrap();
+        assert!(
+            out.contains("data-generation=\"3\" data-frame=\"00000000000000ff\" async"),
+            "{out}"
         );
     }
 

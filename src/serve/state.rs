@@ -65,6 +65,10 @@ pub struct Snapshot {
     /// The last generation in which a file every page may use (a stylesheet, a
     /// script, an image or a font) changed, appeared or went.
     pub assets: u64,
+    /// The pages of records (practices, partners, free pages) in every language:
+    /// their `<main>` is the record as limes renders it, which no script of the theme
+    /// fills, so an open one can take a new `<main>` in place of a reload.
+    pub record_pages: Arc<std::collections::HashSet<String>>,
 }
 
 impl Snapshot {
@@ -135,10 +139,28 @@ impl Snapshot {
                 generation,
                 files: out,
                 assets,
+                record_pages: previous.record_pages.clone(),
             },
             changed,
         )
     }
+}
+
+/// The files of the pages of every record in every language.
+fn record_pages(site: &Site) -> std::collections::HashSet<String> {
+    use crate::routes::{Route, Routes};
+    let urls = Routes::new(&site.config);
+    let mut out = std::collections::HashSet::new();
+    for lang in &site.config.languages {
+        let slugs = site
+            .practices
+            .iter()
+            .map(|p| Route::Practice(&p.slug))
+            .chain(site.partners.iter().map(|p| Route::Partner(&p.slug)))
+            .chain(site.pages.iter().map(|p| Route::Page(&p.slug)));
+        out.extend(slugs.map(|route| urls.file(lang, route)));
+    }
+    out
 }
 
 /// A file that pages use as they are shown, as opposed to the pages themselves and
@@ -355,7 +377,10 @@ impl Live {
                 let generation = previous.generation + 1;
                 let (next, changed, scoped) = match update {
                     Update::Full(files) => {
-                        let (next, changed) = Snapshot::next(&previous, generation, files);
+                        let (mut next, changed) = Snapshot::next(&previous, generation, files);
+                        if let Some(site) = site {
+                            next.record_pages = Arc::new(record_pages(site));
+                        }
                         (next, changed, None)
                     }
                     Update::Delta {

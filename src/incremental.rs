@@ -205,14 +205,20 @@ impl Rebuilder {
             last.warnings = warnings;
             return last.render_scope(&scope, true);
         }
-        let mut analysed = BTreeMap::new();
+        // Each practice's analysis for the search index is kept when what it reads
+        // is as before (see `Analysed::update`).
+        let mut analysed: BTreeMap<Lang, Analysed> = self
+            .last
+            .as_mut()
+            .map(|last| std::mem::take(&mut last.analysed))
+            .unwrap_or_default();
+        analysed.retain(|lang, _| site.config.languages.contains(lang));
         let search = |views: &view::Views| {
             let mut out = SearchFiles::new();
             out.insert(None, vec![search::script_file(&site, &views.routes)]);
             for (lang, view) in &views.langs {
-                let mut a = Analysed::default();
-                let files = search::lang_files(&site, &views.routes, lang, view, &mut a, None);
-                analysed.insert(lang.clone(), a);
+                let a = analysed.entry(lang.clone()).or_default();
+                let files = search::lang_files(&site, &views.routes, lang, view, a, None);
                 out.insert(Some(lang.clone()), files);
             }
             out
@@ -221,6 +227,12 @@ impl Rebuilder {
             match crate::render_parts(&site, &env, &crate::progress::Silent, search) {
                 Ok(parts) => parts,
                 Err(ds) => {
+                    // Analyses of another site than the last good one: the next update
+                    // checks each against its fingerprint.
+                    if let Some(last) = &mut self.last {
+                        analysed.values_mut().for_each(Analysed::distrust);
+                        last.analysed = analysed;
+                    }
                     warnings.extend(ds.0);
                     return Err(warnings.sorted());
                 }

@@ -136,11 +136,19 @@ fn step(rng: &mut Rng, root: &Path, made: &mut Vec<String>, n: usize) -> BTreeSe
         fs::write(&full, text).unwrap();
         touched.insert(path.to_string());
     };
+    // A line that links a practice that is not there (a mistake made on purpose, or
+    // a link to one of ours since renamed or removed).
+    let dead = |line: &str| {
+        line.split("(@/practices/").skip(1).any(|rest| {
+            let slug = rest.split(')').next().unwrap_or("");
+            !root.join("content/practices").join(slug).is_dir()
+        })
+    };
     let broken: Vec<&String> = files
         .iter()
         .filter(|f| {
             let text = fs::read_to_string(root.join(f)).unwrap();
-            text.contains("no-such-")
+            text.contains("no-such-") || text.lines().any(dead)
         })
         .collect();
     let choice = if !broken.is_empty() && rng.below(3) == 0 {
@@ -272,9 +280,12 @@ fn step(rng: &mut Rng, root: &Path, made: &mut Vec<String>, n: usize) -> BTreeSe
             } else {
                 for file in broken {
                     let old = fs::read_to_string(root.join(file)).unwrap();
-                    let new = old
+                    // Every line of the link goes, whatever edits came around it.
+                    let new: String = old
                         .replace("\"no-such-theme\", ", "")
-                        .replace("\nSee [nothing](@/practices/no-such-practice).\n", "");
+                        .split_inclusive('\n')
+                        .filter(|line| !dead(line))
+                        .collect();
                     write(file, &new, &mut touched);
                 }
             }

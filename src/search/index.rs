@@ -20,7 +20,7 @@ use super::analyze::{Analyzer, LanguageSettings, fold_table};
 use crate::markdown;
 use crate::model::{Practice, Site, pick};
 use crate::routes::Facet;
-use crate::types::Lang;
+use crate::types::{Lang, Slug};
 use crate::view::{LangView, term_label};
 
 /// About this many bytes of keys and postings per shard, before compression.
@@ -153,8 +153,14 @@ pub struct Analysed {
     /// Every key and word met, by number.
     words: Vec<String>,
     numbers: HashMap<String, u32>,
-    /// By practice index (`None`: not analysed).
+    /// By practice index (`None`: not analysed), with the practice's slug and the
+    /// fingerprint of what was analysed.
     docs: Vec<Option<Analysis>>,
+    slugs: Vec<Slug>,
+    prints: Vec<u128>,
+    /// Whether the analyses are those of the site the next update is given, but for
+    /// the practices it names (else every fingerprint is checked).
+    trusted: bool,
     /// The postings of the documents in one order of the practices; made again when
     /// the order changes.
     postings: Option<Postings>,
@@ -184,8 +190,10 @@ struct Postings {
 }
 
 impl Analysed {
-    /// Analyses the practices `only` (by index; all when `None`) again as a reader of
-    /// `lang` sees them, forgetting those the site no longer has.
+    /// Analyses the practices `only` (by index) again as a reader of `lang` sees
+    /// them. With `None`, or when the site's practices are not those analysed before
+    /// (added, removed, renamed), every practice is looked at and those whose texts,
+    /// names and labels are as before (same fingerprint) keep their analysis.
     pub fn update(
         &mut self,
         site: &Site,
@@ -194,27 +202,60 @@ impl Analysed {
         only: Option<&BTreeSet<usize>>,
     ) {
         let analyzers = analyzers(site);
-        if self.docs.len() != site.practices.len() {
-            self.postings = None;
-        }
-        self.docs.resize_with(site.practices.len(), || None);
-        let wanted: Vec<usize> = match only {
-            Some(only) => only.iter().copied().collect(),
-            None => {
+        let same = self.trusted
+            && self.slugs.len() == site.practices.len()
+            && self
+                .slugs
+                .iter()
+                .zip(&site.practices)
+                .all(|(s, p)| *s == p.slug);
+        self.trusted = true;
+        let fresh: Vec<(usize, u128, Option<DocTerms>)> = match only {
+            Some(only) if same => only
+                .par_iter()
+                .map(|&i| {
+                    let inputs = doc_inputs(site, view, lang, &site.practices[i]);
+                    (i, fingerprint(&inputs), Some(analyse(&inputs, &analyzers)))
+                })
+                .collect(),
+            _ => {
+                // What was analysed, by slug.
+                let before: HashMap<&Slug, u128> =
+                    self.slugs.iter().zip(self.prints.iter().copied()).collect();
+                let fresh = site
+                    .practices
+                    .par_iter()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let inputs = doc_inputs(site, view, lang, p);
+                        let print = fingerprint(&inputs);
+                        let kept = before.get(&p.slug) == Some(&print);
+                        (i, print, (!kept).then(|| analyse(&inputs, &analyzers)))
+                    })
+                    .collect();
+                let mut kept: HashMap<Slug, Analysis> = std::mem::take(&mut self.slugs)
+                    .into_iter()
+                    .zip(std::mem::take(&mut self.docs))
+                    .filter_map(|(slug, doc)| Some((slug, doc?)))
+                    .collect();
+                self.docs = site
+                    .practices
+                    .iter()
+                    .map(|p| kept.remove(&p.slug))
+                    .collect();
+                self.slugs = site.practices.iter().map(|p| p.slug.clone()).collect();
+                self.prints = vec![0; site.practices.len()];
                 self.postings = None;
-                (0..site.practices.len()).collect()
+                fresh
             }
         };
-        let fresh: Vec<(usize, DocTerms)> = wanted
-            .par_iter()
-            .map(|&i| {
-                (
-                    i,
-                    doc_terms(site, view, &analyzers, lang, &site.practices[i]),
-                )
-            })
-            .collect();
-        for (i, doc) in fresh {
+        for (i, print, doc) in fresh {
+            self.prints[i] = print;
+            let doc = match doc {
+                Some(doc) => doc,
+                None if self.docs[i].is_some() => continue,
+                None => doc_terms(site, view, &analyzers, lang, &site.practices[i]),
+            };
             let mut terms: Vec<(u32, f64)> = doc
                 .terms
                 .into_iter()
@@ -239,6 +280,12 @@ impl Analysed {
                 postings.change(i, old.as_ref(), new, &self.words);
             }
         }
+    }
+
+    /// The analyses may be of another site than the next update's (a build that
+    /// failed after analysing): the next update checks every fingerprint.
+    pub fn distrust(&mut self) {
+        self.trusted = false;
     }
 
     fn number(&mut self, word: String) -> u32 {
@@ -525,43 +572,54 @@ impl Shard {
 /// The manifest's name, the one file of the index that is not content-hashed.
 pub const MANIFEST: &str = "index.json";
 
-/// The weighted keys of one practice as a reader of `lang` sees it.
-fn doc_terms(
-    site: &Site,
-    view: &LangView,
-    analyzers: &BTreeMap<&Lang, Analyzer>,
-    lang: &Lang,
-    p: &Practice,
-) -> DocTerms {
-    let mut doc = DocTerms {
-        terms: HashMap::new(),
-        len: 0.0,
-        stems: BTreeMap::new(),
-    };
-    let mut add = |text: &str, in_lang: &Lang, weight: f64| {
-        let analyzer = &analyzers[in_lang];
-        let mut counts = HashMap::new();
-        let words = analyzer.count_keys(text, &mut counts, &mut doc.stems);
-        doc.len += weight * f64::from(words);
-        for (key, count) in counts {
-            *doc.terms.entry(key).or_default() += weight * f64::from(count);
-        }
-    };
+/// One text of a practice as the index reads it: the text (Markdown or plain), the
+/// language it is analysed in and its weight.
+struct Input<'a> {
+    text: std::borrow::Cow<'a, str>,
+    markdown: bool,
+    lang: &'a Lang,
+    weight: f64,
+}
+
+/// What the index reads of one practice as a reader of `lang` sees it.
+fn doc_inputs<'a>(
+    site: &'a Site,
+    view: &'a LangView,
+    lang: &'a Lang,
+    p: &'a Practice,
+) -> Vec<Input<'a>> {
+    let mut out = Vec::new();
     if let Some((shown, text)) = pick(&site.config, &p.texts, lang) {
-        add(&text.title, shown, TITLE);
+        let mut put = |text: &'a str, markdown: bool, weight: f64| {
+            out.push(Input {
+                text: text.into(),
+                markdown,
+                lang: shown,
+                weight,
+            });
+        };
+        put(&text.title, false, TITLE);
         if let Some(s) = &text.summary {
-            add(s, shown, SUMMARY);
+            put(s, false, SUMMARY);
         }
-        add(&markdown::plain_text(&text.body), shown, BODY);
+        put(&text.body, true, BODY);
     }
+    let mut add = |text: std::borrow::Cow<'a, str>, in_lang: &'a Lang, weight: f64| {
+        out.push(Input {
+            text,
+            markdown: false,
+            lang: in_lang,
+            weight,
+        });
+    };
     for slug in &p.partners {
         if let Some((shown, t)) = site
             .partner(slug)
             .and_then(|partner| pick(&site.config, &partner.texts, lang))
         {
-            add(&t.name, shown, NAMES);
+            add(t.name.as_str().into(), shown, NAMES);
             if let Some(short) = &t.short_name {
-                add(short, shown, NAMES);
+                add(short.as_str().into(), shown, NAMES);
             }
         }
     }
@@ -570,7 +628,7 @@ fn doc_terms(
             .territory(id)
             .and_then(|t| site.config.pick(&t.name, lang))
         {
-            add(name, l, NAMES);
+            add(name.as_str().into(), l, NAMES);
         }
     }
     if let Some((l, name)) = p
@@ -579,7 +637,7 @@ fn doc_terms(
         .and_then(|b| site.border(b))
         .and_then(|b| site.config.pick(&b.name, lang))
     {
-        add(name, l, NAMES);
+        add(name.as_str().into(), l, NAMES);
     }
     for (facet, ids) in [
         (Facet::Theme, &p.themes),
@@ -592,10 +650,64 @@ fn doc_terms(
                 .and_then(|s| Lang::parse(&s))
                 .and_then(|s| site.config.languages.iter().find(|l| **l == s))
                 .unwrap_or(lang);
-            add(&text, in_lang, LABELS);
+            add(text.into(), in_lang, LABELS);
+        }
+    }
+    out
+}
+
+/// The weighted keys of texts as [`doc_inputs`] gives them.
+fn analyse(inputs: &[Input], analyzers: &BTreeMap<&Lang, Analyzer>) -> DocTerms {
+    let mut doc = DocTerms {
+        terms: HashMap::new(),
+        len: 0.0,
+        stems: BTreeMap::new(),
+    };
+    for input in inputs {
+        let plain;
+        let text: &str = if input.markdown {
+            plain = markdown::plain_text(&input.text);
+            &plain
+        } else {
+            &input.text
+        };
+        let analyzer = &analyzers[input.lang];
+        let mut counts = HashMap::new();
+        let words = analyzer.count_keys(text, &mut counts, &mut doc.stems);
+        doc.len += input.weight * f64::from(words);
+        for (key, count) in counts {
+            *doc.terms.entry(key).or_default() += input.weight * f64::from(count);
         }
     }
     doc
+}
+
+/// A fingerprint of what the index reads of a practice: two documents with the same
+/// are analysed the same (128 bits of SipHash over every text, language and weight).
+fn fingerprint(inputs: &[Input]) -> u128 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut halves = [DefaultHasher::new(), DefaultHasher::new()];
+    halves[1].write_u8(1);
+    for h in &mut halves {
+        for input in inputs {
+            input.text.hash(h);
+            input.markdown.hash(h);
+            input.lang.as_str().hash(h);
+            input.weight.to_bits().hash(h);
+        }
+    }
+    (u128::from(halves[0].finish()) << 64) | u128::from(halves[1].finish())
+}
+
+/// The weighted keys of one practice as a reader of `lang` sees it.
+fn doc_terms(
+    site: &Site,
+    view: &LangView,
+    analyzers: &BTreeMap<&Lang, Analyzer>,
+    lang: &Lang,
+    p: &Practice,
+) -> DocTerms {
+    analyse(&doc_inputs(site, view, lang, p), analyzers)
 }
 
 /// The facet values of every document: per facet (and `language`, the language each is

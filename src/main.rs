@@ -328,11 +328,11 @@ fn serve(root: PathBuf, port: u16, bind: String, allow_missing_strings: bool) ->
                 if *changed == 1 { "" } else { "s" }
             );
             match scoped {
-                Some(records) => eprintln!(
+                Some(records) if !records.is_empty() => eprintln!(
                     "Built in {millis} ms: {files} (only the text of {} changed)",
                     records.join(", ")
                 ),
-                None => eprintln!("Built in {millis} ms: {files}"),
+                _ => eprintln!("Built in {millis} ms: {files}"),
             }
         }
         Outcome::Search { changed } => {

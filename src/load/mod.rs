@@ -49,7 +49,11 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
 
 /// Files nobody writes on purpose: hidden files and editor backups.
 pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp")
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        // Emacs's autosave files: `#index.en.md#`.
+        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
 }
 
 /// Reads `observatory.toml` under `root` and checks it (see [`Config::parse`]).

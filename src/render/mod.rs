@@ -301,6 +301,13 @@ pub fn record_pages(
     }
 }
 
+/// The file name of limes's comparison script: it gives what is added to a page
+/// later (a new `<main>` in the preview, search results) its toggles.
+pub fn compare_script_name() -> String {
+    let path = pages::compare_script_path();
+    path.rsplit('/').next().unwrap_or(&path).to_string()
+}
+
 /// `/sitemap.xml`: every original page with its language alternates.
 pub fn sitemap(site: &Site, shared: &Shared, mut urls: Vec<SitemapUrl>, plan: &mut Plan) {
     urls.sort();

@@ -16,13 +16,31 @@
   const scrollKey = `limes-preview-scroll:${location.pathname}`;
   const OVERLAY = 'limes-preview-errors';
 
-  // Where the reader is: the deepest element across the top of the window (its path
-  // of child positions from <body> and how far above the top it starts), and the
-  // scroll position. Put back by the element, so that the same text is at the top
-  // after the reload even when the text above it grew or shrank, or when a script adds
-  // something above it once the page is loaded (the browser's scroll anchoring then
-  // keeps it in place).
+  // Where the reader is: the blocks of text in the window (their tag, text, which
+  // of the blocks with that tag and text each is, and how far from the top of the
+  // window), widest first so that the text being read comes before a column beside
+  // it; and, when there is no such block, the deepest element across the top of the
+  // window (its path of child positions from <body>) and the scroll position. Put
+  // back by the text, so that the same text is at the same place after an edit above
+  // it, or after a script adds something above it once the page is loaded.
+  const BLOCKS = 'p, h1, h2, h3, h4, h5, h6, li, pre, blockquote, tr, dt, dd, figure, td';
+  function blocks() {
+    const root = document.querySelector('main') ?? document.body;
+    return [...root.querySelectorAll(BLOCKS)].filter((e) => !e.closest(`#${OVERLAY}`));
+  }
+
   function position() {
+    const all = blocks();
+    const marks = [];
+    for (const e of all) {
+      const r = e.getBoundingClientRect();
+      if (r.height === 0 || r.bottom <= 0 || r.top >= window.innerHeight) continue;
+      const text = e.textContent;
+      if (!text.trim()) continue;
+      const nth = all.filter((o) => o.tagName === e.tagName && o.textContent === text).indexOf(e);
+      marks.push({ tag: e.tagName, text, nth, top: r.top, width: r.width });
+    }
+    marks.sort((a, b) => b.width - a.width || Math.abs(a.top) - Math.abs(b.top));
     const path = [];
     let el = document.body;
     let top = 0;
@@ -38,12 +56,27 @@
       top = el.getBoundingClientRect().top;
       if (top >= 0) break;
     }
-    return JSON.stringify({ path, top, x: window.scrollX, y: window.scrollY });
+    return JSON.stringify({ marks: marks.slice(0, 8), path, top, x: window.scrollX, y: window.scrollY });
   }
 
   function restore(saved) {
     let place;
     try { place = JSON.parse(saved); } catch { return; }
+    // A reader at the top of the page stays there (and sees what was added there).
+    if (place.y === 0) {
+      window.scrollTo(place.x ?? 0, 0);
+      return;
+    }
+    if (place.marks?.length) {
+      const all = blocks();
+      for (const m of place.marks) {
+        const el = all.filter((e) => e.tagName === m.tag && e.textContent === m.text)[m.nth];
+        if (el) {
+          window.scrollBy(0, Math.round(el.getBoundingClientRect().top - m.top));
+          return;
+        }
+      }
+    }
     let el = document.body;
     for (const i of place.path ?? []) {
       el = el?.children[i];

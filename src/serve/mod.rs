@@ -68,9 +68,17 @@ pub fn run(
             let result = rebuilder.rebuild_pages(changed);
             let due = rebuilder.search_due();
             let nothing_due = due.is_empty();
-            // Before the pages: no page is shown with an index older than itself.
-            live.hold_search(due);
+            // Held before the pages, so that no page is shown with an index older than
+            // itself; let go only once the build that makes those files is applied (a
+            // full build, or a failed one that leaves nothing due): a waiting request
+            // given the snapshot still served would get the files of before.
+            if !nothing_due {
+                live.hold_search(due);
+            }
             let outcome = live.apply(result, rebuilder.site());
+            if nothing_due {
+                live.hold_search(BTreeSet::new());
+            }
             report(&outcome, started.elapsed().as_millis());
             if nothing_due || waiting() {
                 return;
@@ -313,13 +321,19 @@ fn with_live_script(page: &Bytes, generation: u64, frame: Option<u64>) -> Vec<u8
     out
 }
 
-/// A hash of a page without its `<main>` element (from `<main` to the end of the
-/// last `</main>`): two versions of a page with the same frame differ only inside
-/// `<main>`, which the live script can then swap. `None` without a `<main>`.
+/// A hash of a page without its `<main>` element: two versions of a page with the
+/// same frame differ only inside `<main>`, which the live script can then swap.
+/// `None` — the page reloads — without exactly one `<main>` (a body in raw HTML may
+/// close it and open another), or when a script around `<main>` may work on it once
+/// at load, which a swap would not run again (see [`scripts_cope`]).
 fn frame(page: &[u8]) -> Option<u64> {
+    let count = |needle: &[u8]| page.windows(needle.len()).filter(|w| *w == needle).count();
+    if count(b"<main") != 1 || count(b"</main>") != 1 {
+        return None;
+    }
     let start = page.windows(5).position(|w| w == b"<main")?;
     let end = find_last(page, b"</main>")? + b"</main>".len();
-    if end <= start {
+    if end <= start || !scripts_cope(&page[..start]) || !scripts_cope(&page[end..]) {
         return None;
     }
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -328,6 +342,42 @@ fn frame(page: &[u8]) -> Option<u64> {
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     Some(h)
+}
+
+/// The default theme's one inline script: it remembers the language a reader picks,
+/// listening to clicks on the whole document.
+const LANGUAGE_CHOICE: &str = r#"document.addEventListener("click",function(e){var a=e.target.closest&&e.target.closest("[data-lang-choice] a[hreflang]");if(a)try{localStorage.setItem("limes-language",a.getAttribute("hreflang"))}catch(x){}});"#;
+
+/// Whether every script of `part` (a page around its `<main>`) copes with a new
+/// `<main>`: data (`application/json`), limes's comparison script (it gives what is
+/// added to the page its toggles) and the default theme's inline script. Any other —
+/// a site's own script that highlights code or builds a table of contents at load —
+/// means a reload.
+fn scripts_cope(part: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(part);
+    let compare = crate::render::compare_script_name();
+    let mut rest: &str = &text;
+    while let Some(at) = rest.find("<script") {
+        let after = &rest[at..];
+        let Some(tag_end) = after.find('>') else {
+            return false;
+        };
+        let tag = after[..tag_end].to_ascii_lowercase();
+        let body_and_rest = &after[tag_end + 1..];
+        let close = body_and_rest
+            .find("</script>")
+            .unwrap_or(body_and_rest.len());
+        let body = &body_and_rest[..close];
+        let data = tag.contains("type=\"application/json\"")
+            || tag.contains("type=\"application/ld+json\"");
+        let own = tag.contains(" src=") && tag.contains(&compare.to_ascii_lowercase());
+        let inline_known = !tag.contains(" src=") && body == LANGUAGE_CHOICE;
+        if !(data || own || inline_known) {
+            return false;
+        }
+        rest = &body_and_rest[close..];
+    }
+    true
 }
 
 fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -457,12 +507,44 @@ mod tests {
         assert_eq!(frame(a), frame(b));
         assert_ne!(frame(a), frame(c));
         assert_eq!(frame(b"<html><body><p>no main</p></body></html>"), None);
+        // A body that closes <main> and opens another: no swap.
+        assert_eq!(
+            frame(b"<html><body><main><p>a</p></main><p>b</p><main><p>c</p></main></body></html>"),
+            None
+        );
+        // Scripts around <main>: data, limes's comparison script and the theme's
+        // inline one cope with a new <main>; any other does not.
+        let with = |script: &str| {
+            format!("<html><head>{script}</head><body><main><p>a</p></main></body></html>")
+        };
+        let compare = crate::render::compare_script_name();
+        for ok in [
+            "<script id=\"x\" type=\"application/json\">{\"a\":1}</script>".to_string(),
+            format!("<script type=\"module\" src=\"&#x2f;js&#x2f;{compare}\" async></script>"),
+            format!("<script>{LANGUAGE_CHOICE}</script>"),
+        ] {
+            assert!(frame(with(&ok).as_bytes()).is_some(), "{ok}");
+        }
+        for bad in [
+            "<script>document.querySelectorAll('main h2')</script>",
+            "<script src=\"/js/highlight.js\"></script>",
+            "<script type=\"module\">import x from '/y.js'</script>",
+        ] {
+            assert_eq!(frame(with(bad).as_bytes()), None, "{bad}");
+        }
         let out =
             String::from_utf8(with_live_script(&Bytes::from_static(a), 3, Some(255))).unwrap();
         assert!(
             out.contains("data-generation=\"3\" data-frame=\"00000000000000ff\" async"),
             "{out}"
         );
+    }
+
+    /// The inline script allowed around a swapped `<main>` is the default theme's.
+    #[test]
+    fn the_known_inline_script_is_the_default_themes() {
+        let base = include_str!("../../themes/default/templates/base.html");
+        assert!(base.contains(&format!("<script>{LANGUAGE_CHOICE}</script>")));
     }
 
     /// A request for a file of a search index being made again waits for the new

@@ -178,6 +178,7 @@ mod tests {
         assert_eq!(r("public"), None);
         assert_eq!(r("README.md"), None);
         assert_eq!(r("content/practices/x/.index.en.md.swp"), None);
+        assert_eq!(r("content/practices/x/#index.en.md#"), None);
         assert_eq!(r("content/practices/x/index.en.md~"), None);
         assert_eq!(r("content/.git/HEAD"), None);
         assert_eq!(relevant(root, Path::new("/elsewhere/x.md")), None);

@@ -170,7 +170,12 @@ try {
           seen.observe(document.body, { childList: true, subtree: true, characterData: true });
         }, marker);
         const saved = Date.now();
-        fs.writeFileSync(file, `${original}\n\n${filler}\n\n${marker}\n`);
+        // Every other edit adds its text above the reader's place: the text being
+        // read must stay where it was.
+        const above = i % 2 === 0;
+        fs.writeFileSync(file, above
+          ? `${original}\n\n${marker}\n\n${'More text above the reader. '.repeat(i * 8)}\n\n${filler}\n`
+          : `${original}\n\n${filler}\n\n${marker}\n`);
         await page.waitForFunction((m) => document.body.innerText.includes(m), marker, { timeout: WAIT_MS, polling: 'raf' });
         // From the save to the first paint of the page that shows it, on the machine's
         // clock (the page's time origin is in the same epoch milliseconds): the frame
@@ -192,6 +197,10 @@ try {
         times.push(painted.at - saved);
         await page.waitForLoadState('load');
         await sleep(150);
+        const at = await page.evaluate(line20);
+        if (at === null || Math.abs(at - 10) > 2) {
+          throw new Error(`after edit ${i} (text added ${above ? 'above' : 'below'} the reader) "Line 20" is at ${at} px from the top of the window, not 10`);
+        }
       }
       const top = await page.evaluate(line20);
       if (top === null || Math.abs(top - 10) > 2) {

@@ -27,6 +27,9 @@ pub struct Config {
     pub fallback: BTreeMap<Lang, Vec<Lang>>,
     pub fallback_default: Vec<Lang>,
     pub raw_html: RawHtml,
+    /// Per language, the locale its dates are formatted in when not the language's
+    /// own (`date_locale = { en = "en-GB" }`): a regional variant of the language.
+    pub date_locale: BTreeMap<Lang, Lang>,
     /// The output folder inside the site folder (`public`): the one place inside the
     /// site a build may write, and the default of `--out`.
     pub output_dir: String,
@@ -264,6 +267,54 @@ impl Config {
             ff.finish(&mut diags);
         }
 
+        let mut date_locale = BTreeMap::new();
+        if let Some(t) = f.opt_table("date_locale", "{ en = \"en-GB\" }", &mut diags) {
+            let mut df = Fields::new(&src, t, "date_locale");
+            for e in &t.entries {
+                let Some(v) = df.opt_str(&e.key, &mut diags) else {
+                    continue;
+                };
+                let lang = check_lang(
+                    &Spanned {
+                        value: e.key.clone(),
+                        span: e.key_span.clone(),
+                    },
+                    &mut diags,
+                );
+                let example = "en = \"en-GB\"";
+                match (lang, Lang::parse(&v.value)) {
+                    (_, None) => {
+                        let d = src.error(
+                            v.span.clone(),
+                            format!("`{}` is not a BCP 47 locale code", v.value),
+                        );
+                        diags.push(match Lang::normalize(&v.value) {
+                            Some(n) => d.help(format!("did you mean `{n}`? a date locale is the language with a region, like {example} or en = \"en-150\" (English as written in Europe)")),
+                            None => d.help(format!("a date locale is the language with a region, like {example} or en = \"en-150\" (English as written in Europe)")),
+                        });
+                    }
+                    (Some(lang), Some(loc)) => {
+                        let base = |l: &str| l.split('-').next().unwrap_or("").to_string();
+                        if base(loc.as_str()) != base(lang.as_str()) {
+                            diags.push(
+                                src.error(
+                                    v.span.clone(),
+                                    format!(
+                                        "the date locale of `{lang}` is `{loc}`, which is not a variant of `{lang}`"
+                                    ),
+                                )
+                                .help(format!("a date locale formats the dates of a language as one region writes them: it starts with the language's code, like {example}")),
+                            );
+                        } else {
+                            date_locale.insert(lang, loc);
+                        }
+                    }
+                    (None, Some(_)) => {}
+                }
+            }
+            df.finish(&mut diags);
+        }
+
         let mut raw_html = RawHtml::Escape;
         if let Some(t) = f.opt_table("markdown", "{ raw_html = \"escape\" }", &mut diags) {
             let mut mf = Fields::new(&src, t, "[markdown]");
@@ -298,6 +349,7 @@ impl Config {
                 fallback,
                 fallback_default,
                 raw_html,
+                date_locale,
                 output_dir,
                 chains: BTreeMap::new(),
             })

@@ -684,10 +684,12 @@ fn each_language_has_an_atom_feed_of_every_practice_fallbacks_included() {
 }
 
 #[test]
-fn feeds_date_undated_practices_from_the_content_and_keep_the_newest_fifty() {
-    // 60 more practices: 59 dated in 2000, one without any date. The undated one takes
-    // the newest date the content states (the about page's `updated`, 2026-01-15), so
-    // it comes first; the feed stops at 50 entries, newest first.
+fn latest_is_by_end_else_start_and_feeds_never_date_an_undated_practice() {
+    // 61 more practices: 59 that started in 2000, one that started in 1999 and ended
+    // in 2013, one without any date. "Latest" goes by the end date, else the start
+    // date: the 1999-2013 one comes after every practice of the fixture (the oldest
+    // ended in 2019) and before those of 2000; the undated one comes last on the home
+    // page and is not in the feed, which stops at 50 entries.
     let site = Built::with("rich", |root| {
         for n in 1..60 {
             fs::write(
@@ -700,8 +702,13 @@ fn feeds_date_undated_practices_from_the_content_and_keep_the_newest_fifty() {
             .unwrap();
         }
         fs::write(
+            root.join("content/practices/long-ago.en.md"),
+            "+++\ntitle = \"A long practice\"\nstatus = \"completed\"\ncountries = [\"SI\"]\nstart = 1999-01-01\nend = 2013-06-30\n+++\n",
+        )
+        .unwrap();
+        fs::write(
             root.join("content/practices/undated.en.md"),
-            "+++\ntitle = \"Undated practice\"\nstatus = \"planned\"\ncountries = [\"SI\"]\n+++\n",
+            "+++\ntitle = \"Aaa undated practice\"\nstatus = \"planned\"\ncountries = [\"SI\"]\n+++\n",
         )
         .unwrap();
     });
@@ -709,18 +716,26 @@ fn feeds_date_undated_practices_from_the_content_and_keep_the_newest_fifty() {
     assert_well_formed_xml(&xml);
     let entries = feed_entries(&xml);
     assert_eq!(entries.len(), 50);
-    assert_eq!(entries[0].title, "Undated practice");
-    assert_eq!(entries[0].lang.as_deref(), Some("en"));
-    assert_eq!(entries[0].updated, "2026-01-15T00:00:00Z");
+    assert!(entries.iter().all(|e| !e.title.contains("undated")));
+    let dates: Vec<&str> = entries.iter().take(5).map(|e| &e.updated[..10]).collect();
+    assert_eq!(
+        dates,
+        [
+            "2025-09-01", // karst-youth-hub: ongoing, started then
+            "2021-03-01", // istrian-care-bridge: ongoing
+            "2020-03-31", // zadar-night-shelter: ended then (started 2018)
+            "2019-12-31", // fair-care-markup: ended then (started 2019-01-01)
+            "2013-06-30", // long-ago
+        ]
+    );
+    assert_eq!(entries[4].title, "A long practice");
     assert_contains(
         &xml,
-        "  <updated>2026-01-15T00:00:00Z</updated>\n  <author>",
+        "  <updated>2025-09-01T00:00:00Z</updated>\n  <author>",
     );
-    assert_eq!(entries[1].updated, "2025-09-01T00:00:00Z");
     for w in entries.windows(2) {
         assert!(w[0].updated >= w[1].updated, "{w:?}");
     }
-    // The undated one, the four of the fixture, and 45 of the 59 from 2000.
     assert_eq!(
         entries
             .iter()
@@ -728,6 +743,49 @@ fn feeds_date_undated_practices_from_the_content_and_keep_the_newest_fifty() {
             .count(),
         45
     );
+
+    // The home page: the same order, six of them.
+    let home = site.page("en/index.html");
+    let latest = section(&home, "<section aria-labelledby=\"latest\">", "</section>");
+    let slugs = between_all(latest, "data-practice=\"", "\"");
+    assert_eq!(
+        slugs,
+        [
+            "karst-youth-hub",
+            "istrian-care-bridge",
+            "zadar-night-shelter",
+            "fair-care-markup",
+            "long-ago",
+            "old-27",
+        ]
+    );
+}
+
+#[test]
+fn undated_practices_come_last_on_the_home_page() {
+    let site = Built::with("rich", |root| {
+        fs::write(
+            root.join("content/practices/undated.en.md"),
+            "+++\ntitle = \"Aaa undated practice\"\nstatus = \"planned\"\ncountries = [\"SI\"]\n+++\n",
+        )
+        .unwrap();
+    });
+    let home = site.page("en/index.html");
+    let latest = section(&home, "<section aria-labelledby=\"latest\">", "</section>");
+    assert_eq!(
+        between_all(latest, "data-practice=\"", "\""),
+        [
+            "karst-youth-hub",
+            "istrian-care-bridge",
+            "zadar-night-shelter",
+            "fair-care-markup",
+            "undated",
+        ]
+    );
+    // Not in the feed; the feed's date is its newest entry's.
+    let xml = site.raw("en/feed.xml");
+    assert!(!xml.contains("undated"));
+    assert_eq!(feed_entries(&xml).len(), 4);
 }
 
 #[test]
@@ -752,4 +810,216 @@ fn the_arabic_feed_is_in_arabic() {
         "https://rtl.example.org/ar/practices/olive-oil-cooperatives/"
     );
     assert_eq!(entries[0].updated, "2022-04-01T00:00:00Z");
+}
+
+/// The numbers in `(n)` of the facet sidebar of a page, per facet (by its address).
+fn sidebar_counts(html: &str) -> BTreeMap<String, Vec<usize>> {
+    let nav = section(html, "<nav class=\"facets\"", "</nav>");
+    let mut out = BTreeMap::new();
+    for group in nav.split("<section class=\"facet\">").skip(1) {
+        let url = between_all(group, "<h2><a href=\"", "\"").remove(0);
+        let counts = between_all(group, "<span class=\"count\">(", ")")
+            .iter()
+            .map(|n| n.parse().unwrap())
+            .collect();
+        out.insert(url, counts);
+    }
+    out
+}
+
+#[test]
+fn the_facets_of_a_listing_count_the_practices_it_lists() {
+    let site = Built::new("rich");
+    let mut seen = 0;
+    for kind in ["themes", "borders", "countries", "status", "target-groups"] {
+        let dir = site.out.join("en").join(kind);
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if !path.is_dir() {
+                continue;
+            }
+            let rel = format!(
+                "en/{kind}/{}/index.html",
+                path.file_name().unwrap().to_string_lossy()
+            );
+            let html = site.page(&rel);
+            let listed = between_all(&html, "data-practice=\"", "\"").len();
+            let counts = sidebar_counts(&html);
+            // Every practice has one status: the status counts add up to the listing.
+            let status: usize = counts
+                .get("/sub/en/status/")
+                .map(|c| c.iter().sum())
+                .unwrap_or(0);
+            assert_eq!(status, listed, "{rel}: {counts:?}");
+            for (facet, c) in &counts {
+                assert!(
+                    c.iter().all(|&n| 1 <= n && n <= listed),
+                    "{rel}: {facet} {c:?}"
+                );
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen > 5);
+    // A theme of one practice: every term its sidebar names counts that one.
+    let html = site.page("en/themes/youth/index.html");
+    assert_eq!(between_all(&html, "data-practice=\"", "\"").len(), 1);
+    for (facet, c) in sidebar_counts(&html) {
+        assert!(c.iter().all(|&n| n == 1), "{facet}: {c:?}");
+    }
+    // The listing of all practices counts them all.
+    let all = site.page("en/practices/index.html");
+    let total = between_all(&all, "data-practice=\"", "\"").len();
+    assert_eq!(
+        sidebar_counts(&all)["/sub/en/status/"]
+            .iter()
+            .sum::<usize>(),
+        total
+    );
+}
+
+#[test]
+fn a_facet_page_lists_its_terms_once() {
+    let site = Built::new("rich");
+    for lang in ["en", "hr"] {
+        let html = site.page(&format!("{lang}/themes/index.html"));
+        assert_eq!(html.matches("class=\"term-list\"").count(), 1);
+        let counts = sidebar_counts(&html);
+        assert!(
+            !counts.contains_key(&format!("/sub/{lang}/themes/")),
+            "{counts:?}"
+        );
+        assert!(
+            counts.contains_key(&format!("/sub/{lang}/borders/")),
+            "{counts:?}"
+        );
+        // Each theme is linked once: in the page's own list.
+        assert_eq!(
+            html.matches(&format!("href=\"/sub/{lang}/themes/youth/\""))
+                .count(),
+            1
+        );
+    }
+}
+
+#[test]
+fn periods_format_like_single_dates_and_open_ones_read_naturally() {
+    let site = Built::with("rich", |root| {
+        let toml = root.join("observatory.toml");
+        let text = fs::read_to_string(&toml).unwrap().replace(
+            "theme = \"default\"\n",
+            "theme = \"default\"\ndate_locale = { en = \"en-GB\" }\n",
+        );
+        fs::write(&toml, text).unwrap();
+        fs::write(
+            root.join("content/practices/ending.en.md"),
+            "+++\ntitle = \"Ending\"\nstatus = \"completed\"\ncountries = [\"SI\"]\nend = 2013-06-03\n+++\n",
+        )
+        .unwrap();
+    });
+    let period = |rel: &str, slug: &str| -> String {
+        let html = site.page(rel);
+        let card = section(&html, &format!("data-practice=\"{slug}\""), "</li>");
+        between_all(card, "<span class=\"period\">", "</span>").remove(0)
+    };
+    // zadar-night-shelter: 2018-11-01 to 2020-03-31; karst-youth-hub: since 2025-09-01.
+    for (lang, closed, open, until) in [
+        (
+            "en",
+            "1 November 2018 – 31 March 2020",
+            "since 1 September 2025",
+            "until 3 June 2013",
+        ),
+        (
+            "fr",
+            "1 novembre 2018 – 31 mars 2020",
+            "depuis le 1 septembre 2025",
+            "jusqu'au 3 juin 2013",
+        ),
+        (
+            "hr",
+            "1. studenoga 2018. – 31. ožujka 2020.",
+            "od 1. rujna 2025.",
+            "do 3. lipnja 2013.",
+        ),
+        (
+            "sl",
+            "1. november 2018 – 31. marec 2020",
+            "začetek: 1. september 2025",
+            "konec: 3. junij 2013",
+        ),
+    ] {
+        let listing = format!("{lang}/practices/index.html");
+        assert_eq!(period(&listing, "zadar-night-shelter"), closed, "{lang}");
+        assert_eq!(period(&listing, "karst-youth-hub"), open, "{lang}");
+        assert_eq!(
+            period(&listing, "ending").replace("&#x27;", "'"),
+            until,
+            "{lang}"
+        );
+        // The practice page says the same.
+        let page = site.page(&format!("{lang}/practices/zadar-night-shelter/index.html"));
+        assert_contains(&page, &format!("<dd>{closed}</dd>"));
+    }
+    // A single date in the British way too: en-GB is for dates only.
+    let en = site.page("en/index.html");
+    assert!(!en.contains("November 1, 2018"));
+}
+
+#[test]
+fn an_official_name_is_shown_in_its_language_with_the_translation_as_a_gloss() {
+    let site = Built::with("rich", |root| {
+        let sl = root.join("content/partners/karst-care-network/index.sl.md");
+        let text = fs::read_to_string(&sl).unwrap().replace(
+            "country = \"SI\"\n",
+            "country = \"SI\"\nofficial_name = { sl = \"Kraška mreža oskrbovalcev\" }\n",
+        );
+        fs::write(&sl, text).unwrap();
+    });
+    let en_name = section(
+        &fs::read_to_string(common::fixture(
+            "rich/content/partners/karst-care-network/index.en.md",
+        ))
+        .unwrap(),
+        "name = \"",
+        "\"\n",
+    )
+    .trim_start_matches("name = \"")
+    .trim_end_matches("\"\n")
+    .to_string();
+    // In English: the official name, marked as Slovenian, then the English one.
+    let en = site.page("en/partners/karst-care-network/index.html");
+    assert_contains(&en, "<h1 lang=\"sl\">Kraška mreža oskrbovalcev</h1>");
+    assert_contains(&en, &format!("<p class=\"name-gloss\">{en_name}</p>"));
+    // In Slovenian: the name alone.
+    let sl = site.page("sl/partners/karst-care-network/index.html");
+    assert_contains(&sl, "<h1>Kraška mreža oskrbovalcev</h1>");
+    assert!(!sl.contains("name-gloss"));
+    // In French (no French translation; fallback English): the official name, the
+    // English one as the gloss, each with its language.
+    let fr = site.page("fr/partners/index.html");
+    assert_contains(
+        &fr,
+        &format!(
+            "lang=\"sl\">Kraška mreža oskrbovalcev</a> <span class=\"name-gloss\" lang=\"en\">({en_name})</span>"
+        ),
+    );
+    // Its French page (shown in English): the gloss is in the article's language.
+    let fr_page = site.page("fr/partners/karst-care-network/index.html");
+    assert_contains(&fr_page, "<h1 lang=\"sl\">Kraška mreža oskrbovalcev</h1>");
+    assert_contains(&fr_page, &format!("<p class=\"name-gloss\">{en_name}</p>"));
+    // A practice of the partner names it the same way.
+    let practice = between_all(
+        &site.page("en/partners/karst-care-network/index.html"),
+        "data-practice=\"",
+        "\"",
+    )
+    .remove(0);
+    let page = site.page(&format!("en/practices/{practice}/index.html"));
+    assert_contains(
+        &page,
+        &format!(
+            "lang=\"sl\">Kraška mreža oskrbovalcev</a> <span class=\"name-gloss\">({en_name})</span>"
+        ),
+    );
 }

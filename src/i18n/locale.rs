@@ -16,6 +16,7 @@ use icu_experimental::dimension::currency::CurrencyType;
 use icu_experimental::dimension::currency::formatter::CurrencyFormatter;
 use icu_locale_core::Locale as IcuLocale;
 use icu_plurals::{PluralCategory, PluralRules};
+use writeable::{Part, PartsWrite, Writeable};
 
 use crate::types::Date;
 use crate::types::Lang;
@@ -52,12 +53,17 @@ pub fn category_name(c: PluralCategory) -> &'static str {
 pub const CATEGORY_NAMES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
 
 impl Locale {
-    /// The locale data of `lang`. A language CLDR does not know falls back to the root
-    /// locale's data (ICU4X's own fallback), so this never fails for a valid tag.
-    pub fn new(lang: &Lang) -> Locale {
+    /// The locale data of `lang`, its dates formatted as `dates` writes them when given
+    /// (a regional variant of the language, like `en-GB` for `en`: observatory.toml's
+    /// `date_locale`). A language CLDR does not know falls back to the root locale's
+    /// data (ICU4X's own fallback), so this never fails for a valid tag.
+    pub fn new(lang: &Lang, dates: Option<&Lang>) -> Locale {
         let loc: IcuLocale = lang.as_str().parse().unwrap_or(IcuLocale::UNKNOWN);
+        let date_loc: IcuLocale = dates
+            .and_then(|d| d.as_str().parse().ok())
+            .unwrap_or_else(|| loc.clone());
         let root = IcuLocale::UNKNOWN;
-        let pick = |l: &IcuLocale| {
+        let pick = |l: &IcuLocale, dl: &IcuLocale| {
             // CLDR's plural rules are defined per language alone; `sr-Latn` would
             // otherwise fall back to the root locale, whose only category is `other`.
             let language = IcuLocale::from(l.id.language);
@@ -66,12 +72,13 @@ impl Locale {
                 plurals: PluralRules::try_new_cardinal((&language).into()).ok()?,
                 decimal: DecimalFormatter::try_new(l.into(), Default::default()).ok()?,
                 plain: DecimalFormatter::try_new(l.into(), GroupingStrategy::Never.into()).ok()?,
-                date: FixedCalendarDateTimeFormatter::try_new(l.into(), YMD::long()).ok()?,
+                date: FixedCalendarDateTimeFormatter::try_new(dl.into(), YMD::long()).ok()?,
                 collator: Collator::try_new(l.into(), CollatorOptions::default()).ok()?,
             })
         };
-        pick(&loc)
-            .or_else(|| pick(&root))
+        pick(&loc, &date_loc)
+            .or_else(|| pick(&loc, &loc))
+            .or_else(|| pick(&root, &root))
             .expect("ICU4X compiled data has the root locale")
     }
 
@@ -161,12 +168,27 @@ impl Locale {
         formatted.unwrap_or_else(|| format!("{}\u{a0}{currency}", self.number(amount)))
     }
 
-    /// A calendar date in the language's long format ("22 novembre 2026").
+    /// A calendar date in the language's long format ("22 novembre 2026"), the day
+    /// without a leading zero ("1. julij 2010", where CLDR's Slovenian and Serbian
+    /// patterns pad it to "01."), as dates are written in running text: the same
+    /// wherever a date is shown, alone or in a period.
     pub fn date(&self, d: Date) -> String {
-        match IcuDate::try_new_gregorian(d.year, d.month, d.day) {
-            Ok(date) => self.date.format(&date).to_string(),
-            Err(_) => d.to_string(),
+        let Ok(date) = IcuDate::try_new_gregorian(d.year, d.month, d.day) else {
+            return d.to_string();
+        };
+        let mut sink = DaySink::default();
+        if self.date.format(&date).write_to_parts(&mut sink).is_err() {
+            return d.to_string();
         }
+        let mut out = sink.text;
+        // Back to front, so that the ranges before stay right.
+        for day in sink.days.into_iter().rev() {
+            let digits: Vec<char> = out[day.clone()].chars().collect();
+            if digits.len() == 2 && is_zero_digit(digits[0]) && digits[1].is_numeric() {
+                out.replace_range(day.start..day.start + digits[0].len_utf8(), "");
+            }
+        }
+        out
     }
 
     /// Orders two texts by the language's collation (Romanian ș after s, Croatian č
@@ -176,12 +198,51 @@ impl Locale {
     }
 }
 
+/// Whether `c` is the digit zero of a decimal numbering system CLDR formats dates in
+/// (Latin, Arabic-Indic, Extended Arabic-Indic, Devanagari, Bengali...).
+fn is_zero_digit(c: char) -> bool {
+    matches!(
+        c,
+        '0' | '\u{660}' | '\u{6f0}' | '\u{966}' | '\u{9e6}' | '\u{e50}' | '\u{ff10}'
+    )
+}
+
+/// A formatted date with where its day of the month is.
+#[derive(Default)]
+struct DaySink {
+    text: String,
+    days: Vec<std::ops::Range<usize>>,
+}
+
+impl std::fmt::Write for DaySink {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.text.push_str(s);
+        Ok(())
+    }
+}
+
+impl PartsWrite for DaySink {
+    type SubPartsWrite = DaySink;
+    fn with_part(
+        &mut self,
+        part: Part,
+        mut f: impl FnMut(&mut DaySink) -> std::fmt::Result,
+    ) -> std::fmt::Result {
+        let start = self.text.len();
+        f(self)?;
+        if part == icu_datetime::parts::DAY {
+            self.days.push(start..self.text.len());
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn loc(code: &str) -> Locale {
-        Locale::new(&Lang::parse(code).unwrap())
+        Locale::new(&Lang::parse(code).unwrap(), None)
     }
 
     #[test]
@@ -235,6 +296,27 @@ mod tests {
         assert_eq!(loc("sl").date(d), "22. november 2026");
         assert_eq!(loc("ro").date(d), "22 noiembrie 2026");
         assert_eq!(loc("hr").date(d), "22. studenoga 2026.");
+    }
+
+    #[test]
+    fn days_have_no_leading_zero_in_any_language() {
+        let d = Date {
+            year: 2010,
+            month: 7,
+            day: 1,
+        };
+        assert_eq!(loc("sl").date(d), "1. julij 2010");
+        assert_eq!(loc("sr-Latn").date(d), "1. jul 2010.");
+        assert_eq!(loc("hr").date(d), "1. srpnja 2010.");
+        assert_eq!(loc("fr").date(d), "1 juillet 2010");
+        assert_eq!(loc("en").date(d), "July 1, 2010");
+        // The day-month order and the month names of a regional variant.
+        let gb = Locale::new(&Lang::parse("en").unwrap(), Lang::parse("en-GB").as_ref());
+        assert_eq!(gb.date(d), "1 July 2010");
+        let eu = Locale::new(&Lang::parse("en").unwrap(), Lang::parse("en-150").as_ref());
+        assert_eq!(eu.date(d), "1 July 2010");
+        // Everything else stays the language's.
+        assert_eq!(gb.number(1_250_000.0), "1,250,000");
     }
 
     #[test]

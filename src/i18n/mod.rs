@@ -66,8 +66,10 @@ impl Strings {
         let mut sources = BTreeMap::new();
         let mut spans: BTreeMap<(Lang, &str, String), std::ops::Range<usize>> = BTreeMap::new();
         for lang in &config.languages {
-            out.locales
-                .insert(lang.clone(), Arc::new(Locale::new(lang)));
+            out.locales.insert(
+                lang.clone(),
+                Arc::new(Locale::new(lang, config.date_locale.get(lang))),
+            );
         }
         for lang in &config.languages {
             let rel = format!("i18n/{lang}.toml");

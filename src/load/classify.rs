@@ -38,10 +38,13 @@ pub(super) fn classify(parts: &[&str], is_dir: bool, config: &Config) -> Class {
             n if n.ends_with(".csv") => Class::Data(n.to_string()),
             n => {
                 let help = match closest(n, ["territories.toml", "indicators.toml", "borders.toml"]) {
-                    Some(c) => format!("did you mean `{c}`? diagnostics/ holds territories.toml, indicators.toml, borders.toml and *.csv observations"),
-                    None => "diagnostics/ holds territories.toml, indicators.toml, borders.toml and *.csv observations".into(),
+                    Some(c) => format!("did you mean `{c}`? content/diagnostics/ holds territories.toml, indicators.toml, borders.toml and *.csv observations"),
+                    None => "content/diagnostics/ holds territories.toml, indicators.toml, borders.toml and *.csv observations".into(),
                 };
-                Class::Bad(format!("unexpected file `{n}` in diagnostics/"), help)
+                Class::Bad(
+                    format!("unexpected file `{n}` in content/diagnostics/"),
+                    help,
+                )
             }
         },
         [folder] if is_dir && kind_of(folder).is_some() => Class::Descend,

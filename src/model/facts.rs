@@ -12,7 +12,7 @@ use crate::input::RecordFile;
 use crate::spanned::Spanned;
 use crate::types::Date;
 
-use super::{Budget, Level, ResultFact, Status};
+use super::{Budget, Level, OfficialName, ResultFact, Status};
 
 /// One fact as one file states it, with the span of its value; `None` when the file
 /// leaves it to the other translations.
@@ -123,6 +123,15 @@ impl FactValue for String {
     }
     fn show(&self) -> String {
         quoted(self)
+    }
+}
+
+impl FactValue for OfficialName {
+    fn same(&self, other: &Self) -> bool {
+        self == other
+    }
+    fn show(&self) -> String {
+        format!("{{ {} = {} }}", self.lang, quoted(&self.name))
     }
 }
 

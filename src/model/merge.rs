@@ -10,7 +10,7 @@ use crate::diagnostics::{Diagnostic, Source, closest};
 use crate::i18n::Strings;
 use crate::input::{RecordFile, RecordKind};
 use crate::spanned::Spanned;
-use crate::types::{Slug, TerritoryId};
+use crate::types::{Lang, Slug, TerritoryId};
 
 use super::data;
 use super::facts::Agreed;
@@ -46,12 +46,42 @@ fn check_terms(
             continue;
         }
         let d = src.error(id.span.clone(), format!("unknown {what} `{}`", id.value));
-        diags.push(match closest(&id.value, terms.keys().map(|k| k.as_str())) {
-            Some(c) => d.help(format!("did you mean `{c}`? {file_hint}")),
-            None => d.help(file_hint.to_string()),
+        diags.push(match label_of(src, &id.value, terms) {
+            Some((term, lang)) => d.help(format!(
+                "`{}` is the `{lang}` label of the {what} `{term}`: write its id, `{term}`; {file_hint}",
+                id.value
+            )),
+            None => match closest(&id.value, terms.keys().map(|k| k.as_str())) {
+                Some(c) => d.help(format!("did you mean `{c}`? {file_hint}")),
+                None => d.help(file_hint.to_string()),
+            },
         });
     }
     out
+}
+
+/// The term whose label `text` is (letter case aside), with the language of that label:
+/// an editor may type the label they see instead of the id. The label in the language
+/// of the file comes first.
+fn label_of<'t>(
+    src: &Source,
+    text: &str,
+    terms: &'t BTreeMap<String, super::LangMap>,
+) -> Option<(&'t str, &'t Lang)> {
+    let wanted = text.trim().to_lowercase();
+    // `index.hr.md`, `slug.hr.md`: the language is the part before `.md`.
+    let file_lang = src.rel.strip_suffix(".md")?.rsplit_once('.').map(|x| x.1);
+    let matches = terms.iter().flat_map(|(id, labels)| {
+        labels
+            .iter()
+            .filter(|(_, label)| label.trim().to_lowercase() == wanted)
+            .map(move |(lang, _)| (id.as_str(), lang))
+    });
+    let all: Vec<(&str, &Lang)> = matches.collect();
+    all.iter()
+        .find(|(_, l)| Some(l.as_str()) == file_lang)
+        .or(all.first())
+        .copied()
 }
 
 fn check_countries(
@@ -326,6 +356,7 @@ pub(super) fn merge_partner(
         kind: kind.unwrap_or_default(),
         country: country.unwrap_or_default(),
         territory,
+        official_name: value(facts.official_name),
         texts,
     }
 }

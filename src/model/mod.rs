@@ -139,6 +139,16 @@ pub struct Practice {
     pub texts: BTreeMap<Lang, PracticeText>,
 }
 
+impl Practice {
+    /// The date "latest" orders practices by, wherever they are ordered by time (home
+    /// page, feeds): the practice's `end`, else its `start`; `None` for an undated
+    /// practice, which comes after every dated one. Never a date the record does not
+    /// state.
+    pub fn latest_date(&self) -> Option<Date> {
+        self.end.or(self.start)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct PartnerText {
     pub name: String,
@@ -151,12 +161,23 @@ pub struct PartnerText {
     pub draft: bool,
 }
 
+/// The one official name of an organisation, in the language it is written in (which
+/// need not be a language of the site).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OfficialName {
+    pub lang: Lang,
+    pub name: String,
+}
+
 #[derive(Clone, Debug)]
 pub struct Partner {
     pub slug: Slug,
     pub kind: String,
     pub country: String,
     pub territory: Option<TerritoryId>,
+    /// `official_name = { ro = "..." }`: shown in every language, the translated name
+    /// as a gloss.
+    pub official_name: Option<OfficialName>,
     pub texts: BTreeMap<Lang, PartnerText>,
 }
 

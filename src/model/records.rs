@@ -6,11 +6,12 @@ use std::ops::Range;
 use crate::diagnostics::Diagnostic;
 use crate::input::RecordFile;
 use crate::spanned::{Fields, Spanned, Table};
-use crate::types::Date;
+use crate::types::{Date, Lang};
 
 use super::facts::{List, Stated, facts};
 use super::{
-    Budget, Contact, Level, PageText, PartnerText, PracticeText, ResultFact, SourceRef, Status,
+    Budget, Contact, Level, OfficialName, PageText, PartnerText, PracticeText, ResultFact,
+    SourceRef, Status,
 };
 
 facts! {
@@ -37,6 +38,7 @@ facts! {
         kind: String,
         country: String,
         territory: String,
+        official_name: OfficialName,
     }
 }
 
@@ -336,6 +338,7 @@ pub(crate) fn partner(
     let territory = f.opt_str("territory", diags);
     let city = f.opt_str("city", diags).map(|s| s.value);
     let website = url_field(&mut f, "website", diags);
+    let official_name = official_name(&mut f, file, diags);
     f.finish(diags);
     let text = PartnerText {
         name: name
@@ -353,9 +356,105 @@ pub(crate) fn partner(
             kind,
             country,
             territory,
+            official_name,
         },
         text,
     )
+}
+
+/// `official_name = { ro = "Asociația CRIES" }`: the organisation's one official name,
+/// keyed by the BCP 47 code of the language it is written in.
+fn official_name(
+    f: &mut Fields,
+    file: &RecordFile,
+    diags: &mut Vec<Diagnostic>,
+) -> Stated<OfficialName> {
+    const EXAMPLE: &str = "official_name = { ro = \"Asociația CRIES\" }";
+    let entry = f.raw("official_name")?;
+    let span = entry.node.span.clone();
+    let crate::spanned::Value::Table(t) = &entry.node.value else {
+        diags.push(
+            file.src
+                .error(
+                    span,
+                    format!(
+                        "`official_name` must be a table of one language and the name, found {}",
+                        entry.node.value.type_name()
+                    ),
+                )
+                .help(format!(
+                    "write the official name with the code of its language: {EXAMPLE}"
+                )),
+        );
+        return None;
+    };
+    if t.entries.len() != 1 {
+        diags.push(
+            file.src
+                .error(
+                    span,
+                    format!(
+                        "`official_name` names {} languages; an organisation has one official name",
+                        t.entries.len()
+                    ),
+                )
+                .help(format!(
+                    "write the name in the language it is registered in, like {EXAMPLE}; each translation's `name` is its translation"
+                )),
+        );
+        return None;
+    }
+    let e = &t.entries[0];
+    let lang = Lang::parse(&e.key);
+    if lang.is_none() {
+        let d = file.src.error(
+            e.key_span.clone(),
+            format!("`{}` is not a BCP 47 language code", e.key),
+        );
+        diags.push(match Lang::normalize(&e.key) {
+            Some(n) => d.help(format!(
+                "did you mean `{n}`? the key is the code of the name's language, like {EXAMPLE}"
+            )),
+            None => d.help(format!(
+                "the key is the code of the name's language, like {EXAMPLE}"
+            )),
+        });
+    }
+    let name = match &e.node.value {
+        crate::spanned::Value::Str(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        crate::spanned::Value::Str(_) => {
+            diags.push(
+                file.src
+                    .error(e.node.span.clone(), "the official name is empty")
+                    .help(format!(
+                        "write the name, like {EXAMPLE}, or leave `official_name` out"
+                    )),
+            );
+            None
+        }
+        other => {
+            diags.push(
+                file.src
+                    .error(
+                        e.node.span.clone(),
+                        format!(
+                            "`official_name.{}` must be a string, found {}",
+                            e.key,
+                            other.type_name()
+                        ),
+                    )
+                    .help(format!("write it like: {EXAMPLE}")),
+            );
+            None
+        }
+    };
+    Some(Spanned {
+        value: OfficialName {
+            lang: lang?,
+            name: name?,
+        },
+        span,
+    })
 }
 
 pub(crate) fn page(file: &RecordFile, diags: &mut Vec<Diagnostic>) -> (PageFacts, PageText) {

@@ -5,14 +5,14 @@
 //! says so with `xml:lang`, like the pages do with `lang`); each links to the
 //! practice's page in the reader's language. Newest first, at most [`MAX_ENTRIES`].
 //!
-//! No clock is read, so that two builds of the same content are byte-identical. An
-//! entry's `updated` is the practice's newest date: its `end`, else its `start`. A
-//! practice with neither gets the newest date the content states anywhere (any
-//! practice's `start` or `end`, any free page's `updated`): the date the site is known
-//! to be current at, which changes only when the content does. Without any date in the
-//! content it is 1970-01-01. The feed's `updated` is its newest entry's.
+//! No clock is read, so that two builds of the same content are byte-identical. The
+//! entries are the practices in the order of "latest" ([`crate::view::latest_order`]):
+//! an entry's `updated` is the practice's end date, else its start date. A practice
+//! with neither has no date Atom could give it (an entry must have one, and the feed
+//! never makes one up), so it is left out of the feed. The feed's `updated` is its
+//! newest entry's, 1970-01-01 when it has none.
 
-use crate::model::{Practice, Site};
+use crate::model::Site;
 use crate::routes::Route;
 use crate::types::{Date, Lang};
 
@@ -22,28 +22,12 @@ use super::xml_escape;
 /// Entries per feed; the oldest are left out.
 pub const MAX_ENTRIES: usize = 50;
 
-/// The newest date of a practice: its end, else its start.
-fn practice_date(p: &Practice) -> Option<Date> {
-    p.start.max(p.end)
-}
-
-/// The newest date the content states: what undated practices are dated with.
-fn content_date(site: &Site) -> Date {
-    site.practices
-        .iter()
-        .filter_map(practice_date)
-        .chain(
-            site.pages
-                .iter()
-                .flat_map(|p| p.texts.values().filter_map(|t| t.updated)),
-        )
-        .max()
-        .unwrap_or(Date {
-            year: 1970,
-            month: 1,
-            day: 1,
-        })
-}
+/// The feed's date when it has no entry.
+const NO_DATE: Date = Date {
+    year: 1970,
+    month: 1,
+    day: 1,
+};
 
 /// An RFC 3339 date-time for a date: midnight UTC.
 fn timestamp(d: Date) -> String {
@@ -55,17 +39,13 @@ fn timestamp(d: Date) -> String {
 pub(crate) fn feed(site: &Site, shared: &Shared, lang: &Lang) -> (String, Vec<u8>) {
     let urls = &shared.urls;
     let ls = &shared.langs[lang];
-    let undated = content_date(site);
-    let mut entries: Vec<(Date, usize)> = site
-        .practices
+    let entries: Vec<(Date, usize)> = ls
+        .latest
         .iter()
-        .enumerate()
-        .map(|(i, p)| (practice_date(p).unwrap_or(undated), i))
+        .filter_map(|&i| site.practices[i].latest_date().map(|d| (d, i)))
+        .take(MAX_ENTRIES)
         .collect();
-    // Newest first; the same date in the order of the listings (by title).
-    entries.sort_by(|a, b| b.0.cmp(&a.0).then(ls.position[a.1].cmp(&ls.position[b.1])));
-    entries.truncate(MAX_ENTRIES);
-    let updated = entries.first().map(|e| e.0).unwrap_or(undated);
+    let updated = entries.first().map(|e| e.0).unwrap_or(NO_DATE);
 
     let config = &site.config;
     let title = config

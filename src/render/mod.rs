@@ -350,6 +350,8 @@ const CODE_KEYS: &[&str] = &[
     "indicator",
     "summary",
     "period",
+    "period_since",
+    "period_until",
     "border",
     "programme",
     "budget",

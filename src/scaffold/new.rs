@@ -586,6 +586,8 @@ fn partner(t: &Texts, slug: &Slug, ids: &SiteIds, kind: &str, country: &str) -> 
     d.field("name", &toml_string(&humanise(slug)));
     d.comment("new_partner_short_name");
     d.optional("short_name", "\"...\"");
+    d.comment("new_partner_official_name");
+    d.optional("official_name", "{ en = \"...\" }");
     d.comment("new_partner_kind");
     d.field("kind", &toml_string(kind));
     d.comment("new_partner_country");

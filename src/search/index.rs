@@ -613,13 +613,24 @@ fn doc_inputs<'a>(
         });
     };
     for slug in &p.partners {
-        if let Some((shown, t)) = site
-            .partner(slug)
-            .and_then(|partner| pick(&site.config, &partner.texts, lang))
-        {
+        let Some(partner) = site.partner(slug) else {
+            continue;
+        };
+        if let Some((shown, t)) = pick(&site.config, &partner.texts, lang) {
             add(t.name.as_str().into(), shown, NAMES);
             if let Some(short) = &t.short_name {
                 add(short.as_str().into(), shown, NAMES);
+            }
+            // The official name, which pages show, is found too: analysed in its
+            // language when the site has one for it, else in the reader's.
+            if let Some(o) = partner.official_name.as_ref().filter(|o| o.name != t.name) {
+                let in_lang = site
+                    .config
+                    .languages
+                    .iter()
+                    .find(|l| **l == o.lang)
+                    .unwrap_or(lang);
+                add(o.name.as_str().into(), in_lang, NAMES);
             }
         }
     }

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::i18n::Locale;
-use crate::model::{LangMap, Practice, Site, Status, pick};
+use crate::model::{LangMap, Partner, Practice, Site, Status, pick};
 use crate::routes::{Facet, Route, Routes};
 use crate::types::{Lang, Slug};
 
@@ -34,6 +34,9 @@ pub struct LangView {
     pub rank: Vec<usize>,
     /// The inverse of `rank`: the display position of each practice index.
     pub position: Vec<usize>,
+    /// Practice indices newest first, by [`latest_order`]: what the home page's
+    /// "latest practices" and the feed list.
+    pub latest: Vec<usize>,
     /// Every facet with its terms, labels and counts.
     pub facets: Vec<FacetGroup>,
 }
@@ -175,6 +178,7 @@ impl LangView {
         for (r, &i) in rank.iter().enumerate() {
             position[i] = r;
         }
+        let latest = latest_order(site, &position);
         let facets: Vec<FacetGroup> = Facet::ALL
             .into_iter()
             .map(|f| FacetGroup {
@@ -192,9 +196,26 @@ impl LangView {
             cards,
             rank,
             position,
+            latest,
             facets,
         }
     }
+}
+
+/// The one order of practices by time ("latest"): by [`Practice::latest_date`] (the
+/// end date, else the start date), newest first; the same date, and the undated
+/// practices (last), in the order of the listings (`position`, by title).
+pub fn latest_order(site: &Site, position: &[usize]) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..site.practices.len()).collect();
+    idx.sort_by(|&a, &b| {
+        let (da, db) = (
+            site.practices[a].latest_date(),
+            site.practices[b].latest_date(),
+        );
+        // `Some` sorts after `None`: reversed, the newest first and the undated last.
+        db.cmp(&da).then(position[a].cmp(&position[b]))
+    });
+    idx
 }
 
 /// A label in the reader's language or its fallback, with the language it is in.
@@ -205,12 +226,64 @@ pub fn label<'a>(site: &'a Site, map: &'a LangMap, lang: &Lang) -> (&'a str, &'a
     }
 }
 
-/// The period of a practice in the reader's date format ("1 July 2010 – 30 June 2013").
-pub fn period(locale: &Locale, p: &Practice) -> Option<String> {
+/// How a partner is named on a page of `lang`.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct PartnerName {
+    /// The official name when the partner has one, else its name in the reader's
+    /// language (or its fallback).
+    pub name: String,
+    /// The language of `name` when it is not the page's.
+    pub lang: Option<String>,
+    /// The name in the reader's language (or its fallback), given after an official
+    /// name that differs from it.
+    pub gloss: Option<String>,
+    /// The language of `gloss` when it is not the page's.
+    pub gloss_lang: Option<String>,
+}
+
+/// The name of a partner on a page of `lang`: an organisation with an official name is
+/// called by it in every language (marked with its language), followed by the name in
+/// the reader's language as a gloss when that differs.
+pub fn partner_name(site: &Site, p: &Partner, lang: &Lang) -> PartnerName {
+    let other = |l: &Lang| (l != lang).then(|| l.to_string());
+    let picked = pick(&site.config, &p.texts, lang);
+    let (name, name_lang) = match picked {
+        Some((l, t)) => (t.name.clone(), other(l)),
+        None => (p.slug.to_string(), None),
+    };
+    match &p.official_name {
+        Some(o) => {
+            let same = picked.is_some_and(|(l, _)| *l == o.lang) || name.trim() == o.name;
+            PartnerName {
+                name: o.name.clone(),
+                lang: other(&o.lang),
+                gloss: (!same).then(|| name.clone()),
+                gloss_lang: if same { None } else { name_lang },
+            }
+        }
+        None => PartnerName {
+            name,
+            lang: name_lang,
+            gloss: None,
+            gloss_lang: None,
+        },
+    }
+}
+
+/// The period of a practice in the reader's date format, its dates formatted alike
+/// ("1 July 2010 – 30 June 2013"); an open period with the interface strings
+/// `period_since` ("since 15 March 2024") and `period_until` ("until 30 June 2013").
+pub fn period(locale: &Locale, strings: &BTreeMap<String, String>, p: &Practice) -> Option<String> {
+    let fill = |key: &str, date: String| {
+        strings
+            .get(key)
+            .map(|s| s.replace("{date}", &date))
+            .unwrap_or(date)
+    };
     match (p.start, p.end) {
         (Some(s), Some(e)) => Some(format!("{} – {}", locale.date(s), locale.date(e))),
-        (Some(s), None) => Some(format!("{} –", locale.date(s))),
-        (None, Some(e)) => Some(format!("– {}", locale.date(e))),
+        (Some(s), None) => Some(fill("period_since", locale.date(s))),
+        (None, Some(e)) => Some(fill("period_until", locale.date(e))),
         (None, None) => None,
     }
 }
@@ -239,7 +312,7 @@ fn card(
         lang: (shown != lang).then(|| shown.to_string()),
         status: p.status.as_str(),
         status_label: status_label(strings, p.status),
-        period: period(site.strings.locale(lang), p),
+        period: period(site.strings.locale(lang), strings, p),
         countries: p
             .countries
             .iter()
@@ -303,6 +376,45 @@ pub fn term_practices<'a>(site: &'a Site, facet: Facet, term: &str) -> &'a [Slug
             .and_then(|s| idx.status_practices.get(s)),
     };
     list.map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// Whether a practice has a term of a facet.
+pub fn has_term(p: &Practice, facet: Facet, term: &str) -> bool {
+    match facet {
+        Facet::Theme => p.themes.iter().any(|t| t == term),
+        Facet::TargetGroup => p.target_groups.iter().any(|t| t == term),
+        Facet::Country => p.countries.iter().any(|c| c == term),
+        Facet::Border => p.border.as_deref() == Some(term),
+        Facet::Status => p.status.as_str() == term,
+    }
+}
+
+/// The facets of a listing: of every facet, the terms the listed practices have, each
+/// counting how many of them have it (not how many the whole site has), in the order
+/// of `groups` (the language's facets). A facet none of them has is left empty.
+pub fn listing_facets(site: &Site, groups: &[FacetGroup], listed: &[usize]) -> Vec<FacetGroup> {
+    groups
+        .iter()
+        .zip(Facet::ALL)
+        .map(|(g, facet)| FacetGroup {
+            terms: g
+                .terms
+                .iter()
+                .filter_map(|t| {
+                    let term = t.id.as_deref()?;
+                    let count = listed
+                        .iter()
+                        .filter(|&&i| has_term(&site.practices[i], facet, term))
+                        .count();
+                    (count > 0).then(|| Link {
+                        count: Some(count),
+                        ..t.clone()
+                    })
+                })
+                .collect(),
+            ..g.clone()
+        })
+        .collect()
 }
 
 /// Every term of a facet as a link with its count, sorted by label.

@@ -292,6 +292,8 @@ impl Ctx<'_> {
                     text(&p.kind),
                     text(&p.country),
                     opt_text(p.territory.as_ref()),
+                    opt_text(p.official_name.as_ref().map(|o| &o.name)),
+                    opt_text(p.official_name.as_ref().map(|o| &o.lang)),
                     list(self.langs(&p.texts).into_iter().map(|(l, _)| l)),
                 ]
             })
@@ -316,6 +318,16 @@ impl Ctx<'_> {
                 )
                 .required(),
                 Field::new("territory", Kind::Text, "Where it works: an id of territories.csv."),
+                Field::new(
+                    "official_name",
+                    Kind::Text,
+                    "Its one official name, when it has one (the names of partner-texts are its translations).",
+                ),
+                Field::new(
+                    "official_name_lang",
+                    Kind::Text,
+                    "The language of official_name (BCP 47 code).",
+                ),
                 Field::new(
                     "languages",
                     Kind::List,

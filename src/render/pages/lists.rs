@@ -113,15 +113,7 @@ pub(super) fn home(
 ) -> Result<Vec<Rendered>, Error> {
     let urls = &shared.urls;
     let ls = &shared.langs[lang];
-    // Latest: by start date, newest first; undated records after, by title.
-    let mut idx: Vec<usize> = (0..site.practices.len()).collect();
-    idx.sort_by(|&a, &b| {
-        site.practices[b]
-            .start
-            .cmp(&site.practices[a].start)
-            .then(ls.position[a].cmp(&ls.position[b]))
-    });
-    let latest: Vec<&Card> = idx.iter().take(6).map(|&i| &ls.cards[i]).collect();
+    let latest: Vec<&Card> = ls.latest.iter().take(6).map(|&i| &ls.cards[i]).collect();
     let title = site
         .config
         .pick(&site.config.title, lang)
@@ -162,16 +154,17 @@ pub(super) fn partners(
         .partners
         .iter()
         .filter_map(|p| {
-            let (shown, text) = pick(&site.config, &p.texts, lang)?;
+            let (_, text) = pick(&site.config, &p.texts, lang)?;
             let kind = site.vocab.partner_kinds.get(&p.kind).map(|m| label(site, m, lang).0.to_string());
             let country = site.strings.country(&site.config, lang, &p.country).unwrap_or(&p.country).to_string();
+            let naming = crate::view::partner_name(site, p, lang);
             let v = context! {
-                slug => &p.slug, url => urls.url(lang, Route::Partner(&p.slug)), name => &text.name, short_name => &text.short_name,
-                lang => (shown != lang).then(|| shown.to_string()), kind => kind, country => country,
+                slug => &p.slug, url => urls.url(lang, Route::Partner(&p.slug)), name => &naming.name, short_name => &text.short_name,
+                lang => &naming.lang, gloss => &naming.gloss, gloss_lang => &naming.gloss_lang, kind => kind, country => country,
                 city => from_chain(site, &p.texts, lang, |t| t.city.clone()),
                 practice_count => site.index.partner_practices.get(&p.slug).map(Vec::len).unwrap_or(0),
             };
-            Some((text.name.clone(), v))
+            Some((naming.name, v))
         })
         .collect();
     sorted.sort_by(|a, b| site.strings.locale(lang).compare(&a.0, &b.0));

@@ -21,7 +21,10 @@ use crate::markdown;
 use crate::model::{Observation, Site, pick};
 use crate::routes::{Facet, Route, Routes};
 use crate::types::Lang;
-use crate::view::{Card, Link, label, period, status_label, term_label, term_practices};
+use crate::view::{
+    Card, FacetGroup, Link, label, listing_facets, partner_name, period, status_label, term_label,
+    term_practices,
+};
 
 use super::context::{LangShared, Shared};
 use super::{Job, PER_PAGE, Rendered, SitemapUrl};
@@ -414,8 +417,14 @@ pub(crate) fn render(
         Job::Facet(lang, facet) => {
             let ls = &shared.langs[lang];
             let terms = crate::view::facet_links(site, urls, &ls.strings, lang, *facet);
-            let extra =
-                context! { facets => ls.facets.clone(), facet => facet.segment(), terms => terms };
+            // The sidebar leaves out this facet: the page's own list is its terms.
+            let others: Vec<&FacetGroup> = ls
+                .view
+                .facets
+                .iter()
+                .filter(|g| g.key != facet.segment())
+                .collect();
+            let extra = context! { facets => others, facet => facet.segment(), terms => terms };
             let title = ls.s(facet.label_key());
             interface_page(
                 site,
@@ -474,6 +483,12 @@ pub(super) fn listing(
     let urls = &shared.urls;
     let ls = &shared.langs[place.lang];
     let pages = cards.len().div_ceil(PER_PAGE).max(1);
+    // The sidebar counts the practices this listing lists, not the whole site's.
+    let listed: Vec<usize> = cards
+        .iter()
+        .filter_map(|c| site.index.practice.get(c.slug.as_str()).copied())
+        .collect();
+    let facets = Value::from_serialize(listing_facets(site, &ls.view.facets, &listed));
     let page_url = |n: usize| urls.page(place.lang, place.route, n);
     let mut out = Vec::with_capacity(pages);
     for n in 1..=pages {
@@ -507,7 +522,7 @@ pub(super) fn listing(
                 None => context! { gap => true },
             }).collect::<Vec<_>>(),
         };
-        let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, facets => ls.facets.clone(), items => items, total => cards.len(), pagination => pagination, listing => extra.clone() };
+        let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, facets => facets.clone(), items => items, total => cards.len(), pagination => pagination, listing => extra.clone() };
         out.push(page_file(
             urls,
             &page_url(n),

@@ -150,17 +150,18 @@ pub(super) fn practice_context<'a>(
             })
             .collect()
     };
-    let partners: Vec<Link> = p
+    // Links to the partners, each named as `partner_name` says (an official name with
+    // its translation as a gloss).
+    let partners: Vec<Value> = p
         .partners
         .iter()
         .filter_map(|slug| {
             let partner = site.partner(slug)?;
-            let (pl, pt) = pick(&site.config, &partner.texts, lang)?;
-            Some(link_to(
-                pt.name.clone(),
-                urls.url(lang, Route::Partner(slug)),
-                (pl != lang).then(|| pl.to_string()),
-            ))
+            let n = partner_name(site, partner, lang);
+            Some(context! {
+                title => n.name, lang => n.lang, gloss => n.gloss, gloss_lang => n.gloss_lang,
+                url => urls.url(lang, Route::Partner(slug)),
+            })
         })
         .collect();
     let territories: Vec<Link> = p
@@ -198,7 +199,7 @@ pub(super) fn practice_context<'a>(
         status_label => status_label(&ls.strings, p.status),
         start => p.start.map(|d| d.to_string()),
         end => p.end.map(|d| d.to_string()),
-        period => period(site.strings.locale(lang), p),
+        period => period(site.strings.locale(lang), &ls.strings, p),
         countries => term_links(Facet::Country, &strs(&p.countries)),
         territories => territories,
         border => p.border.as_ref().map(|b| term_links(Facet::Border, &[b]).remove(0)),
@@ -268,9 +269,13 @@ pub(super) fn partner(
         .country(&site.config, lang, &p.country)
         .unwrap_or(&p.country)
         .to_string();
+    let naming = partner_name(site, p, lang);
     let partner = context! {
         slug => &p.slug,
-        name => &text.name,
+        name => &naming.name,
+        name_lang => &naming.lang,
+        gloss => &naming.gloss,
+        gloss_lang => &naming.gloss_lang,
         short_name => &text.short_name,
         city => from_chain(site, &p.texts, lang, |t| t.city.clone()),
         website => from_chain(site, &p.texts, lang, |t| t.website.clone()),

@@ -376,8 +376,8 @@ fn the_example_observatory_publishes_every_record() {
     assert_eq!(csv[obs.column("note")], "not published");
     assert_eq!(json["note"], "not published");
     let (csv, json) = obs.row(&["SI", "unemployment-rate", "2023"]);
-    assert_eq!(csv[obs.column("value")], "3.7");
-    assert_eq!(json["value"], 3.7);
+    assert_eq!(csv[obs.column("value")], "7.8");
+    assert_eq!(json["value"], 7.8);
 
     // Texts per language, with the page in that language.
     let texts = &tables["territory-texts"];

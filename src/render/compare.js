@@ -259,6 +259,7 @@ function comparePage(cfg, pick) {
       const differs = markDiffs && columns.length > 1 && new Set(values).size > 1;
       const th = el("th", { scope: "row" }, row.label);
       if (row.sub) th.append(el("br"), el("span", { class: "meta", text: row.sub }));
+      if (row.source) th.append(el("br"), el("span", { class: "meta source", lang: row.source_lang, text: row.source }));
       if (differs) th.append(" ", el("span", { class: "differs", text: `(${t.differs})` }));
       const tr = el("tr", { class: differs ? "differs" : null }, th);
       for (const c of row.cells) {
@@ -348,17 +349,20 @@ function comparePage(cfg, pick) {
       const valued = series.map((s) => new Set(s.filter((o) => o.value !== null).map((o) => o.year)));
       const common = [...(valued[0] || [])].filter((y) => valued.every((v) => v.has(y))).sort((a, b) => b - a)[0];
       const label = el("a", { href: ind.url, lang: ind.lang, text: ind.name });
+      const source = { source: ind.source, source_lang: ind.source_lang };
       if (common !== undefined) {
         const at = series.map((s) => s.find((o) => o.year === common));
         const yearLabel = at[0].label;
         return {
           label,
+          ...source,
           sub: fill(t.common_year, { year: yearLabel }),
           cells: at.map((o) => el("span", {}, o.text, o.note ? el("span", { class: "note", text: ` (${o.note})` }) : null)),
         };
       }
       return {
         label,
+        ...source,
         sub: t.no_common_year,
         cells: series.map((s) => {
           const o = [...s].reverse().find((x) => x.value !== null);

@@ -142,7 +142,12 @@ pub(super) fn compare(
         .iter()
         .map(|ind| {
             let (name, l) = label(site, &ind.name, lang);
-            context! { id => &ind.id, name => name, lang => (l != lang).then(|| l.to_string()), url => urls.url(lang, Route::Indicator(&ind.id)), unit => &ind.unit }
+            // The source says where the numbers come from (or that they are made up).
+            let source = site.config.pick(&ind.source, lang);
+            context! {
+                id => &ind.id, name => name, lang => (l != lang).then(|| l.to_string()), url => urls.url(lang, Route::Indicator(&ind.id)), unit => &ind.unit,
+                source => source.map(|s| s.1), source_lang => source.and_then(|s| (s.0 != lang).then(|| s.0.to_string())),
+            }
         })
         .collect();
     // The labels of a practice's rows, in the order of its page.

@@ -231,8 +231,27 @@ pub fn render(md: &str, policy: RawHtml, base: &str, resolve: Resolver) -> Rende
     let mut used: HashSet<String> = HashSet::new();
     let mut ids: Vec<String> = Vec::new();
     let mut in_heading: Option<(u8, Option<String>, String)> = None;
+    // The text of each table's header row, cell by cell: the table's name when no
+    // heading comes before it.
+    let mut table_heads: Vec<Vec<String>> = Vec::new();
+    let mut in_table_head = false;
     for ev in &events {
         match ev {
+            Event::Start(Tag::TableHead) => {
+                in_table_head = true;
+                table_heads.push(Vec::new());
+            }
+            Event::End(TagEnd::TableHead) => in_table_head = false,
+            Event::Start(Tag::TableCell) if in_table_head => {
+                if let Some(cells) = table_heads.last_mut() {
+                    cells.push(String::new());
+                }
+            }
+            Event::Text(t) | Event::Code(t) if in_table_head && in_heading.is_none() => {
+                if let Some(cell) = table_heads.last_mut().and_then(|c| c.last_mut()) {
+                    cell.push_str(t);
+                }
+            }
             Event::Start(Tag::Heading { level, id, .. }) => {
                 // An id the editor gave is kept only when it is a plain token (unless
                 // the site trusts its editors); otherwise the heading text names it.
@@ -271,6 +290,8 @@ pub fn render(md: &str, policy: RawHtml, base: &str, resolve: Resolver) -> Rende
     }
 
     let mut heading_ids = ids.into_iter();
+    let mut table_heads = table_heads.into_iter();
+    let mut last_heading: Option<String> = None;
     let mut skip_link_end: Vec<bool> = Vec::new();
     let mut out_events: Vec<Event> = Vec::with_capacity(events.len());
     for ev in events {
@@ -281,7 +302,9 @@ pub fn render(md: &str, policy: RawHtml, base: &str, resolve: Resolver) -> Rende
                 attrs,
                 ..
             }) => {
-                let id = heading_ids.next().map(CowStr::from);
+                let id = heading_ids.next();
+                last_heading.clone_from(&id);
+                let id = id.map(CowStr::from);
                 // `{.class key=value}` on a heading: only plain class names survive
                 // unless the site trusts its editors (`{onfocus=... autofocus}` would
                 // run a script as the page opens).
@@ -365,6 +388,20 @@ pub fn render(md: &str, policy: RawHtml, base: &str, resolve: Resolver) -> Rende
                     id,
                 }));
             }
+            // A table scrolls inside its own box, which keyboards can scroll too (a
+            // focusable region), named by the heading before it, else by its header row.
+            Event::Start(Tag::Table(alignment)) => {
+                let head = table_heads.next().unwrap_or_default();
+                out_events.push(Event::Html(CowStr::from(table_scroll_open(
+                    last_heading.as_deref(),
+                    &head,
+                ))));
+                out_events.push(Event::Start(Tag::Table(alignment)));
+            }
+            Event::End(TagEnd::Table) => {
+                out_events.push(Event::End(TagEnd::Table));
+                out_events.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
             Event::Html(h) | Event::InlineHtml(h) if policy == RawHtml::Escape => {
                 out_events.push(Event::Text(h))
             }
@@ -381,6 +418,44 @@ pub fn render(md: &str, policy: RawHtml, base: &str, resolve: Resolver) -> Rende
         html: html_out,
         headings,
     }
+}
+
+/// The opening tag of the box a table scrolls in: `role=region`, `tabindex=0` and a
+/// name, the heading before the table (`aria-labelledby`) or its header row.
+fn table_scroll_open(heading: Option<&str>, head: &[String]) -> String {
+    let name = match heading {
+        Some(id) => format!("aria-labelledby=\"{}\"", attr_escape(id)),
+        None => {
+            let cells: Vec<&str> = head
+                .iter()
+                .map(|c| c.trim())
+                .filter(|c| !c.is_empty())
+                .collect();
+            let label = if cells.is_empty() {
+                "table".to_string()
+            } else {
+                cells.join(", ")
+            };
+            format!("aria-label=\"{}\"", attr_escape(&label))
+        }
+    };
+    format!("<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" {name}>\n")
+}
+
+/// A value for a double-quoted HTML attribute.
+fn attr_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn level_num(l: HeadingLevel) -> u8 {
@@ -404,12 +479,18 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         b.add_tag_attributes(h, ["class"]);
     }
     b.add_tag_attributes("sup", ["class"]);
-    b.add_tag_attributes("div", ["class"]);
+    b.add_tag_attributes(
+        "div",
+        ["class", "role", "tabindex", "aria-label", "aria-labelledby"],
+    );
     b.add_tag_attributes("th", ["style"]);
     b.add_tag_attributes("td", ["style"]);
     // Table cells keep a style only when it is the alignment Markdown writes; any other
     // (a full-page overlay, say) is dropped.
     b.attribute_filter(|element, attribute, value| match (element, attribute) {
+        // The box a table scrolls in (see `table_scroll_open`): a focusable region.
+        ("div", "role") => (value == "region").then_some(value.into()),
+        ("div", "tabindex") => (value == "0").then_some(value.into()),
         ("th" | "td", "style") => matches!(
             value,
             "text-align: left" | "text-align: center" | "text-align: right"
@@ -648,6 +729,39 @@ mod tests {
     }
 
     #[test]
+    fn tables_scroll_in_a_named_focusable_region() {
+        for policy in [RawHtml::Escape, RawHtml::Sanitize, RawHtml::Trust] {
+            let out = r(
+                "## Results in 2023\n\n| Year | <b>\"x\"</b> |\n|---|---|\n| 1 | 2 |\n",
+                policy,
+            );
+            assert!(
+                out.contains(r#"<div class="table-scroll" role="region" tabindex="0" aria-labelledby="results-in-2023">"#),
+                "{policy:?}: {out}"
+            );
+            assert!(out.contains("</table>\n</div>"), "{policy:?}: {out}");
+            // Without a heading before it, the header row names it (as text).
+            let out = r("| Year | `a\"<b>` |\n|---|---|\n| 1 | 2 |\n", policy);
+            // (sanitize writes `<` and `>` in attribute values as they are)
+            assert!(
+                out.contains(r#"aria-label="Year, a&quot;&lt;b&gt;""#)
+                    || (policy == RawHtml::Sanitize
+                        && out.contains(r#"aria-label="Year, a&quot;<b>""#)),
+                "{policy:?}: {out}"
+            );
+        }
+        // In sanitize mode an editor's own div keeps no other role or tabindex.
+        let out = r(
+            "<div role=\"button\" tabindex=\"-1\" aria-label=\"x\">y</div>\n",
+            RawHtml::Sanitize,
+        );
+        assert!(
+            !out.contains("role=") && !out.contains("tabindex="),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn tables_footnotes_strikethrough() {
         let out = r(
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ text[^1]\n\n[^1]: note\n",
@@ -655,6 +769,12 @@ mod tests {
         );
         assert!(out.contains("<table>"), "{out}");
         assert!(out.contains("<del>old</del>"), "{out}");
+        assert!(
+            out.contains(
+                r#"<div class="table-scroll" role="region" tabindex="0" aria-label="a, b">"#
+            ),
+            "{out}"
+        );
         assert!(out.contains("footnote-definition"), "{out}");
     }
 }

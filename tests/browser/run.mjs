@@ -3231,6 +3231,7 @@ async function main() {
       failWithoutRunning('comparison: finding practices and territories', err?.stack ?? err);
     }
     if (disc) await compareChecks(browser, baseUrl, disc);
+    await (await import('./narrow.mjs')).narrowChecks({ browser, baseUrl, check });
 
     // Search, as a reader uses it. The queries are the example site's own.
     if (isExampleSite()) {

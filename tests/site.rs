@@ -112,7 +112,8 @@ fn file_of(url: &str) -> Option<String> {
     })
 }
 
-const FALLBACK_NOTICE_HR: &str = "Ova stranica još nije dostupna na hrvatskom jeziku. Prikazuje se na drugom jeziku: Slovenščina.";
+const FALLBACK_NOTICE_HR: &str =
+    "Ova stranica još nije dostupna na hrvatskom jeziku. Prikazuje se na drugom jeziku: slovenski.";
 
 #[test]
 fn chooser_lists_every_language_by_its_own_name() {
@@ -264,7 +265,7 @@ fn fallback_page_shows_the_original_inside_the_readers_interface() {
     let en = site.page("en/practices/karst-youth-hub/index.html");
     assert_contains(
         &en,
-        "This page is not available in English yet. It is shown in Slovenščina instead.",
+        "This page is not available in English yet. It is shown in Slovenian instead.",
     );
     assert_contains(
         &en,
@@ -289,14 +290,19 @@ fn fallback_page_shows_the_original_inside_the_readers_interface() {
         "<article class=\"record practice\" lang=\"hr\" dir=\"ltr\">",
     );
     assert_contains(&sl_bridge, "<h1>Most za njegovatelje u Istri</h1>");
-    assert_contains(&sl_bridge, "Prikazana je v drugem jeziku: Hrvatski.");
+    assert_contains(&sl_bridge, "Prikazana je v drugem jeziku: hrvaščina.");
     let fr_zadar = site.page("fr/practices/zadar-night-shelter/index.html");
     assert_contains(
         &fr_zadar,
         "<article class=\"record practice\" lang=\"en\" dir=\"ltr\">",
     );
-    assert_contains(&fr_zadar, "Elle est affichée dans une autre langue");
-    assert_contains(&fr_zadar, "English.");
+    assert_contains(&fr_zadar, "Elle est affichée en anglais.");
+    // The switcher names every language in itself.
+    assert_contains(&fr_zadar, ">English</a>");
+    assert_contains(
+        &fr_zadar,
+        ">Hrvatski<span class=\"visually-hidden\" lang=\"fr\"> (pas de traduction)</span></a>",
+    );
 }
 
 #[test]
@@ -534,7 +540,7 @@ fn partner_pages_list_the_practices_that_name_them() {
     let fr_only = site.page("en/partners/maison-des-aidants/index.html");
     assert_contains(
         &fr_only,
-        "This page is not available in English yet. It is shown in Français instead.",
+        "This page is not available in English yet. It is shown in French instead.",
     );
     assert_contains(
         &fr_only,
@@ -1325,6 +1331,11 @@ fn language_switcher_links_to_the_same_page_in_every_language() {
             assert_contains(nav, &a);
             let tail = &nav[nav.find(&a).unwrap() + a.len()..];
             let tail = &tail[..tail.find("</a>").unwrap()];
+            // A language without the record says so in words too (hidden).
+            let tail = tail
+                .split("<span class=\"visually-hidden\"")
+                .next()
+                .unwrap();
             assert!(tail.ends_with(&format!(">{name}")), "{file}: {tail}");
             assert_eq!(
                 tail.contains("aria-current=\"page\""),
@@ -1338,9 +1349,17 @@ fn language_switcher_links_to_the_same_page_in_every_language() {
     let nav = section(&nav_html, "<nav class=\"languages\"", "</nav>");
     assert_contains(
         nav,
-        "<a href=\"/sub/sl/practices/istrian-care-bridge/\" lang=\"sl\" hreflang=\"sl\" class=\"unavailable\">",
+        "<a href=\"/sub/sl/practices/istrian-care-bridge/\" lang=\"sl\" hreflang=\"sl\" class=\"unavailable\">Slovenščina<span class=\"visually-hidden\" lang=\"en\"> (not translated)</span></a>",
     );
     assert_eq!(count(nav, "class=\"unavailable\""), 1);
+    assert_eq!(count(nav, "(not translated)"), 1);
+    // In the reader's language: a Croatian reader of the same page.
+    let hr_html = site.page("hr/practices/istrian-care-bridge/index.html");
+    let nav = section(&hr_html, "<nav class=\"languages\"", "</nav>");
+    assert_contains(
+        nav,
+        ">Slovenščina<span class=\"visually-hidden\" lang=\"hr\"> (nije prevedeno)</span></a>",
+    );
 }
 
 #[test]
@@ -1370,7 +1389,7 @@ fn free_pages_are_in_the_menu_in_every_language() {
         &sl,
         "<article class=\"record free-page\" lang=\"hr\" dir=\"ltr\">",
     );
-    assert_contains(&sl, "Prikazana je v drugem jeziku: Hrvatski.");
+    assert_contains(&sl, "Prikazana je v drugem jeziku: hrvaščina.");
 }
 
 #[test]

@@ -1531,3 +1531,23 @@ fn listings_sort_by_the_readers_alphabet() {
         practice_urls("sl", &["sl-b", "sl-c", "sl-d", "sl-z"])
     );
 }
+
+#[test]
+fn territory_levels_are_labelled_in_the_readers_language_or_its_fallback() {
+    let site = Built::new();
+    // The fixture labels its levels in en and fr only: hr and sl readers get English,
+    // marked as such.
+    let fr = site.page("fr/territories/at-211/index.html");
+    assert_contains(&fr, "<dd>Région NUTS 3</dd>");
+    let en = site.page("en/territories/at-211/index.html");
+    assert_contains(&en, "<dd>NUTS 3 region</dd>");
+    let hr = site.page("hr/territories/at-211/index.html");
+    assert_contains(&hr, "<dd lang=\"en\">NUTS 3 region</dd>");
+    assert_not_contains(&hr, ">NUTS3<");
+    // The listing of territories too.
+    let list = site.page("fr/territories/index.html");
+    assert_contains(&list, "<td>Région NUTS 3</td>");
+    assert_not_contains(&list, "<td>NUTS3</td>");
+    let list = site.page("sl/territories/index.html");
+    assert_contains(&list, "<td lang=\"en\">NUTS 3 region</td>");
+}

@@ -1206,7 +1206,7 @@ fn sitemap_lists_every_original_page_with_absolute_addresses() {
     // Exactly the pages that are not fallbacks (and not the 404 page).
     let mut expected = BTreeSet::new();
     for f in site.html_files() {
-        if f == "404.html" {
+        if f.ends_with("404.html") {
             continue;
         }
         let html = site.page(&f);
@@ -1430,11 +1430,51 @@ fn a_site_template_overrides_the_themes() {
 #[test]
 fn the_not_found_page_and_home_pages() {
     let site = Built::new();
+    // /404.html: every language's message, each with a link to its home page.
     let nf = site.page("404.html");
-    assert_contains(&nf, "<h1>Page not found</h1>");
-    for code in LANGS {
-        assert_contains(&nf, &format!("<a href=\"/sub/{code}/\" lang=\"{code}\""));
+    assert_contains(&nf, "<h1 class=\"visually-hidden\">Page not found</h1>");
+    assert_not_contains(&nf, "class=\"main-nav\"");
+    for (code, title, text) in [
+        (
+            "en",
+            "Page not found",
+            "The page you are looking for does not exist",
+        ),
+        ("fr", "Page introuvable", "La page que vous cherchez"),
+        ("hr", "Stranica nije pronađena", "Stranica koju tražite"),
+        ("sl", "Strani ni bilo mogoče najti", "Stran, ki jo iščete"),
+    ] {
+        let entry = section(&nf, &format!("<li lang=\"{code}\" dir=\"ltr\">"), "</li>");
+        assert_contains(entry, &format!("<h2>{title}</h2>"));
+        assert_contains(entry, text);
+        assert_contains(
+            entry,
+            &format!("<a href=\"/sub/{code}/\" hreflang=\"{code}\">"),
+        );
+        // /<lang>/404.html: the language's own, with its navigation and language
+        // links to the other 404 pages; no canonical, no alternates, not in the sitemap.
+        let own = site.page(&format!("{code}/404.html"));
+        assert_contains(&own, &format!("<html lang=\"{code}\""));
+        assert_contains(&own, &format!("<h1>{title}</h1>"));
+        assert_contains(&own, text);
+        assert_contains(&own, "class=\"main-nav\"");
+        assert_contains(
+            &own,
+            &format!("<a class=\"site-title\" href=\"/sub/{code}/\">"),
+        );
+        for other in LANGS {
+            assert_contains(
+                &own,
+                &format!("<a href=\"/sub/{other}/404.html\" lang=\"{other}\""),
+            );
+        }
+        assert_not_contains(&own, "rel=\"canonical\"");
+        assert_not_contains(&own, "hreflang=\"x-default\"");
     }
+    assert!(
+        !site.sitemap_urls().iter().any(|u| u.ends_with("404.html")),
+        "a 404 page in the sitemap"
+    );
     let home = site.page("hr/index.html");
     assert_contains(
         &home,
@@ -1470,7 +1510,7 @@ fn every_alternate_points_at_an_original_page() {
     let sitemap: BTreeSet<String> = site.sitemap_urls().into_iter().collect();
     let mut wrong = Vec::new();
     for f in site.html_files() {
-        if f == "404.html" {
+        if f.ends_with("404.html") {
             continue;
         }
         for (lang, href) in alternates(&site.page(&f)) {

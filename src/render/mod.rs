@@ -33,6 +33,8 @@ pub const PER_PAGE: usize = 50;
 pub(crate) enum Job<'a> {
     Chooser,
     NotFound,
+    /// The 404 page of one language.
+    LangNotFound(&'a Lang),
     Home(&'a Lang),
     Practice(&'a Lang, &'a Practice),
     Partner(&'a Lang, &'a Partner),
@@ -410,6 +412,7 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
     for l in &site.config.languages {
         jobs.extend([
             Job::Home(l),
+            Job::LangNotFound(l),
             Job::Practices(l),
             Job::Partners(l),
             Job::Territories(l),

@@ -342,6 +342,7 @@ pub(crate) fn render(
     match job {
         Job::Chooser => chooser(site, env, shared),
         Job::NotFound => not_found(site, env, shared),
+        Job::LangNotFound(lang) => lang_not_found(site, env, shared, lang),
         Job::Home(lang) => home(site, env, shared, lang),
         Job::Practice(lang, p) => practice(site, env, shared, lang, p),
         Job::Partner(lang, p) => partner(site, env, shared, lang, p),

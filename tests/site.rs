@@ -1591,3 +1591,26 @@ fn territory_levels_are_labelled_in_the_readers_language_or_its_fallback() {
     let list = site.page("sl/territories/index.html");
     assert_contains(&list, "<td lang=\"en\">NUTS 3 region</td>");
 }
+
+#[test]
+fn punctuation_between_a_label_and_its_value_comes_from_the_strings() {
+    let site = Built::new();
+    // French puts a no-break space before the colon; English does not.
+    let fr = site.page("fr/about/index.html");
+    assert_contains(
+        &fr,
+        "<p class=\"updated\" lang=\"fr\">Dernière mise à jour\u{a0}: <time datetime=\"2026-01-15\">15 janvier 2026</time></p>",
+    );
+    let en = site.page("en/about/index.html");
+    assert_contains(
+        &en,
+        "<p class=\"updated\" lang=\"en\">Last updated: <time datetime=\"2026-01-15\">January 15, 2026</time></p>",
+    );
+    assert_contains(
+        &fr,
+        "<p>Également disponible en\u{a0}: <a href=\"/sub/en/about/\"",
+    );
+    let t = site.page("fr/territories/at-211/index.html");
+    assert_contains(&t, "Les valeurs de cette page\u{a0}: <a href=");
+    assert_not_contains(&t, "Les valeurs de cette page: ");
+}

@@ -173,7 +173,9 @@ fallback = { hr = ["en"], fr = ["en"], default = ["en"] }
     write("content/vocabularies.toml", &v);
 
     // Territories, indicators, borders, observations.
-    let mut t = String::new();
+    let mut t = String::from(
+        "[levels.NUTS3]\nen = \"NUTS 3 region\"\nfr = \"Région NUTS 3\"\nhr = \"Regija NUTS 3\"\n\n",
+    );
     for i in 0..TERRITORIES {
         let _ = writeln!(
             t,

@@ -66,8 +66,10 @@ impl Facet {
 pub enum Route<'a> {
     /// `/`: the language chooser.
     Chooser,
-    /// `/404.html`.
+    /// `/404.html`: the 404 page of every language.
     NotFound,
+    /// `/<lang>/404.html`: the 404 page of one language.
+    LangNotFound,
     Sitemap,
     Robots,
     /// A file published at the root, like `css/site.css`.
@@ -123,6 +125,7 @@ pub const RESERVED: &[&str] = &[
     "page",
     "static",
     "feed.xml",
+    "404.html",
 ];
 
 impl<'a> Route<'a> {
@@ -156,7 +159,7 @@ impl<'a> Route<'a> {
     fn path(&self) -> String {
         match *self {
             Route::Chooser | Route::Home => String::new(),
-            Route::NotFound => "404.html".into(),
+            Route::NotFound | Route::LangNotFound => "404.html".into(),
             Route::Sitemap => "sitemap.xml".into(),
             Route::Robots => "robots.txt".into(),
             Route::Asset(p) => p.into(),

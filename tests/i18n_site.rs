@@ -266,7 +266,7 @@ fn arabic_pages_are_right_to_left_and_english_ones_left_to_right() {
     );
     assert_contains(
         &partner,
-        "هذه الصفحة غير متوفرة باللغة العربية بعد. وهي معروضة بلغة أخرى: English.",
+        "هذه الصفحة غير متوفرة باللغة العربية بعد. وهي معروضة بلغة أخرى: الإنجليزية.",
     );
     assert_contains(&partner, "lang=\"en\">Mediterranean Social Lab</span>");
 }

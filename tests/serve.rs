@@ -198,6 +198,12 @@ fn serves_only_the_site_with_the_right_headers() {
         Some("text/html; charset=utf-8")
     );
     assert!(body.contains("<html"), "{body}");
+    // Every language's message there; under /<lang>/, that language's own 404 page.
+    assert!(body.contains("<h2>Page introuvable</h2>"), "{body}");
+    let (code, _, body) = server.get("/fr/no/such/page/");
+    assert_eq!(code, 404);
+    assert!(body.contains("<html lang=\"fr\""), "{body}");
+    assert!(body.contains("<h1>Page introuvable</h1>"), "{body}");
 
     // Only reading methods.
     let (code, headers, _) = server.request("POST", "/en/");

@@ -112,7 +112,8 @@ fn file_of(url: &str) -> Option<String> {
     })
 }
 
-const FALLBACK_NOTICE_HR: &str = "Ova stranica još nije dostupna na hrvatskom jeziku. Prikazuje se na drugom jeziku: Slovenščina.";
+const FALLBACK_NOTICE_HR: &str =
+    "Ova stranica još nije dostupna na hrvatskom jeziku. Prikazuje se na drugom jeziku: slovenski.";
 
 #[test]
 fn chooser_lists_every_language_by_its_own_name() {
@@ -264,7 +265,7 @@ fn fallback_page_shows_the_original_inside_the_readers_interface() {
     let en = site.page("en/practices/karst-youth-hub/index.html");
     assert_contains(
         &en,
-        "This page is not available in English yet. It is shown in Slovenščina instead.",
+        "This page is not available in English yet. It is shown in Slovenian instead.",
     );
     assert_contains(
         &en,
@@ -289,14 +290,19 @@ fn fallback_page_shows_the_original_inside_the_readers_interface() {
         "<article class=\"record practice\" lang=\"hr\" dir=\"ltr\">",
     );
     assert_contains(&sl_bridge, "<h1>Most za njegovatelje u Istri</h1>");
-    assert_contains(&sl_bridge, "Prikazana je v drugem jeziku: Hrvatski.");
+    assert_contains(&sl_bridge, "Prikazana je v drugem jeziku: hrvaščina.");
     let fr_zadar = site.page("fr/practices/zadar-night-shelter/index.html");
     assert_contains(
         &fr_zadar,
         "<article class=\"record practice\" lang=\"en\" dir=\"ltr\">",
     );
-    assert_contains(&fr_zadar, "Elle est affichée dans une autre langue");
-    assert_contains(&fr_zadar, "English.");
+    assert_contains(&fr_zadar, "Elle est affichée en anglais.");
+    // The switcher names every language in itself.
+    assert_contains(&fr_zadar, ">English</a>");
+    assert_contains(
+        &fr_zadar,
+        ">Hrvatski<span class=\"visually-hidden\" lang=\"fr\"> (pas de traduction)</span></a>",
+    );
 }
 
 #[test]
@@ -534,7 +540,7 @@ fn partner_pages_list_the_practices_that_name_them() {
     let fr_only = site.page("en/partners/maison-des-aidants/index.html");
     assert_contains(
         &fr_only,
-        "This page is not available in English yet. It is shown in Français instead.",
+        "This page is not available in English yet. It is shown in French instead.",
     );
     assert_contains(
         &fr_only,
@@ -1200,7 +1206,7 @@ fn sitemap_lists_every_original_page_with_absolute_addresses() {
     // Exactly the pages that are not fallbacks (and not the 404 page).
     let mut expected = BTreeSet::new();
     for f in site.html_files() {
-        if f == "404.html" {
+        if f.ends_with("404.html") {
             continue;
         }
         let html = site.page(&f);
@@ -1325,6 +1331,11 @@ fn language_switcher_links_to_the_same_page_in_every_language() {
             assert_contains(nav, &a);
             let tail = &nav[nav.find(&a).unwrap() + a.len()..];
             let tail = &tail[..tail.find("</a>").unwrap()];
+            // A language without the record says so in words too (hidden).
+            let tail = tail
+                .split("<span class=\"visually-hidden\"")
+                .next()
+                .unwrap();
             assert!(tail.ends_with(&format!(">{name}")), "{file}: {tail}");
             assert_eq!(
                 tail.contains("aria-current=\"page\""),
@@ -1338,9 +1349,17 @@ fn language_switcher_links_to_the_same_page_in_every_language() {
     let nav = section(&nav_html, "<nav class=\"languages\"", "</nav>");
     assert_contains(
         nav,
-        "<a href=\"/sub/sl/practices/istrian-care-bridge/\" lang=\"sl\" hreflang=\"sl\" class=\"unavailable\">",
+        "<a href=\"/sub/sl/practices/istrian-care-bridge/\" lang=\"sl\" hreflang=\"sl\" class=\"unavailable\">Slovenščina<span class=\"visually-hidden\" lang=\"en\"> (not translated)</span></a>",
     );
     assert_eq!(count(nav, "class=\"unavailable\""), 1);
+    assert_eq!(count(nav, "(not translated)"), 1);
+    // In the reader's language: a Croatian reader of the same page.
+    let hr_html = site.page("hr/practices/istrian-care-bridge/index.html");
+    let nav = section(&hr_html, "<nav class=\"languages\"", "</nav>");
+    assert_contains(
+        nav,
+        ">Slovenščina<span class=\"visually-hidden\" lang=\"hr\"> (nije prevedeno)</span></a>",
+    );
 }
 
 #[test]
@@ -1370,7 +1389,7 @@ fn free_pages_are_in_the_menu_in_every_language() {
         &sl,
         "<article class=\"record free-page\" lang=\"hr\" dir=\"ltr\">",
     );
-    assert_contains(&sl, "Prikazana je v drugem jeziku: Hrvatski.");
+    assert_contains(&sl, "Prikazana je v drugem jeziku: hrvaščina.");
 }
 
 #[test]
@@ -1411,11 +1430,51 @@ fn a_site_template_overrides_the_themes() {
 #[test]
 fn the_not_found_page_and_home_pages() {
     let site = Built::new();
+    // /404.html: every language's message, each with a link to its home page.
     let nf = site.page("404.html");
-    assert_contains(&nf, "<h1>Page not found</h1>");
-    for code in LANGS {
-        assert_contains(&nf, &format!("<a href=\"/sub/{code}/\" lang=\"{code}\""));
+    assert_contains(&nf, "<h1 class=\"visually-hidden\">Page not found</h1>");
+    assert_not_contains(&nf, "class=\"main-nav\"");
+    for (code, title, text) in [
+        (
+            "en",
+            "Page not found",
+            "The page you are looking for does not exist",
+        ),
+        ("fr", "Page introuvable", "La page que vous cherchez"),
+        ("hr", "Stranica nije pronađena", "Stranica koju tražite"),
+        ("sl", "Strani ni bilo mogoče najti", "Stran, ki jo iščete"),
+    ] {
+        let entry = section(&nf, &format!("<li lang=\"{code}\" dir=\"ltr\">"), "</li>");
+        assert_contains(entry, &format!("<h2>{title}</h2>"));
+        assert_contains(entry, text);
+        assert_contains(
+            entry,
+            &format!("<a href=\"/sub/{code}/\" hreflang=\"{code}\">"),
+        );
+        // /<lang>/404.html: the language's own, with its navigation and language
+        // links to the other 404 pages; no canonical, no alternates, not in the sitemap.
+        let own = site.page(&format!("{code}/404.html"));
+        assert_contains(&own, &format!("<html lang=\"{code}\""));
+        assert_contains(&own, &format!("<h1>{title}</h1>"));
+        assert_contains(&own, text);
+        assert_contains(&own, "class=\"main-nav\"");
+        assert_contains(
+            &own,
+            &format!("<a class=\"site-title\" href=\"/sub/{code}/\">"),
+        );
+        for other in LANGS {
+            assert_contains(
+                &own,
+                &format!("<a href=\"/sub/{other}/404.html\" lang=\"{other}\""),
+            );
+        }
+        assert_not_contains(&own, "rel=\"canonical\"");
+        assert_not_contains(&own, "hreflang=\"x-default\"");
     }
+    assert!(
+        !site.sitemap_urls().iter().any(|u| u.ends_with("404.html")),
+        "a 404 page in the sitemap"
+    );
     let home = site.page("hr/index.html");
     assert_contains(
         &home,
@@ -1452,7 +1511,7 @@ fn every_alternate_points_at_an_original_page() {
     let sitemap: BTreeSet<String> = site.sitemap_urls().into_iter().collect();
     let mut wrong = Vec::new();
     for f in site.html_files() {
-        if f == "404.html" {
+        if f.ends_with("404.html") {
             continue;
         }
         for (lang, href) in alternates(&site.page(&f)) {
@@ -1512,4 +1571,47 @@ fn listings_sort_by_the_readers_alphabet() {
         card_links(&site.page("sl/themes/elder-care/index.html")),
         practice_urls("sl", &["sl-b", "sl-c", "sl-d", "sl-z"])
     );
+}
+
+#[test]
+fn territory_levels_are_labelled_in_the_readers_language_or_its_fallback() {
+    let site = Built::new();
+    // The fixture labels its levels in en and fr only: hr and sl readers get English,
+    // marked as such.
+    let fr = site.page("fr/territories/at-211/index.html");
+    assert_contains(&fr, "<dd>Région NUTS 3</dd>");
+    let en = site.page("en/territories/at-211/index.html");
+    assert_contains(&en, "<dd>NUTS 3 region</dd>");
+    let hr = site.page("hr/territories/at-211/index.html");
+    assert_contains(&hr, "<dd lang=\"en\">NUTS 3 region</dd>");
+    assert_not_contains(&hr, ">NUTS3<");
+    // The listing of territories too.
+    let list = site.page("fr/territories/index.html");
+    assert_contains(&list, "<td>Région NUTS 3</td>");
+    assert_not_contains(&list, "<td>NUTS3</td>");
+    let list = site.page("sl/territories/index.html");
+    assert_contains(&list, "<td lang=\"en\">NUTS 3 region</td>");
+}
+
+#[test]
+fn punctuation_between_a_label_and_its_value_comes_from_the_strings() {
+    let site = Built::new();
+    // French puts a no-break space before the colon; English does not.
+    let fr = site.page("fr/about/index.html");
+    assert_contains(
+        &fr,
+        "<p class=\"updated\" lang=\"fr\">Dernière mise à jour\u{a0}: <time datetime=\"2026-01-15\">15 janvier 2026</time></p>",
+    );
+    let en = site.page("en/about/index.html");
+    assert_contains(
+        &en,
+        "<p class=\"updated\" lang=\"en\">Last updated: <time datetime=\"2026-01-15\">January 15, 2026</time></p>",
+    );
+    assert_contains(
+        &fr,
+        "<p>Également disponible en\u{a0}: <a href=\"/sub/en/about/\"",
+    );
+    let t = site.page("fr/territories/at-211/index.html");
+    assert_contains(&t, "Les valeurs de cette page\u{a0}: <a href=");
+    assert_not_contains(&t, "Les valeurs de cette page: ");
 }

@@ -1,6 +1,7 @@
 //! Locale data of one language, all from CLDR through ICU4X's compiled data: plural
-//! categories, number and date formats, and collation. Built once per language per
-//! build; nothing here is hand-written per language.
+//! categories, number and date formats, collation, and the names of other languages
+//! in this one. Built once per language per build; nothing here is hand-written per
+//! language.
 
 use std::cmp::Ordering;
 
@@ -14,6 +15,10 @@ use icu_decimal::DecimalFormatter;
 use icu_decimal::options::GroupingStrategy;
 use icu_experimental::dimension::currency::CurrencyType;
 use icu_experimental::dimension::currency::formatter::CurrencyFormatter;
+use icu_experimental::displaynames::multi::{
+    LanguageDisplayNames, LocaleDisplayNamesFormatter, RegionDisplayNames, ScriptDisplayNames,
+    VariantDisplayNames,
+};
 use icu_locale_core::Locale as IcuLocale;
 use icu_plurals::{PluralCategory, PluralRules};
 use writeable::{Part, PartsWrite, Writeable};
@@ -30,6 +35,34 @@ pub struct Locale {
     plain: DecimalFormatter,
     date: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
     collator: CollatorBorrowed<'static>,
+    /// CLDR's names of languages in this language; `None` when the compiled data has
+    /// none for it.
+    names: Option<Names>,
+}
+
+/// CLDR display names in one language: of languages, scripts, regions and variants,
+/// and the formatter that puts them together (`serbe (latin)`). Only the names of
+/// languages are required: CLDR has not every table for every language (Albanian has
+/// no names of variants, so no formatter).
+struct Names {
+    languages: LanguageDisplayNames,
+    locales: Option<LocaleDisplayNamesFormatter>,
+    scripts: Option<ScriptDisplayNames>,
+    regions: Option<RegionDisplayNames>,
+    variants: Option<VariantDisplayNames>,
+}
+
+impl Names {
+    fn new(l: &IcuLocale) -> Option<Names> {
+        let prefs = || l.into();
+        Some(Names {
+            languages: LanguageDisplayNames::try_new(prefs(), Default::default()).ok()?,
+            locales: LocaleDisplayNamesFormatter::try_new(prefs(), Default::default()).ok(),
+            scripts: ScriptDisplayNames::try_new(prefs(), Default::default()).ok(),
+            regions: RegionDisplayNames::try_new(prefs(), Default::default()).ok(),
+            variants: VariantDisplayNames::try_new(prefs(), Default::default()).ok(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Locale {
@@ -74,6 +107,7 @@ impl Locale {
                 plain: DecimalFormatter::try_new(l.into(), GroupingStrategy::Never.into()).ok()?,
                 date: FixedCalendarDateTimeFormatter::try_new(dl.into(), YMD::long()).ok()?,
                 collator: Collator::try_new(l.into(), CollatorOptions::default()).ok()?,
+                names: Names::new(l),
             })
         };
         pick(&loc, &date_loc)
@@ -189,6 +223,43 @@ impl Locale {
             }
         }
         out
+    }
+
+    /// The name of a language in this one, as a sentence names it ("Croatian",
+    /// "anglais", "serbe (latin)"), from CLDR: the name of the whole tag when CLDR
+    /// names each of its parts, else the name of its primary language
+    /// (`sr-Latn-XK` with an unknown region → "serbe"); `None` when CLDR does not name
+    /// the primary language in this one.
+    pub fn language_name(&self, lang: &Lang) -> Option<String> {
+        let names = self.names.as_ref()?;
+        let tag: IcuLocale = lang.as_str().parse().ok()?;
+        let primary = names.languages.of(tag.id.language)?;
+        // For each part the tag has, its name if CLDR has one.
+        let script = (tag.id.script).map(|s| names.scripts.as_ref().and_then(|n| n.of(s)));
+        let region = (tag.id.region).map(|r| names.regions.as_ref().and_then(|n| n.of(r)));
+        let variants_named = tag
+            .id
+            .variants
+            .iter()
+            .all(|v| names.variants.as_ref().and_then(|n| n.of(*v)).is_some());
+        let all_named = script.is_none_or(|s| s.is_some())
+            && region.is_none_or(|r| r.is_some())
+            && variants_named
+            && tag.extensions.is_empty();
+        if !all_named {
+            return Some(primary.to_string());
+        }
+        Some(match &names.locales {
+            Some(f) => f.of(&tag).into_owned(),
+            // CLDR's pattern, as the formatter writes it: "serbe (latin, Kosovo)".
+            None => {
+                let parts: Vec<&str> = script.into_iter().chain(region).flatten().collect();
+                match parts.is_empty() {
+                    true => primary.to_string(),
+                    false => format!("{primary} ({})", parts.join(", ")),
+                }
+            }
+        })
     }
 
     /// Orders two texts by the language's collation (Romanian ș after s, Croatian č
@@ -317,6 +388,45 @@ mod tests {
         assert_eq!(eu.date(d), "1 July 2010");
         // Everything else stays the language's.
         assert_eq!(gb.number(1_250_000.0), "1,250,000");
+    }
+
+    #[test]
+    fn languages_are_named_in_the_reader_language() {
+        let name =
+            |reader: &str, named: &str| loc(reader).language_name(&Lang::parse(named).unwrap());
+        let cases = [
+            ("en", "hr", "Croatian"),
+            ("en", "sr-Latn", "Serbian (Latin)"),
+            ("fr", "en", "anglais"),
+            ("fr", "sq", "albanais"),
+            ("fr", "sr-Latn", "serbe (latin)"),
+            ("hr", "sl", "slovenski"),
+            ("sl", "hr", "hrvaščina"),
+            ("es", "ca", "catalán"),
+            ("ca", "mk", "macedoni"),
+            ("it", "en", "inglese"),
+            ("pt", "ro", "romeno"),
+            ("ro", "en", "engleză"),
+            ("sq", "en", "anglisht"),
+            ("sq", "sr-Latn", "serbisht (latin)"),
+            ("sr-Latn", "en", "engleski"),
+        ];
+        let wrong: Vec<String> = cases
+            .iter()
+            .filter(|(reader, named, want)| name(reader, named).as_deref() != Some(*want))
+            .map(|(reader, named, _)| format!("{named} in {reader}: {:?}", name(reader, named)))
+            .collect();
+        assert!(wrong.is_empty(), "{wrong:#?}");
+        // A region CLDR knows is named; a part it does not know falls back to the
+        // primary language; a language it does not know has no name.
+        assert_eq!(name("en", "pt-BR").as_deref(), Some("Brazilian Portuguese"));
+        assert_eq!(name("fr", "sl-QM").as_deref(), Some("slovène"));
+        assert_eq!(
+            name("es", "es-419").as_deref(),
+            Some("español latinoamericano")
+        );
+        assert_eq!(name("en", "qaa").as_deref(), None);
+        assert_eq!(name("en", "sr-Qaaa").as_deref(), Some("Serbian"));
     }
 
     #[test]

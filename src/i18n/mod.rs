@@ -268,6 +268,18 @@ impl Strings {
             .unwrap_or(lang.as_str())
     }
 
+    /// The name of `named` as a sentence in `reader`'s language says it ("in
+    /// Croatian", "en anglais"): CLDR's name in the reader's language (of the whole
+    /// tag, else of its primary language), else the language's own name
+    /// (`language_name`), else its code. The language switcher and the chooser use
+    /// the own name instead ([`Strings::language_name`]).
+    pub fn language_in(&self, reader: &Lang, named: &Lang) -> String {
+        self.locales
+            .get(reader)
+            .and_then(|l| l.language_name(named))
+            .unwrap_or_else(|| self.language_name(named).to_string())
+    }
+
     /// Plural strings a template of `lang` sees, with the fallback chain's for any
     /// missing one (only with --allow-missing-strings).
     pub fn plural_table(

@@ -94,63 +94,83 @@ pub(crate) fn vocabularies(
                 );
                 continue;
             }
-            let Value::Table(labels) = &term.node.value else {
-                diags.push(
-                    src.error(
-                        term.node.span.clone(),
-                        format!("term `{}` must be a table of labels per language", term.key),
-                    )
-                    .help(format!(
-                        "write it like: [{}.{}] en = \"...\"",
-                        e.key, term.key
-                    )),
-                );
+            let Some(labels_map) = term_labels(src, config, "term", &e.key, term, diags) else {
                 continue;
             };
-            let mut raw = BTreeMap::new();
-            for l in &labels.entries {
-                match &l.node.value {
-                    Value::Str(s) => {
-                        raw.insert(
-                            l.key.clone(),
-                            Spanned {
-                                value: s.clone(),
-                                span: l.key_span.clone(),
-                            },
-                        );
-                    }
-                    other => diags.push(
-                        src.error(
-                            l.node.span.clone(),
-                            format!(
-                                "label `{}` must be a string, found {}",
-                                l.key,
-                                other.type_name()
-                            ),
-                        )
-                        .help(format!("write it like: {} = \"...\"", l.key)),
-                    ),
-                }
-            }
-            let labels_map = lang_map(src, config, raw, diags);
-            if labels_map.is_empty() {
-                diags.push(
-                    src.error(
-                        term.key_span.clone(),
-                        format!("term `{}` has no label", term.key),
-                    )
-                    .help(format!(
-                        "add a label, like: {} = \"...\"",
-                        config.default_language
-                    )),
-                );
-            }
             target.insert(term.key.clone(), labels_map);
             v.spans
                 .insert((vocabulary, term.key.clone()), term.key_span.clone());
         }
     }
     v
+}
+
+/// The labels of one term (or level), `[<table>.<term>]` with a label per language: reports a
+/// term that is not a table (`None`), labels that are not strings, languages the site
+/// does not have, and a term without any label.
+fn term_labels(
+    src: &Source,
+    config: &Config,
+    what: &str,
+    table: &str,
+    term: &crate::spanned::Entry,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<LangMap> {
+    let Value::Table(labels) = &term.node.value else {
+        diags.push(
+            src.error(
+                term.node.span.clone(),
+                format!(
+                    "{what} `{}` must be a table of labels per language",
+                    term.key
+                ),
+            )
+            .help(format!(
+                "write it like: [{}.{}] en = \"...\"",
+                table, term.key
+            )),
+        );
+        return None;
+    };
+    let mut raw = BTreeMap::new();
+    for l in &labels.entries {
+        match &l.node.value {
+            Value::Str(s) => {
+                raw.insert(
+                    l.key.clone(),
+                    Spanned {
+                        value: s.clone(),
+                        span: l.key_span.clone(),
+                    },
+                );
+            }
+            other => diags.push(
+                src.error(
+                    l.node.span.clone(),
+                    format!(
+                        "label `{}` must be a string, found {}",
+                        l.key,
+                        other.type_name()
+                    ),
+                )
+                .help(format!("write it like: {} = \"...\"", l.key)),
+            ),
+        }
+    }
+    let labels_map = lang_map(src, config, raw, diags);
+    if labels_map.is_empty() {
+        diags.push(
+            src.error(
+                term.key_span.clone(),
+                format!("{what} `{}` has no label", term.key),
+            )
+            .help(format!(
+                "add a label, like: {} = \"...\"",
+                config.default_language
+            )),
+        );
+    }
+    Some(labels_map)
 }
 
 /// The entries of an array of tables like `[[territory]]`, reporting anything else.
@@ -218,8 +238,15 @@ pub(crate) fn territories(
     let Ok(table) = parse(src, &src.text, 0).map_err(|d| diags.push(d)) else {
         return out;
     };
+    let mut f = Fields::new(src, &table, src.rel.as_str());
+    let levels_entry = f.raw("levels");
+    let list = f.opt_tables("territory", diags);
+    f.finish(diags);
+    let levels = levels_entry
+        .map(|e| territory_levels(src, config, e, diags))
+        .unwrap_or_default();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for t in items(src, &table, "territory", diags) {
+    for t in list {
         let mut f = Fields::new(src, t, "a [[territory]]");
         let id = f.req_text("id", "\"FRJ15\"", diags);
         let name = f
@@ -227,8 +254,15 @@ pub(crate) fn territories(
             .map(|m| lang_map(src, config, m, diags))
             .unwrap_or_default();
         let country = f.req_text("country", "\"FR\"", diags);
-        let level = f.opt_str("level", diags).map(|s| s.value);
+        let level = f.opt_str("level", diags);
         f.finish(diags);
+        let level = level.and_then(|l| match levels.get(&l.value) {
+            Some(labels) => Some((l.value, labels.clone())),
+            None => {
+                diags.push(unknown_level(src, &l, &levels));
+                None
+            }
+        });
         let Some(id) = id else { continue };
         let Some(tid) = territory_id(src, &id, diags) else {
             continue;
@@ -267,11 +301,84 @@ pub(crate) fn territories(
             id: tid,
             name,
             country,
-            level,
+            level_labels: level.as_ref().map(|l| l.1.clone()).unwrap_or_default(),
+            level: level.map(|l| l.0),
             span: id.span,
         });
     }
     out
+}
+
+/// The levels of territories, `[levels.<id>]` with a label per language, as
+/// vocabulary terms are written. Ids are written like territory ids (`NUTS3`,
+/// `county`).
+fn territory_levels(
+    src: &Source,
+    config: &Config,
+    e: &crate::spanned::Entry,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, LangMap> {
+    let mut out = BTreeMap::new();
+    let Value::Table(levels) = &e.node.value else {
+        diags.push(
+            src.error(e.node.span.clone(), "`levels` must be a table of levels")
+                .help("write each level as [levels.<id>] with a label per language, like: [levels.NUTS3] en = \"NUTS 3 region\""),
+        );
+        return out;
+    };
+    for level in &levels.entries {
+        if TerritoryId::parse(&level.key).is_none() {
+            diags.push(
+                src.error(
+                    level.key_span.clone(),
+                    format!(
+                        "level id `{}` may only use ASCII letters, digits and `-`",
+                        level.key
+                    ),
+                )
+                .help("write it like: [levels.NUTS3] or [levels.county]"),
+            );
+            continue;
+        }
+        if let Some(labels) = term_labels(src, config, "level", "levels", level, diags) {
+            out.insert(level.key.clone(), labels);
+        }
+    }
+    out
+}
+
+/// "unknown level", with the closest level (ignoring case first) and the known ones.
+fn unknown_level(
+    src: &Source,
+    level: &Spanned<String>,
+    levels: &BTreeMap<String, LangMap>,
+) -> Diagnostic {
+    let d = src.error(
+        level.span.clone(),
+        format!("unknown level `{}`", level.value),
+    );
+    let known: Vec<String> = levels.keys().map(|k| format!("`{k}`")).collect();
+    let defined = match known.is_empty() {
+        true => format!(
+            "{} defines no level: add [levels.{}] with a label per language",
+            src.rel,
+            TerritoryId::parse(&level.value).map_or("<id>".into(), |_| level.value.clone())
+        ),
+        false => format!(
+            "the levels defined under [levels.<id>] in {} are {}",
+            src.rel,
+            known.join(", ")
+        ),
+    };
+    let near = levels
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case(&level.value))
+        .map(String::as_str)
+        .or_else(|| closest(&level.value, levels.keys().map(String::as_str)));
+    match near {
+        Some(c) => d.help(format!("did you mean `{c}`? {defined}")),
+        None => d.help(defined),
+    }
 }
 
 pub(crate) fn indicators(

@@ -215,7 +215,10 @@ pub struct Territory {
     pub id: TerritoryId,
     pub name: LangMap,
     pub country: String,
+    /// The id of its level, one of `[levels.<id>]` of territories.toml.
     pub level: Option<String>,
+    /// The labels of its level per language (empty without a level).
+    pub level_labels: LangMap,
     /// Byte range of its `id` value in territories.toml.
     pub span: Range<usize>,
 }

@@ -33,6 +33,8 @@ pub const PER_PAGE: usize = 50;
 pub(crate) enum Job<'a> {
     Chooser,
     NotFound,
+    /// The 404 page of one language.
+    LangNotFound(&'a Lang),
     Home(&'a Lang),
     Practice(&'a Lang, &'a Practice),
     Partner(&'a Lang, &'a Partner),
@@ -139,15 +141,47 @@ pub fn environment(site: &Site) -> Result<Environment<'static>, Vec<Diagnostic>>
 }
 
 /// `"Page {page} of {pages}" | fill(page=1, pages=3)`: puts values into a string's
-/// `{name}` places.
-fn fill(s: String, kwargs: Kwargs) -> Result<String, TemplateError> {
-    let mut out = s;
-    for key in kwargs.args().map(str::to_string).collect::<Vec<_>>() {
-        let v: Value = kwargs.get(&key)?;
-        out = out.replace(&format!("{{{key}}}"), &v.to_string());
+/// `{name}` places, in one pass (a value's own braces are left alone). When a value is markup (a link
+/// list, `<time>`: a `{% set %}` block or a macro's output), the string and the other
+/// values are escaped and the markup put in as it is, so that the punctuation around
+/// it stays in the string ("{label}\u{a0}: {value}").
+fn fill(s: String, kwargs: Kwargs) -> Result<Value, TemplateError> {
+    let mut values = BTreeMap::new();
+    for key in kwargs.args() {
+        let v: Value = kwargs.get(key)?;
+        values.insert(key.to_string(), v);
     }
     kwargs.assert_all_used()?;
-    Ok(out)
+    let html = values.values().any(Value::is_safe);
+    let text = |t: &str| match html {
+        true => minijinja::HtmlEscape(t).to_string(),
+        false => t.to_string(),
+    };
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s.as_str();
+    while let Some(open) = rest.find('{') {
+        out.push_str(&text(&rest[..open]));
+        let after = &rest[open + 1..];
+        match after
+            .find('}')
+            .and_then(|close| Some((close, values.get(&after[..close])?)))
+        {
+            Some((close, v)) => {
+                let shown = v.to_string();
+                out.push_str(&if v.is_safe() { shown } else { text(&shown) });
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(&text(rest));
+    Ok(match html {
+        true => Value::from_safe_string(out),
+        false => Value::from(out),
+    })
 }
 
 /// Turns a template error into a diagnostic at the template file and line.
@@ -419,6 +453,7 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
     for l in &site.config.languages {
         jobs.extend([
             Job::Home(l),
+            Job::LangNotFound(l),
             Job::Practices(l),
             Job::Partners(l),
             Job::Territories(l),

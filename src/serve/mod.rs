@@ -260,10 +260,18 @@ async fn site(State(live): State<Arc<Live>>, method: Method, uri: Uri, req: Requ
             r
         }
         Some(Found::File(key)) => serve_entry(&snapshot, &key, StatusCode::OK, req).await,
-        None => match snapshot.files.contains_key("404.html") {
-            true => serve_entry(&snapshot, "404.html", StatusCode::NOT_FOUND, req).await,
-            false => not_found_plain(),
-        },
+        None => {
+            // Under /<lang>/, that language's 404 page; else the one of every language.
+            let lang = uri.path().trim_start_matches('/').split('/').next();
+            let own = lang.map(|l| format!("{l}/404.html"));
+            match own.filter(|k| snapshot.files.contains_key(k)) {
+                Some(key) => serve_entry(&snapshot, &key, StatusCode::NOT_FOUND, req).await,
+                None if snapshot.files.contains_key("404.html") => {
+                    serve_entry(&snapshot, "404.html", StatusCode::NOT_FOUND, req).await
+                }
+                None => not_found_plain(),
+            }
+        }
     }
 }
 

@@ -367,7 +367,7 @@ fallback = { hr = ["en"], fr = ["en"], default = ["en"] }
 
   const territory = (i) => `TR${String(i % TERRITORIES).padStart(2, '0')}`;
   const territoryCountry = (i) => COUNTRIES[i % COUNTRIES.length];
-  let t = '';
+  let t = '[levels.NUTS3]\nen = "NUTS 3 region"\nfr = "Région NUTS 3"\nhr = "Regija NUTS 3"\n\n';
   for (let i = 0; i < TERRITORIES; i++) {
     const name = places[i];
     t += `[[territory]]\nid = "${territory(i)}"\nname = { en = ${toml(`${name} county`)}, fr = ${toml(`Département de ${name}`)}, hr = ${toml(`Županija ${name}`)} }\ncountry = "${territoryCountry(i)}"\nlevel = "NUTS3"\n\n`;

@@ -62,6 +62,8 @@ pub(super) fn chooser(
     )])
 }
 
+/// `/404.html`, served at any missing address: every language's message, each with a
+/// link to its home page (like the chooser), in the default language's frame.
 pub(super) fn not_found(
     site: &Site,
     env: &Environment<'static>,
@@ -70,6 +72,17 @@ pub(super) fn not_found(
     let urls = &shared.urls;
     let default = &site.config.default_language;
     let ls = &shared.langs[default];
+    let choices: Vec<Value> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| {
+            let lsl = &shared.langs[l];
+            let s = |key: &str| lsl.strings.get(key).cloned().unwrap_or_default();
+            let site_title = site.config.pick(&site.config.title, l).map(|t| t.1.clone()).unwrap_or_default();
+            context! { code => l.as_str(), dir => crate::i18n::direction(l), name => site.strings.language_name(l), url => urls.url(l, Route::Home), title => s("not_found_title"), text => s("not_found_text"), site_title => site_title }
+        })
+        .collect();
     let place = Place {
         lang: default,
         route: Route::Home,
@@ -82,24 +95,62 @@ pub(super) fn not_found(
         urls,
         &place,
         "not-found",
-        ls.strings
-            .get("not_found_title")
-            .cloned()
-            .unwrap_or_default(),
+        ls.s("not_found_title"),
         String::new(),
         vec![],
     );
+    page.url = urls.url(default, Route::NotFound);
     page.alternates.clear();
     // Served at any missing address: it has no address of its own to be canonical.
     page.canonical.clear();
     for l in &mut page.languages {
         l.url = urls.url(&Lang::parse(&l.code).expect("site language"), Route::Home);
     }
-    let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page };
+    let ctx =
+        context! { site => ls.site.clone(), t => ls.t.clone(), page => page, choices => choices };
     let bytes = html(env, "404.html", ctx)?;
     Ok(vec![Rendered {
         entry: None,
         path: urls.file(default, Route::NotFound),
+        bytes,
+        sitemap: None,
+    }])
+}
+
+/// `/<lang>/404.html`: the 404 page of one language, with its navigation, for hosts
+/// that serve the nearest 404 page of a folder (and `limes serve`). Its language links
+/// go to the 404 pages of the other languages.
+pub(super) fn lang_not_found(
+    site: &Site,
+    env: &Environment<'static>,
+    shared: &Shared,
+    lang: &Lang,
+) -> Result<Vec<Rendered>, Error> {
+    let urls = &shared.urls;
+    let ls = &shared.langs[lang];
+    let place = Place {
+        lang,
+        route: Route::LangNotFound,
+        page: 1,
+        exists_in: None,
+        shown: None,
+    };
+    let mut page = page_ctx(
+        site,
+        urls,
+        &place,
+        "not-found",
+        ls.s("not_found_title"),
+        String::new(),
+        vec![],
+    );
+    page.alternates.clear();
+    page.canonical.clear();
+    let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page };
+    let bytes = html(env, "404.html", ctx)?;
+    Ok(vec![Rendered {
+        entry: None,
+        path: urls.file(lang, Route::LangNotFound),
         bytes,
         sitemap: None,
     }])

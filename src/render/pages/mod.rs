@@ -68,6 +68,7 @@ pub(super) struct PageCtx {
     breadcrumbs: Vec<Link>,
     /// Set when the content is shown in another language than the page's.
     content_lang: Option<String>,
+    /// Its name in the page's language, for a sentence ("in Croatian").
     content_lang_name: Option<String>,
     /// Text direction of the shown language (`ltr`/`rtl`), with `content_lang`.
     content_dir: Option<&'static str>,
@@ -154,9 +155,7 @@ pub(super) fn page_ctx(
         alternates,
         breadcrumbs,
         content_lang: place.shown.map(|l| l.to_string()),
-        content_lang_name: place
-            .shown
-            .map(|l| site.strings.language_name(l).to_string()),
+        content_lang_name: place.shown.map(|l| site.strings.language_in(place.lang, l)),
         content_dir: place.shown.map(crate::i18n::direction),
     }
 }
@@ -346,6 +345,7 @@ pub(crate) fn render(
     match job {
         Job::Chooser => chooser(site, env, shared),
         Job::NotFound => not_found(site, env, shared),
+        Job::LangNotFound(lang) => lang_not_found(site, env, shared, lang),
         Job::Home(lang) => home(site, env, shared, lang),
         Job::Practice(lang, p) => practice(site, env, shared, lang, p),
         Job::Partner(lang, p) => partner(site, env, shared, lang, p),

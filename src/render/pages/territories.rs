@@ -18,7 +18,8 @@ pub(super) fn territories(
         .map(|t| {
             let (name, l) = label(site, &t.name, lang);
             let country = site.strings.country(&site.config, lang, &t.country).unwrap_or(&t.country).to_string();
-            let v = context! { id => &t.id, url => urls.url(lang, Route::Territory(&t.id)), name => name, lang => (l != lang).then(|| l.to_string()), country => &country, level => &t.level,
+            let (level, level_lang) = level_label(site, t, lang);
+            let v = context! { id => &t.id, url => urls.url(lang, Route::Territory(&t.id)), name => name, lang => (l != lang).then(|| l.to_string()), country => &country, level => level, level_lang => level_lang,
                 practice_count => site.index.territory_practices.get(&t.id).map(Vec::len).unwrap_or(0) };
             (country, name.to_string(), v)
         })
@@ -96,8 +97,9 @@ pub(super) fn territory(
         .country(&site.config, lang, &t.country)
         .unwrap_or(&t.country)
         .to_string();
+    let (level, level_lang) = level_label(site, t, lang);
     let territory = context! {
-        id => &t.id, name => name, lang => (name_lang != lang).then(|| name_lang.to_string()), level => &t.level,
+        id => &t.id, name => name, lang => (name_lang != lang).then(|| name_lang.to_string()), level => level, level_lang => level_lang,
         country => link_to(country, urls.url(lang, Route::Term(Facet::Country, &t.country)), None),
         indicators => indicators, without_data => without_data, practices => practices,
         data => data_links(urls, lang, &[
@@ -121,4 +123,18 @@ pub(super) fn territory(
     let mut out = interface_page(site, env, shared, lang, page)?;
     out.push(territory_record(site, urls, lang, t));
     Ok(out)
+}
+
+/// The label of a territory's level in the reader's language or its fallback (with
+/// that language when it is another), as vocabulary terms fall back.
+fn level_label<'a>(
+    site: &'a Site,
+    t: &'a Territory,
+    lang: &Lang,
+) -> (Option<&'a str>, Option<String>) {
+    if t.level.is_none() {
+        return (None, None);
+    }
+    let (text, l) = label(site, &t.level_labels, lang);
+    (Some(text), (l != lang).then(|| l.to_string()))
 }

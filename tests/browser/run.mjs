@@ -128,7 +128,7 @@ const SERVER_START_TIMEOUT_MS = 120_000;
 const NAVIGATION_TIMEOUT_MS = 30_000;
 const VNU_TIMEOUT_MS = 300_000;
 // Hard stop for the whole run, so a hung browser or server cannot block CI.
-const GLOBAL_TIMEOUT_MS = Number(process.env.LIMES_BROWSER_TIMEOUT_S ?? 600) * 1000;
+const GLOBAL_TIMEOUT_MS = Number(process.env.LIMES_BROWSER_TIMEOUT_S ?? 1200) * 1000;
 const CRAWL_CONCURRENCY = 8;
 const CRAWL_MAX_URLS = 20_000;
 const MAX_PRACTICES_TRIED = 25;

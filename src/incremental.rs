@@ -29,7 +29,7 @@ use crate::diagnostics::Diagnostics;
 use crate::input::{RecordFile, RecordKind};
 use crate::model::Site;
 use crate::output::{Body, OutputFile};
-use crate::search::index::Analysed;
+use crate::search::analysed::Analysed;
 use crate::types::Lang;
 use crate::{BuildOptions, SearchFiles, SearchPaths, render, search, view};
 

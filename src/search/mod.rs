@@ -3,6 +3,7 @@
 //! (`analyze.rs`, with the stemmers of `stem.rs`); the browser's script analyses queries
 //! with the same lists and algorithms.
 
+pub mod analysed;
 pub mod analyze;
 pub mod index;
 pub mod stem;
@@ -70,11 +71,11 @@ pub fn lang_files(
     routes: &Routes,
     lang: &Lang,
     view: &LangView,
-    analysed: &mut index::Analysed,
+    analysed: &mut analysed::Analysed,
     changed: Option<&BTreeSet<usize>>,
 ) -> Vec<(String, Vec<u8>)> {
     analysed.update(site, view, lang, changed);
-    index::build_from(site, view, lang, analysed)
+    analysed::build_from(site, view, lang, analysed)
         .files
         .into_iter()
         .map(|(name, bytes)| (routes.file(lang, Route::SearchFile(&name)), bytes))

@@ -543,3 +543,65 @@ fn the_same_content_gives_the_same_bytes() {
     );
     assert_eq!(first.len(), second.len());
 }
+
+#[test]
+fn levels_of_territories_are_ids_with_their_labels_in_terms() {
+    let (_site, built) = fixture();
+    let tables = assert_package(&built.data());
+
+    // The territory gives its level's id, as the content writes it.
+    let territories = &tables["territories"];
+    let (csv, json) = territories.row(&["SI044"]);
+    assert_eq!(csv[territories.column("level")], "NUTS3");
+    assert_eq!(json["level"], "NUTS3");
+    assert!(
+        territories.descriptions[territories.column("level")].contains("terms.csv"),
+        "the level column says where its labels are"
+    );
+
+    // Its labels, one row per language that has one, beside the other vocabularies.
+    let terms = &tables["terms"];
+    let labels = |term: &str| -> Vec<(String, String, Value)> {
+        terms
+            .csv
+            .iter()
+            .zip(&terms.json)
+            .filter(|(r, _)| {
+                r[terms.column("vocabulary")] == "levels" && r[terms.column("term")] == term
+            })
+            .map(|(r, j)| {
+                assert_eq!(j["label"], r[terms.column("label")].as_str());
+                (
+                    r[terms.column("lang")].clone(),
+                    r[terms.column("label")].clone(),
+                    j["url"].clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        labels("NUTS3"),
+        [
+            ("en".into(), "NUTS 3 region".into(), Value::Null),
+            ("fr".into(), "Région NUTS 3".into(), Value::Null),
+        ]
+    );
+    // A level no territory has is there too, in the languages it is labelled in.
+    assert_eq!(
+        labels("LAU"),
+        [("en".into(), "Local administrative unit".into(), Value::Null)]
+    );
+    let descriptor: Value =
+        serde_json::from_slice(&fs::read(built.data().join("datapackage.json")).unwrap()).unwrap();
+    let vocabularies = descriptor["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "terms")
+        .unwrap()["schema"]["fields"][0]["constraints"]["enum"]
+        .clone();
+    assert!(
+        strings(&vocabularies).contains(&"levels".to_string()),
+        "`levels` is one of the vocabularies the descriptor allows: {vocabularies}"
+    );
+}

@@ -228,15 +228,18 @@ pub(crate) fn check_country(
     ok
 }
 
+/// The territories of territories.toml, and its levels (id → label per language).
 pub(crate) fn territories(
     src: Option<&Source>,
     config: &Config,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Territory> {
+) -> (Vec<Territory>, BTreeMap<String, LangMap>) {
     let mut out: Vec<Territory> = Vec::new();
-    let Some(src) = src else { return out };
+    let Some(src) = src else {
+        return (out, BTreeMap::new());
+    };
     let Ok(table) = parse(src, &src.text, 0).map_err(|d| diags.push(d)) else {
-        return out;
+        return (out, BTreeMap::new());
     };
     let mut f = Fields::new(src, &table, src.rel.as_str());
     let levels_entry = f.raw("levels");
@@ -306,7 +309,7 @@ pub(crate) fn territories(
             span: id.span,
         });
     }
-    out
+    (out, levels)
 }
 
 /// The levels of territories, `[levels.<id>]` with a label per language, as

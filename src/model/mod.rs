@@ -292,6 +292,9 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub vocab: Vocabularies,
     pub territories: Vec<Territory>,
+    /// The levels of territories, `[levels.<id>]` of territories.toml: id → label per
+    /// language (the levels no territory has too).
+    pub levels: BTreeMap<String, LangMap>,
     pub indicators: Vec<Indicator>,
     pub borders: Vec<BorderArea>,
     pub observations: Vec<Observation>,

@@ -34,7 +34,7 @@ pub fn resolve(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Site> {
     let vocab = data::vocabularies(loaded.vocabularies.as_ref(), &config, diags);
-    let territories = data::territories(loaded.territories.as_ref(), &config, diags);
+    let (territories, levels) = data::territories(loaded.territories.as_ref(), &config, diags);
     let indicators = data::indicators(loaded.indicators.as_ref(), &config, diags);
     let mut index = Index {
         territory: territories
@@ -271,6 +271,7 @@ pub fn resolve(
         pages,
         vocab,
         territories,
+        levels,
         indicators,
         borders,
         observations,

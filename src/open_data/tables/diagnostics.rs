@@ -36,7 +36,8 @@ impl Ctx<'_> {
                 Field::new(
                     "level",
                     Kind::Text,
-                    "What kind of territory: NUTS2, NUTS3, municipality...",
+                    "What kind of territory (NUTS3, county...): the id of a level, \
+                    labelled per language in terms.csv (vocabulary `levels`).",
                 ),
             ],
             primary_key: vec!["id"],
@@ -309,7 +310,9 @@ impl Ctx<'_> {
 
     pub(super) fn terms(&self) -> Table {
         let vocab = &self.site.vocab;
+        // In the order of the vocabularies' names, so that rows are sorted by key.
         let vocabularies = [
+            ("levels", &self.site.levels, None),
             ("partner_kinds", &vocab.partner_kinds, None),
             (
                 "target_groups",
@@ -335,9 +338,9 @@ impl Ctx<'_> {
         Table {
             name: "terms",
             title: "Controlled vocabularies: labels per language",
-            description: "The terms practices and partners are described with (themes, \
-                target groups, kinds of partner), one row per term and language it is \
-                labelled in.",
+            description: "The terms records are described with (themes, target groups, \
+                kinds of partner, levels of territories), one row per term and language \
+                it is labelled in.",
             fields: vec![
                 Field::new(
                     "vocabulary",
@@ -345,11 +348,12 @@ impl Ctx<'_> {
                     "Which vocabulary the term belongs to.",
                 )
                 .required()
-                .one_of(["partner_kinds", "target_groups", "themes"]),
+                .one_of(["levels", "partner_kinds", "target_groups", "themes"]),
                 Field::new(
                     "term",
                     Kind::Text,
-                    "The term's id, as practices.csv and partners.csv use it.",
+                    "The term's id, as practices.csv, partners.csv and territories.csv \
+                    (its level) use it.",
                 )
                 .required(),
                 self.lang(),
@@ -357,7 +361,8 @@ impl Ctx<'_> {
                 Field::new(
                     "url",
                     Kind::Url,
-                    "The page listing the practices of the term in this language (none for kinds of partner).",
+                    "The page listing the practices of the term in this language (none for kinds of \
+                    partner and levels).",
                 ),
             ],
             primary_key: vec!["vocabulary", "term", "lang"],

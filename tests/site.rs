@@ -1615,3 +1615,137 @@ fn punctuation_between_a_label_and_its_value_comes_from_the_strings() {
     assert_contains(&t, "Les valeurs de cette page\u{a0}: <a href=");
     assert_not_contains(&t, "Les valeurs de cette page: ");
 }
+
+/// The text a reader sees of a page: no script or style, no tags, the few entities
+/// templates write put back.
+fn visible_text(html: &str) -> String {
+    let mut rest = html;
+    let mut text = String::new();
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        let tag = &rest[open..];
+        let skip_to = ["<script", "<style"]
+            .iter()
+            .find(|t| tag.starts_with(**t))
+            .map(|t| format!("</{}>", &t[1..]));
+        rest = match skip_to {
+            Some(end) => tag.find(&end).map_or("", |i| &tag[i + end.len()..]),
+            None => tag.find('>').map_or("", |i| &tag[i + 1..]),
+        };
+        text.push(' ');
+    }
+    text.push_str(rest);
+    text.replace("&amp;", "&")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#x2f;", "/")
+        .replace("&nbsp;", "\u{a0}")
+}
+
+#[test]
+fn french_pages_put_a_no_break_space_before_every_colon() {
+    let site = Built::new();
+    let mut bad = Vec::new();
+    let mut colons = 0;
+    for file in site.html_files().iter().filter(|f| f.starts_with("fr/")) {
+        let text = visible_text(&site.raw(file));
+        let chars: Vec<char> = text.chars().collect();
+        for (i, &c) in chars.iter().enumerate() {
+            if c != ':' {
+                continue;
+            }
+            let before = i.checked_sub(1).map(|j| chars[j]);
+            let after = chars.get(i + 1).copied();
+            // An address (https://) or a time (12:30) is not punctuation.
+            if after == Some('/')
+                || (before.is_some_and(|b| b.is_ascii_digit())
+                    && after.is_some_and(|a| a.is_ascii_digit()))
+            {
+                continue;
+            }
+            colons += 1;
+            if !matches!(before, Some('\u{a0}' | '\u{202f}')) {
+                let from = i.saturating_sub(40);
+                let around: String = chars[from..(i + 20).min(chars.len())].iter().collect();
+                bad.push(format!(
+                    "{file}: {:?}",
+                    around.split_whitespace().collect::<Vec<_>>().join(" ")
+                ));
+            }
+        }
+    }
+    assert!(
+        colons > 20,
+        "the French pages hold labels with values ({colons} colons)"
+    );
+    assert!(
+        bad.is_empty(),
+        "a colon without a no-break space before it in French:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn lists_asides_separators_and_ranges_take_their_punctuation_from_the_strings() {
+    // Strings no language writes, to see each one reach the page.
+    let site = Built::with(|root| {
+        let path = root.join("i18n/fr.toml");
+        let mut fr = fs::read_to_string(&path).unwrap();
+        for (key, value) in [
+            ("list_separator", " ⁄ "),
+            ("part_separator", " ¦ "),
+            ("aside", "⟨{text}⟩"),
+            ("date_range", "{start} → {end}"),
+            ("year_range", "{start}⇢{end}"),
+        ] {
+            let line = fr
+                .lines()
+                .find(|l| l.starts_with(&format!("{key} = ")))
+                .unwrap_or_else(|| panic!("fr.toml has {key}"))
+                .to_string();
+            fr = fr.replace(&line, &format!("{key} = \"{value}\""));
+        }
+        fs::write(&path, fr).unwrap();
+    });
+    let practice = site.page("fr/practices/istrian-care-bridge/index.html");
+    let facts = section(&practice, "<section class=\"facts\"", "</section>");
+    // Countries and themes: links joined by the list separator.
+    assert_contains(facts, "</a> ⁄ <a href=");
+    assert_not_contains(facts, "</a>, <a href=");
+    // A period with both ends: two dates joined by the date range.
+    let dated = site.page("fr/practices/fair-care-markup/index.html");
+    let period = section(&dated, "<section class=\"facts\"", "</section>");
+    assert_contains(period, " → ");
+    assert_not_contains(period, " – ");
+    // The browser's title: the page's and the site's, apart.
+    assert_contains(&practice, "</title>");
+    let title = section(&practice, "<title>", "</title>");
+    assert!(title.contains(" ¦ "), "{title}");
+
+    // Cards: status ¦ period ¦ countries ⁄ ...
+    let listing = site.page("fr/practices/index.html");
+    assert_contains(&listing, "</span> ¦ <span class=\"period\">");
+    assert_not_contains(&listing, " · ");
+    // Facet counts in brackets.
+    assert_contains(&listing, "<span class=\"count\">⟨");
+    assert_not_contains(&listing, "<span class=\"count\">(");
+    let search = site.page("fr/search/index.html");
+    assert_contains(&search, "<span class=\"count\" data-count>⟨");
+    assert_contains(&search, "\"aside\":\"⟨{text}⟩\"");
+
+    // Charts: years joined by the year range.
+    let territory = site.page("fr/territories/si044/index.html");
+    assert!(
+        territory.contains('⇢'),
+        "a chart describes its years with year_range"
+    );
+    assert!(
+        !territory.contains("–20"),
+        "no year range is hard-coded in a chart's description"
+    );
+
+    // English keeps its own.
+    let en = site.page("en/practices/index.html");
+    assert_contains(&en, "</span> · <span class=\"period\">");
+    assert_not_contains(&en, "⟨");
+}

@@ -260,7 +260,7 @@ function comparePage(cfg, pick) {
       const th = el("th", { scope: "row" }, row.label);
       if (row.sub) th.append(el("br"), el("span", { class: "meta", text: row.sub }));
       if (row.source) th.append(el("br"), el("span", { class: "meta source", lang: row.source_lang, text: row.source }));
-      if (differs) th.append(" ", el("span", { class: "differs", text: `(${t.differs})` }));
+      if (differs) th.append(" ", el("span", { class: "differs", text: fill(t.aside, { text: t.differs }) }));
       const tr = el("tr", { class: differs ? "differs" : null }, th);
       for (const c of row.cells) {
         const td = el("td");
@@ -269,7 +269,7 @@ function comparePage(cfg, pick) {
         tr.append(td);
       }
       tbody.append(tr);
-      text.push([`${textOf(row.label)}${row.sub ? ` (${row.sub})` : ""}`, ...values.map((v, i) => (row.cells[i] === null ? t.not_available : v))]);
+      text.push([`${textOf(row.label)}${row.sub ? ` ${fill(t.aside, { text: row.sub })}` : ""}`, ...values.map((v, i) => (row.cells[i] === null ? t.not_available : v))]);
     }
     const tableEl = el("table", { class: "data compare-table" }, el("caption", { text: caption }), el("thead", {}, thead), tbody);
     const wrap = el("div", { class: "table-scroll", role: "region", "aria-label": caption, tabindex: "0" }, tableEl);
@@ -283,7 +283,7 @@ function comparePage(cfg, pick) {
     return el("p", { class: "compare-download" }, a);
   };
 
-  const unknownNote = (ids) => (ids.length ? el("p", { class: "notice", role: "note", text: fill(t.unknown, { ids: ids.join(", ") }) }) : null);
+  const unknownNote = (ids) => (ids.length ? el("p", { class: "notice", role: "note", text: fill(t.unknown, { ids: ids.join(t.list_separator) }) }) : null);
 
   const practices = async (slugs) => {
     const shown = slugs.slice(0, cfg.max);
@@ -317,7 +317,7 @@ function comparePage(cfg, pick) {
     root.append(el("h2", { text: t.practices_title }));
     const note = unknownNote(unknown);
     if (note) root.append(note);
-    if (extra.length) root.append(el("p", { class: "notice", role: "note", text: fill(t.over, { n: cfg.max, ids: extra.join(", ") }) }));
+    if (extra.length) root.append(el("p", { class: "notice", role: "note", text: fill(t.over, { n: cfg.max, ids: extra.join(t.list_separator) }) }));
     if (found.length < 2) {
       root.append(el("p", { text: t.one_more }), el("p", {}, el("a", { href: cfg.practices_url, text: t.to_listings })));
     }

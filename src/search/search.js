@@ -440,7 +440,7 @@ async function page() {
       const set = facets[box.name] && facets[box.name][box.value];
       const n = set ? open[box.name].filter((d) => set.has(d)).length : 0;
       const label = box.closest("label").querySelector("[data-count]");
-      if (label) label.textContent = `(${format(n)})`;
+      if (label) label.textContent = config.t.aside.replace("{text}", format(n));
     }
   };
 
@@ -499,7 +499,7 @@ async function page() {
       highlight(p, card.s, analyzer);
       li.append(p);
     }
-    const meta = [card.st, card.p].filter(Boolean).join(" · ");
+    const meta = [card.st, card.p].filter(Boolean).join(config.t.part_separator);
     if (meta) {
       const p = document.createElement("p");
       p.className = "meta";

@@ -270,9 +270,10 @@ pub fn partner_name(site: &Site, p: &Partner, lang: &Lang) -> PartnerName {
     }
 }
 
-/// The period of a practice in the reader's date format, its dates formatted alike
-/// ("1 July 2010 – 30 June 2013"); an open period with the interface strings
-/// `period_since` ("since 15 March 2024") and `period_until` ("until 30 June 2013").
+/// The period of a practice in the reader's date format, its dates formatted alike and
+/// put together by the interface string `date_range` ("1 July 2010 – 30 June 2013");
+/// an open period with `period_since` ("since 15 March 2024") and `period_until`
+/// ("until 30 June 2013").
 pub fn period(locale: &Locale, strings: &BTreeMap<String, String>, p: &Practice) -> Option<String> {
     let fill = |key: &str, date: String| {
         strings
@@ -281,11 +282,35 @@ pub fn period(locale: &Locale, strings: &BTreeMap<String, String>, p: &Practice)
             .unwrap_or(date)
     };
     match (p.start, p.end) {
-        (Some(s), Some(e)) => Some(format!("{} – {}", locale.date(s), locale.date(e))),
+        (Some(s), Some(e)) => Some(range(
+            strings,
+            "date_range",
+            &locale.date(s),
+            &locale.date(e),
+        )),
         (Some(s), None) => Some(fill("period_since", locale.date(s))),
         (None, Some(e)) => Some(fill("period_until", locale.date(e))),
         (None, None) => None,
     }
+}
+
+/// Two ends of a range put together by the interface string `key` (`date_range`,
+/// `year_range`: "{start} – {end}"), whose punctuation is the language's.
+pub fn range(strings: &BTreeMap<String, String>, key: &str, start: &str, end: &str) -> String {
+    match strings.get(key) {
+        Some(s) => s.replace("{start}", start).replace("{end}", end),
+        None => format!("{start} – {end}"),
+    }
+}
+
+/// The items of a list joined by the interface string `list_separator` (", ").
+pub fn list<S: AsRef<str>>(strings: &BTreeMap<String, String>, items: &[S]) -> String {
+    let sep = strings.get("list_separator").map_or(", ", String::as_str);
+    items
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<_>>()
+        .join(sep)
 }
 
 pub fn status_label(strings: &BTreeMap<String, String>, s: Status) -> String {

@@ -2400,7 +2400,8 @@ async function compareFromUrl(browser, baseUrl, disc) {
       for (const row of state.rows) {
         const differ = new Set(row.cells).size > 1;
         if (differ !== row.differs) problems.push(`${where}: the row ${JSON.stringify(row.label)} (${JSON.stringify(row.cells.map((c) => c.slice(0, 40)))}) ${row.differs ? 'is' : 'is not'} marked tr.differs`);
-        if (row.differs && row.marked !== squash(`(${t.differs})`)) problems.push(`${where}: the row ${JSON.stringify(row.label)} is tr.differs but does not say ${JSON.stringify(`(${t.differs})`)} (it says ${JSON.stringify(row.marked)})`);
+        const mark = String(t.aside).replace('{text}', t.differs);
+        if (row.differs && row.marked !== squash(mark)) problems.push(`${where}: the row ${JSON.stringify(row.label)} is tr.differs but does not say ${JSON.stringify(mark)} (it says ${JSON.stringify(row.marked)})`);
       }
       problems.push(...await compareCsvProblems(page, `${where}, its CSV`));
       problems.push(...take(where, true));

@@ -178,6 +178,7 @@ pub(super) fn compare(
             no_common_year => ls.s("compare_no_common_year"), choose_territories => ls.s("compare_choose_territories"),
             to_listings => ls.s("compare_to_listings"), removed_territory => ls.s("compare_removed_territory"),
             added_territory => ls.s("compare_added_territory"), over => ls.s("compare_over"),
+            aside => ls.s("aside"), list_separator => ls.s("list_separator"),
         },
         lang => lang.as_str(),
         max => MAX_PRACTICES,

@@ -1,7 +1,9 @@
 //! The statistics as pages show them: an indicator's values as tables and charts for
 //! a territory, the sides of a border compared, and an indicator's page with every
 //! territory ranked. Numbers and years are formatted in the reader's language here;
-//! the words around them are the templates'.
+//! the words around them are the templates', and the punctuation that puts names,
+//! years and titles together the interface strings' (`list_separator`,
+//! `part_separator`, `year_range`).
 
 use super::*;
 use crate::i18n::Locale;
@@ -87,7 +89,12 @@ fn chart_desc(ls: &LangShared, locale: &Locale, what: &str, years: &[i32]) -> St
     let span = if first == last {
         locale.year(*first)
     } else {
-        format!("{}–{}", locale.year(*first), locale.year(*last))
+        crate::view::range(
+            &ls.strings,
+            "year_range",
+            &locale.year(*first),
+            &locale.year(*last),
+        )
     };
     ls.s("chart_description")
         .replace("{what}", what)
@@ -116,7 +123,11 @@ fn line_chart(
         })
         .collect();
     let names: Vec<&str> = columns.iter().map(|c| c.1.as_str()).collect();
-    let what = format!("{title} · {}", names.join(", "));
+    let what = format!(
+        "{title}{}{}",
+        ls.s("part_separator"),
+        crate::view::list(&ls.strings, &names)
+    );
     let desc = chart_desc(ls, locale, &what, years);
     let texts = Texts {
         id: &id,
@@ -166,12 +177,13 @@ pub(super) fn territory_indicators(
 }
 
 /// Names a side of a border by its territories.
-fn side_label(site: &Site, lang: &Lang, side: &[TerritoryId]) -> String {
-    side.iter()
+fn side_label(site: &Site, ls: &LangShared, lang: &Lang, side: &[TerritoryId]) -> String {
+    let names: Vec<&str> = side
+        .iter()
         .filter_map(|t| site.territory(t))
         .map(|t| label(site, &t.name, lang).0)
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect();
+    crate::view::list(&ls.strings, &names)
 }
 
 /// A border's sides and, per indicator, its territories compared: in the latest year
@@ -197,7 +209,7 @@ pub(super) fn border_ctx(
                 .iter()
                 .filter_map(|tid| territory_link(site, urls, lang, tid))
                 .collect();
-            context! { number => n + 1, label => side_label(site, lang, side), territories => territories }
+            context! { number => n + 1, label => side_label(site, ls, lang, side), territories => territories }
         })
         .collect();
     // One column per territory, in side order; the name of a territory is its side's
@@ -297,12 +309,12 @@ fn border_indicator(
             let lo = shown.iter().map(|s| s.1).fold(f64::INFINITY, f64::min);
             let hi = shown.iter().map(|s| s.1).fold(f64::NEG_INFINITY, f64::max);
             let names = |x: f64| -> String {
-                shown
+                let names: Vec<&str> = shown
                     .iter()
                     .filter(|s| s.1 == x)
                     .map(|s| cols[s.0].1.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                    .collect();
+                crate::view::list(&ls.strings, &names)
             };
             (lo < hi).then(|| {
                 let (lowest, highest) = (
@@ -475,7 +487,7 @@ pub(super) fn indicator(
         })
         .collect();
     let what = match year {
-        Some(y) => format!("{title} · {}", locale.year(y)),
+        Some(y) => format!("{title}{}{}", ls.s("part_separator"), locale.year(y)),
         None => title.clone(),
     };
     let desc = ls.s("ranking_description").replace("{what}", &what);

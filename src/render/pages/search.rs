@@ -51,6 +51,8 @@ pub(super) fn search(
             count => t.get("practice_count"),
             none => ls.s("search_no_results"),
             prompt => ls.s("search_prompt"),
+            aside => ls.s("aside"),
+            part_separator => ls.s("part_separator"),
         },
     };
     let extra = context! {

@@ -3233,6 +3233,7 @@ async function main() {
     }
     if (disc) await compareChecks(browser, baseUrl, disc);
     await (await import('./narrow.mjs')).narrowChecks({ browser, baseUrl, check });
+    await (await import('./notfound.mjs')).notFoundChecks({ browser, baseUrl, check, axeProblems });
 
     // Search, as a reader uses it. The queries are the example site's own.
     if (isExampleSite()) {

@@ -725,7 +725,8 @@ def write_hugo(site: dict, root: Path) -> int:
             fm = [f"title = {q(tx['name'])}", f"kind = {q(kind_label[p['kind']][lang])}", f'country = "{p["country"]}"',
                   f'territory = "{p["territory"]}"', f"city = {q(p['city'])}", f"website = {q(p['website'])}"]
             if src != lang:
-                fm.append(f'content_lang = "{src}"')
+                # shown from another language: as limes, not offered to search engines
+                fm += [f'content_lang = "{src}"', "[sitemap]", "disable = true"]
             w(f"content/{lang}/partners/{p['slug']}/_index.md", "+++\n" + "\n".join(fm) + f"\n+++\n{tx['body']}\n")
     for lang in langs:
         w(f"content/{lang}/partners/_index.md", f"+++\ntitle = {q(strings[lang].get('partners', 'Partners'))}\n+++\n")
@@ -755,7 +756,7 @@ def write_hugo(site: dict, root: Path) -> int:
             fm.append(f"results = [{{ label = {q(ph['reached'])}, value = {p['reached']}, unit = \"people\" }}, "
                       f"{{ label = {q(ph['sessions'])}, value = {p['sessions']} }}]")
             if src != lang:
-                fm.append(f'content_lang = "{src}"')
+                fm += [f'content_lang = "{src}"', "[sitemap]", "disable = true"]
             w(f"content/{lang}/practices/{p['slug']}.md", "+++\n" + "\n".join(fm) + f"\n+++\n{tx['body']}")
     for lang in langs:
         w(f"content/{lang}/indicators/_index.md", f"+++\ntitle = {q(strings[lang].get('indicators', 'Indicators'))}\n+++\n")

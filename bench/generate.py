@@ -30,7 +30,6 @@ import bisect
 import hashlib
 import json
 import math
-import os
 import random
 import shutil
 import sys

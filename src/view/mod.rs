@@ -234,16 +234,15 @@ pub struct PartnerName {
     pub name: String,
     /// The language of `name` when it is not the page's.
     pub lang: Option<String>,
-    /// The name in the reader's language (or its fallback), given after an official
-    /// name that differs from it.
+    /// The name in the reader's language, given after an official name that differs
+    /// from it; none when the partner has no name in the reader's language (a gloss in
+    /// a third language would help no one).
     pub gloss: Option<String>,
-    /// The language of `gloss` when it is not the page's.
-    pub gloss_lang: Option<String>,
 }
 
 /// The name of a partner on a page of `lang`: an organisation with an official name is
 /// called by it in every language (marked with its language), followed by the name in
-/// the reader's language as a gloss when that differs.
+/// the reader's language as a gloss when it has one and that differs.
 pub fn partner_name(site: &Site, p: &Partner, lang: &Lang) -> PartnerName {
     let other = |l: &Lang| (l != lang).then(|| l.to_string());
     let picked = pick(&site.config, &p.texts, lang);
@@ -257,15 +256,13 @@ pub fn partner_name(site: &Site, p: &Partner, lang: &Lang) -> PartnerName {
             PartnerName {
                 name: o.name.clone(),
                 lang: other(&o.lang),
-                gloss: (!same).then(|| name.clone()),
-                gloss_lang: if same { None } else { name_lang },
+                gloss: (!same && name_lang.is_none()).then(|| name.clone()),
             }
         }
         None => PartnerName {
             name,
             lang: name_lang,
             gloss: None,
-            gloss_lang: None,
         },
     }
 }

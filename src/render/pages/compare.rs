@@ -129,6 +129,8 @@ pub(super) fn compare(
                 .strings
                 .country(&site.config, lang, &t.country)
                 .unwrap_or(&t.country);
+            // A country's own territory is not followed by its name again.
+            let country = (country != name).then_some(country);
             (
                 name.to_string(),
                 context! { id => &t.id, name => name, lang => (l != lang).then(|| l.to_string()), country => country },
@@ -200,7 +202,7 @@ pub(super) fn compare(
     let page = InterfacePage {
         route: Route::Compare,
         kind: "compare",
-        title: ls.s("compare"),
+        title: ls.s("compare_tray"),
         trail: &[],
         extra,
     };

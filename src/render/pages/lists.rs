@@ -211,7 +211,7 @@ pub(super) fn partners(
             let naming = crate::view::partner_name(site, p, lang);
             let v = context! {
                 slug => &p.slug, url => urls.url(lang, Route::Partner(&p.slug)), name => &naming.name, short_name => &text.short_name,
-                lang => &naming.lang, gloss => &naming.gloss, gloss_lang => &naming.gloss_lang, kind => kind, country => country,
+                lang => &naming.lang, gloss => &naming.gloss, kind => kind, country => country,
                 city => from_chain(site, &p.texts, lang, |t| t.city.clone()),
                 practice_count => site.index.partner_practices.get(&p.slug).map(Vec::len).unwrap_or(0),
             };

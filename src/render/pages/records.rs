@@ -159,7 +159,7 @@ pub(super) fn practice_context<'a>(
             let partner = site.partner(slug)?;
             let n = partner_name(site, partner, lang);
             Some(context! {
-                title => n.name, lang => n.lang, gloss => n.gloss, gloss_lang => n.gloss_lang,
+                title => n.name, lang => n.lang, gloss => n.gloss,
                 url => urls.url(lang, Route::Partner(slug)),
             })
         })
@@ -275,7 +275,7 @@ pub(super) fn partner(
         name => &naming.name,
         name_lang => &naming.lang,
         gloss => &naming.gloss,
-        gloss_lang => &naming.gloss_lang,
+
         short_name => &text.short_name,
         city => from_chain(site, &p.texts, lang, |t| t.city.clone()),
         website => from_chain(site, &p.texts, lang, |t| t.website.clone()),

@@ -20,7 +20,9 @@
 //! content gets the same keys on both sides; a form that occurs nowhere is looked up by
 //! its longest prefix that does.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use icu_normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
@@ -67,6 +69,27 @@ pub struct Analyzer {
     pub settings: LanguageSettings,
     stemmer: Option<Stemmer>,
     stopwords: BTreeSet<String>,
+    /// The settings' name in `languages.toml` ("" for none): two analyzers of one name
+    /// are the same, so they share the threads' caches of analysed words.
+    key: &'static str,
+}
+
+/// What an analyzer makes of one word, kept per thread: a site repeats its words
+/// thousands of times, and folding and stemming them is most of the work of indexing.
+enum Analysed {
+    /// A stopword: left out.
+    Stop,
+    /// Its keys, as [`Analyzer::keys`] gives them.
+    Keys(Box<[String]>),
+}
+
+/// The most words a thread keeps per analyzer before it starts again.
+const CACHED_WORDS: usize = 1 << 20;
+
+thread_local! {
+    /// Per analyzer (by its settings' name): each word as [`Analyzer::words`] gives it, analysed.
+    static WORDS: RefCell<HashMap<&'static str, HashMap<String, Rc<Analysed>>>> =
+        RefCell::new(HashMap::new());
 }
 
 impl Analyzer {
@@ -74,11 +97,11 @@ impl Analyzer {
     /// (`sr-Latn` → `sr`), or none (folding only).
     pub fn new(lang: &Lang) -> Analyzer {
         let primary = lang.as_str().split('-').next().unwrap_or("");
-        let settings = SETTINGS
+        let (key, settings) = SETTINGS
             .languages
-            .get(lang.as_str())
-            .or_else(|| SETTINGS.languages.get(primary))
-            .cloned()
+            .get_key_value(lang.as_str())
+            .or_else(|| SETTINGS.languages.get_key_value(primary))
+            .map(|(k, s)| (k.as_str(), s.clone()))
             .unwrap_or_default();
         let stemmer = Stemmer::new(&settings.stemmer);
         let stopwords = settings.stopwords.iter().map(|w| fold(w)).collect();
@@ -86,6 +109,7 @@ impl Analyzer {
             settings,
             stemmer,
             stopwords,
+            key,
         }
     }
 
@@ -101,9 +125,10 @@ impl Analyzer {
             .to_lowercase();
         let mut out = Vec::new();
         for (word, before, after) in split(&text) {
-            let elided = (after && self.settings.elide_before.iter().any(|e| e == word))
-                || (before && self.settings.elide_after.iter().any(|e| e == word));
-            if elided || word.chars().count() > MAX_WORD || self.stopwords.contains(&fold(word)) {
+            if self.elided(word, before, after)
+                || word.chars().count() > MAX_WORD
+                || self.stopwords.contains(&fold(word))
+            {
                 continue;
             }
             out.push(word.to_string());
@@ -127,27 +152,74 @@ impl Analyzer {
 
     /// Every key of `text`, with how often it occurs; `stems` gets the stems of each
     /// word's folded form (when they differ from it). Returns the number of words.
+    /// The same as [`Analyzer::words`] then [`Analyzer::keys`] of each word, with each
+    /// distinct word analysed once per thread.
     pub fn count_keys(
         &self,
         text: &str,
         counts: &mut HashMap<String, u32>,
         stems: &mut BTreeMap<String, BTreeSet<String>>,
     ) -> u32 {
+        let text = ComposingNormalizerBorrowed::new_nfc()
+            .normalize(text)
+            .to_lowercase();
         let mut words = 0;
-        for word in self.words(text) {
+        for (word, before, after) in split(&text) {
+            if self.elided(word, before, after) || word.chars().count() > MAX_WORD {
+                continue;
+            }
+            let Analysed::Keys(keys) = &*self.analysed(word) else {
+                continue;
+            };
             words += 1;
-            let keys = self.keys(&word);
             if keys.len() > 1 {
-                stems
-                    .entry(keys[0].clone())
-                    .or_default()
-                    .extend(keys[1..].iter().cloned());
+                let set = match stems.get_mut(keys[0].as_str()) {
+                    Some(set) => set,
+                    None => stems.entry(keys[0].clone()).or_default(),
+                };
+                for stem in &keys[1..] {
+                    if !set.contains(stem) {
+                        set.insert(stem.clone());
+                    }
+                }
             }
             for key in keys {
-                *counts.entry(key).or_default() += 1;
+                match counts.get_mut(key.as_str()) {
+                    Some(n) => *n += 1,
+                    None => {
+                        counts.insert(key.clone(), 1);
+                    }
+                }
             }
         }
         words
+    }
+
+    /// Whether `word` is an elided part that the language drops (`l'`, `'s`).
+    fn elided(&self, word: &str, before: bool, after: bool) -> bool {
+        (after && self.settings.elide_before.iter().any(|e| e == word))
+            || (before && self.settings.elide_after.iter().any(|e| e == word))
+    }
+
+    /// `word` analysed: from this thread's cache, else analysed and kept.
+    fn analysed(&self, word: &str) -> Rc<Analysed> {
+        WORDS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let words = cache.entry(self.key).or_default();
+            if let Some(hit) = words.get(word) {
+                return Rc::clone(hit);
+            }
+            if words.len() >= CACHED_WORDS {
+                words.clear();
+            }
+            let analysed = Rc::new(if self.stopwords.contains(&fold(word)) {
+                Analysed::Stop
+            } else {
+                Analysed::Keys(self.keys(word).into_boxed_slice())
+            });
+            words.insert(word.to_string(), Rc::clone(&analysed));
+            analysed
+        })
     }
 }
 

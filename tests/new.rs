@@ -293,7 +293,7 @@ fn a_translation_starts_from_the_text_of_the_source_without_the_facts() {
     );
     let file = fs::read_to_string(root.join(stdout.trim_end())).unwrap();
     assert!(
-        file.starts_with("+++\n# Traduction de content/practices/cries-social-economy-models/index.en.md : traduisez le texte sur place, puis supprimez la ligne draft = true.\n"),
+        file.starts_with("+++\n# Traduction de content/practices/cries-social-economy-models/index.en.md\u{a0}: traduisez le texte sur place, puis supprimez la ligne draft = true.\n"),
         "{file}"
     );
     assert!(file.lines().any(|l| l == "draft = true"), "{file}");

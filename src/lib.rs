@@ -181,10 +181,25 @@ pub(crate) fn render_parts(
     progress: &dyn Progress,
     search: impl FnOnce(&view::Views) -> SearchFiles,
 ) -> Result<(Vec<OutputFile>, SearchPaths, render::Shared), Diagnostics> {
+    let plan = Plan::default();
+    let (search_paths, shared) = render_into(site, env, progress, search, &plan);
+    let files = plan.finish().map_err(|d| Diagnostics(d).sorted())?;
+    Ok((files, search_paths, shared))
+}
+
+/// Renders every file of the site into `plan` (in memory, or streaming into the
+/// staging folder): the paths of the search index's files by language, and the values
+/// the pages were rendered with.
+fn render_into(
+    site: &Site,
+    env: &Environment<'static>,
+    progress: &dyn Progress,
+    search: impl FnOnce(&view::Views) -> SearchFiles,
+    plan: &Plan,
+) -> (SearchPaths, render::Shared) {
     let timer = Timer::start(progress, Phase::Views, None);
     let views = view::Views::new(site);
     timer.end(site.config.languages.len());
-    let mut plan = Plan::default();
     let timer = Timer::start(progress, Phase::Search, None);
     let mut search_paths = SearchPaths::new();
     for (lang, files) in search(&views) {
@@ -197,7 +212,7 @@ pub(crate) fn render_parts(
     let files = plan.len();
     timer.end(files);
     let timer = Timer::start(progress, Phase::OpenData, None);
-    open_data::publish(site, &views, &mut plan);
+    open_data::publish(site, &views, plan);
     let before = plan.len();
     timer.end(before - files);
     let timer = Timer::start(
@@ -206,14 +221,13 @@ pub(crate) fn render_parts(
         Some(render::page_count(site) as u64),
     );
     let shared = render::Shared::new(site, views);
-    let sitemap = render::pages(site, env, &shared, &mut plan, progress);
-    render::sitemap(site, &shared, sitemap, &mut plan);
-    render::feeds(site, &shared, &mut plan);
-    render::robots(site, &shared, &mut plan);
-    render::statics(site, &mut plan);
+    let sitemap = render::pages(site, env, &shared, plan, progress);
+    render::sitemap(site, &shared, sitemap, plan);
+    render::feeds(site, &shared, plan);
+    render::robots(site, &shared, plan);
+    render::statics(site, plan);
     timer.end(plan.len() - before);
-    let files = plan.finish().map_err(|d| Diagnostics(d).sorted())?;
-    Ok((files, search_paths, shared))
+    (search_paths, shared)
 }
 
 /// The paths of the search index's files, by language (the script's under `None`).
@@ -249,16 +263,37 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
     let (site, env, mut warnings) = load(opts, Some(&mut target), progress)?;
     let out = output_folder(opts, &site.config);
     let dir = target.unwrap_or_else(|| out.clone());
-    let plan = render_with(&site, &env, progress)?;
-    let pages_by_language = pages_by_language(&site.config.languages, &plan);
-    let pages = plan.iter().filter(|f| f.path.ends_with(".html")).count();
     let shown = display(&out);
-    let timer = Timer::start(progress, Phase::Write, Some(plan.len() as u64));
-    let written = output::write_site(&dir, &plan, opts.force, progress).map_err(|e| match e {
-        WriteError::Untouched(e) => BuildError::from(Diagnostics(vec![
+    let cannot_write = |e: std::io::Error| {
+        BuildError::from(Diagnostics(vec![
             Diagnostic::file(&shown, format!("cannot write the site: {e}"))
                 .help("check that the output folder's parent exists and is writable; the previous output was left as it was"),
-        ])),
+        ]))
+    };
+    // Each file goes into the staging folder as it is rendered; a failure drops the
+    // staging folder and leaves the output as it was.
+    let staging = output::Staging::begin(&dir, opts.force).map_err(|e| match e {
+        WriteError::Untouched(e) | WriteError::Displaced { error: e, .. } => cannot_write(e),
+    })?;
+    let plan = Plan::streaming(&staging);
+    render_into(
+        &site,
+        &env,
+        progress,
+        |views| search::files(&site, views, None),
+        &plan,
+    );
+    let paths = plan.finish_written().map_err(|f| match f {
+        output::Failed::Site(d) => BuildError::from(Diagnostics(d).sorted()),
+        output::Failed::Io(path, e) => {
+            cannot_write(std::io::Error::new(e.kind(), format!("{path}: {e}")))
+        }
+    })?;
+    let pages_by_language = pages_by_language(&site.config.languages, &paths);
+    let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
+    let timer = Timer::start(progress, Phase::Write, None);
+    let written = staging.finish().map_err(|e| match e {
+        WriteError::Untouched(e) => cannot_write(e),
         WriteError::Displaced { old, error } => BuildError {
             diagnostics: Diagnostics(vec![
                 Diagnostic::file(&shown, format!("the new site could not be put in place ({error}), nor the previous output put back"))
@@ -267,7 +302,7 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
             output_untouched: false,
         },
     })?;
-    timer.end(plan.len());
+    timer.end(paths.len());
     if let Some((old, e)) = written.old_left {
         warnings.push(
             Diagnostic::file(
@@ -287,7 +322,7 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
         out,
         pages,
         pages_by_language,
-        files: plan.len(),
+        files: paths.len(),
         warnings,
         millis: started.elapsed().as_millis(),
         cleaned: written.cleaned,
@@ -313,10 +348,10 @@ fn files_read(config: &Config, loaded: &input::Loaded) -> usize {
 }
 
 /// The HTML pages of each language: those under `<lang>/`.
-fn pages_by_language(languages: &[Lang], plan: &[OutputFile]) -> Vec<(Lang, usize)> {
+fn pages_by_language(languages: &[Lang], paths: &[String]) -> Vec<(Lang, usize)> {
     let mut counts = vec![0; languages.len()];
-    for f in plan.iter().filter(|f| f.path.ends_with(".html")) {
-        let first = f.path.split('/').next().unwrap_or("");
+    for path in paths.iter().filter(|p| p.ends_with(".html")) {
+        let first = path.split('/').next().unwrap_or("");
         if let Some(i) = languages.iter().position(|l| l.as_str() == first) {
             counts[i] += 1;
         }

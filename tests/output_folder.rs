@@ -269,3 +269,36 @@ fn a_symbolic_link_is_followed_and_stays_a_link() {
     std::os::unix::fs::symlink(tmp.path().join("gone"), tmp.path().join("dangling")).unwrap();
     assert_refused(tmp.path(), "dangling", &[], "which does not exist");
 }
+
+#[test]
+fn a_build_that_fails_while_rendering_leaves_the_previous_output_and_nothing_beside_it() {
+    // Files go into the staging folder as they are rendered: a template that fails
+    // on some pages only, after others are written, must still change nothing.
+    let tmp = common::site_from_fixture("minimal");
+    let root = common::site_root(&tmp);
+    let out = tmp.path().join("out");
+    let built = limes(tmp.path(), &["build", "--root", "site", "--out", "out"]);
+    assert!(built.status.success(), "{}", common::text(&built.stderr));
+    let before = snapshot(tmp.path());
+    let practice = root.join("themes/default/templates/practice.html");
+    let mut html = fs::read_to_string(&practice).unwrap();
+    html.push_str("{{ no_such_function() }}\n");
+    fs::write(&practice, html).unwrap();
+    let failed = limes(tmp.path(), &["build", "--root", "site", "--out", "out"]);
+    let stderr = common::text(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("themes/default/templates/practice.html"),
+        "{stderr}"
+    );
+    let after: Vec<_> = snapshot(tmp.path())
+        .into_iter()
+        .filter(|(rel, _)| !rel.starts_with("site"))
+        .collect();
+    let before: Vec<_> = before
+        .into_iter()
+        .filter(|(rel, _)| !rel.starts_with("site"))
+        .collect();
+    assert!(after == before, "the output or its folder changed");
+    assert!(out.join(MARKER).exists());
+}

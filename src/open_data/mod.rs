@@ -163,7 +163,7 @@ pub(crate) struct Table {
 }
 
 /// Every table of the site under `/data/`, as CSV and JSON, and the package descriptor.
-pub fn publish(site: &Site, views: &Views, plan: &mut Plan) {
+pub fn publish(site: &Site, views: &Views, plan: &Plan) {
     let routes = &views.routes;
     let lang = &site.config.default_language;
     let tables = tables::all(site, routes);

@@ -1,14 +1,18 @@
 //! The output plan and its writing: every file the site will have, as a relative path
 //! checked to stay inside the output folder ([`Plan`]); written into a staging folder
 //! beside the output and swapped in at the end, so a failed build leaves the last good
-//! site as it was ([`write`]).
+//! site as it was ([`write`]). A build's plan writes each file into the staging folder
+//! as soon as it is made ([`Plan::streaming`]), so that the build holds the site graph,
+//! not its output; `check` and `serve` keep the files in memory ([`Plan::default`]).
 
 mod write;
 
-pub use write::{MARKER, WriteError, Written, check_target, is_output, write_site};
+pub use write::{MARKER, Staging, WriteError, Written, check_target, is_output, write_site};
 
 use std::collections::BTreeMap;
+use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::diagnostics::Diagnostic;
 
@@ -36,92 +40,150 @@ pub enum Origin {
     File(String),
 }
 
-/// Every file the site will have, by path: what renderers add to, one after another.
-/// Two files at one path are a diagnostic, never a silent overwrite.
+/// Every file the site will have, by path: what renderers add to, from any thread.
+/// Two files at one path are a diagnostic, never a silent overwrite. In memory (the
+/// default) the plan keeps every file's bytes; streaming, it writes each file into a
+/// staging folder as it is added and keeps only its path.
 #[derive(Debug, Default)]
-pub struct Plan {
-    files: BTreeMap<String, (Body, Origin)>,
-    diagnostics: Vec<Diagnostic>,
+pub struct Plan<'s> {
+    state: Mutex<State>,
+    staging: Option<&'s Staging>,
 }
 
-impl Plan {
+#[derive(Debug, Default)]
+struct State {
+    /// `None`: written into the staging folder.
+    files: BTreeMap<String, (Option<Body>, Origin)>,
+    diagnostics: Vec<Diagnostic>,
+    /// The first file that could not be written, and why.
+    failed: Option<(String, io::Error)>,
+}
+
+/// What a streaming plan made: the paths of the files written, or why it failed.
+#[derive(Debug)]
+pub enum Failed {
+    /// Problems of the site, each a diagnostic.
+    Site(Vec<Diagnostic>),
+    /// A file could not be written into the staging folder.
+    Io(String, io::Error),
+}
+
+impl<'s> Plan<'s> {
+    /// A plan that writes every file into `staging` as soon as it is added.
+    pub fn streaming(staging: &'s Staging) -> Plan<'s> {
+        Plan {
+            state: Mutex::default(),
+            staging: Some(staging),
+        }
+    }
+
     /// Adds a file made by a renderer.
-    pub fn add(&mut self, path: impl Into<String>, bytes: Vec<u8>) {
+    pub fn add(&self, path: impl Into<String>, bytes: Vec<u8>) {
         self.insert(path.into(), Body::Bytes(bytes), Origin::Generated);
     }
 
     /// Adds a file copied from `from`, a file of the site whose path relative to the
     /// root is `rel`.
-    pub fn copy(&mut self, path: impl Into<String>, from: PathBuf, rel: String) {
+    pub fn copy(&self, path: impl Into<String>, from: PathBuf, rel: String) {
         self.insert(path.into(), Body::Copy(from), Origin::File(rel));
     }
 
     /// Records problems found while rendering; the plan is refused if it has any.
-    pub fn report(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
-        self.diagnostics.extend(diagnostics);
+    pub fn report(&self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.state().diagnostics.extend(diagnostics);
     }
 
     /// How many files the plan holds.
     pub fn len(&self) -> usize {
-        self.files.len()
+        self.state().files.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
+        self.len() == 0
     }
 
     pub fn contains(&self, path: &str) -> bool {
-        self.files.contains_key(path)
+        self.state().files.contains_key(path)
     }
 
-    fn insert(&mut self, path: String, body: Body, origin: Origin) {
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // A renderer that panicked cannot have left the map half-changed.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Takes `path` for `body` (or reports why not), then, streaming, writes it.
+    fn insert(&self, path: String, body: Body, origin: Origin) {
         if safe_join(Path::new("/"), &path).is_none() {
             let (file, help) = match &origin {
                 Origin::File(rel) => (rel.clone(), "rename the file"),
                 Origin::Generated => (path.clone(), "this is a bug of limes; please report it"),
             };
-            self.diagnostics.push(
+            self.report([
                 Diagnostic::file(file, "this file's name cannot be published safely").help(help),
-            );
+            ]);
             return;
         }
-        match self.files.get(&path) {
-            None => {
-                self.files.insert(path, (body, origin));
-            }
-            Some((_, existing)) => {
-                let d = match (&origin, existing) {
-                    (Origin::File(rel), Origin::Generated) => Diagnostic::file(
-                        rel.clone(),
-                        format!("this static file would replace the generated page /{path}"),
-                    )
-                    .help("rename or move the file"),
-                    (Origin::File(rel), Origin::File(other)) => Diagnostic::file(
-                        rel.clone(),
-                        format!("this file and {other} would both be published as /{path}"),
-                    )
-                    .help("rename or move one of them"),
-                    (Origin::Generated, _) => Diagnostic::file(
-                        path.clone(),
-                        "two generated files would be written at this path",
-                    )
-                    .help("this is a bug of limes; please report it"),
-                };
-                self.diagnostics.push(d);
-            }
+        let mut state = self.state();
+        if let Some((_, existing)) = state.files.get(&path) {
+            let d = match (&origin, existing) {
+                (Origin::File(rel), Origin::Generated) => Diagnostic::file(
+                    rel.clone(),
+                    format!("this static file would replace the generated page /{path}"),
+                )
+                .help("rename or move the file"),
+                (Origin::File(rel), Origin::File(other)) => Diagnostic::file(
+                    rel.clone(),
+                    format!("this file and {other} would both be published as /{path}"),
+                )
+                .help("rename or move one of them"),
+                (Origin::Generated, _) => Diagnostic::file(
+                    path.clone(),
+                    "two generated files would be written at this path",
+                )
+                .help("this is a bug of limes; please report it"),
+            };
+            state.diagnostics.push(d);
+            return;
+        }
+        let Some(staging) = self.staging else {
+            state.files.insert(path, (Some(body), origin));
+            return;
+        };
+        // The path is taken; the file is written without holding the plan.
+        state.files.insert(path.clone(), (None, origin));
+        let stop = state.failed.is_some() || !state.diagnostics.is_empty();
+        drop(state);
+        if stop {
+            return;
+        }
+        if let Err(e) = staging.put(&path, &body) {
+            self.state().failed.get_or_insert((path, e));
         }
     }
 
     /// The files, sorted by path, or every problem reported.
     pub fn finish(self) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-        if !self.diagnostics.is_empty() {
-            return Err(self.diagnostics);
+        let state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        if !state.diagnostics.is_empty() {
+            return Err(state.diagnostics);
         }
-        Ok(self
+        Ok(state
             .files
             .into_iter()
-            .map(|(path, (body, _))| OutputFile { path, body })
+            .filter_map(|(path, (body, _))| Some(OutputFile { path, body: body? }))
             .collect())
+    }
+
+    /// The paths of the files a streaming plan wrote, sorted, or why it failed.
+    pub fn finish_written(self) -> Result<Vec<String>, Failed> {
+        let state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        if !state.diagnostics.is_empty() {
+            return Err(Failed::Site(state.diagnostics));
+        }
+        if let Some((path, e)) = state.failed {
+            return Err(Failed::Io(path, e));
+        }
+        Ok(state.files.into_keys().collect())
     }
 }
 

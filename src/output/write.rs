@@ -208,59 +208,131 @@ pub struct Written {
 }
 
 /// Writes `files` into a fresh staging folder beside `out` (a folder checked by
-/// [`check_target`]), then swaps it in. Holds a lock on the parent folder meanwhile,
-/// so that two builds into one place take turns and the leftovers of an interrupted
-/// build (its staging folder, whatever its process id) are known to be stale and are
-/// removed first. Fails with the output untouched unless the swap itself broke.
-/// `progress` is told of each file written.
+/// [`check_target`]), then swaps it in ([`Staging`]). Fails with the output untouched
+/// unless the swap itself broke. `progress` is told of each file written.
 pub fn write_site(
     out: &Path,
     files: &[OutputFile],
     force: bool,
     progress: &dyn Progress,
 ) -> Result<Written, WriteError> {
-    let untouched = WriteError::Untouched;
-    let out = absolute(out).map_err(untouched)?;
-    let parent = out
-        .parent()
-        .ok_or_else(|| untouched(io::Error::other("the output folder has no parent folder")))?;
-    fs::create_dir_all(parent).map_err(untouched)?;
-    let name = out
-        .file_name()
-        .ok_or_else(|| untouched(io::Error::other("the output folder has no name")))?
-        .to_string_lossy()
-        .to_string();
-    let _lock = lock(parent).map_err(untouched)?;
-    let mut written = Written {
-        cleaned: remove_leftovers(parent, &name).map_err(untouched)?,
-        old_left: None,
-    };
-    // The folder may have changed since it was checked.
-    check_existing(&out, &out.display().to_string(), force)
-        .map_err(|(msg, _)| untouched(io::Error::other(msg)))?;
-    let staging = parent.join(format!(".{name}.limes-staging-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.limes-old-{}", std::process::id()));
-    fs::create_dir(&staging).map_err(untouched)?;
-    let filled =
-        fs::write(staging.join(MARKER), MARKER_TEXT).and_then(|()| fill(&staging, files, progress));
-    if let Err(e) = filled {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(untouched(e));
+    let staging = Staging::begin(out, force)?;
+    files
+        .par_iter()
+        .try_for_each(|f| {
+            staging.put(&f.path, &f.body)?;
+            progress.advance(1);
+            Ok(())
+        })
+        .map_err(WriteError::Untouched)?;
+    staging.finish()
+}
+
+/// A new site being written: a fresh staging folder beside the output, filled file by
+/// file (from any thread) and put in the output's place by [`Staging::finish`]; dropped
+/// unfinished, it is removed and the output stays as it was. Holds a lock on the
+/// output's parent folder meanwhile, so that two builds into one place take turns and
+/// the leftovers of an interrupted build (its staging folder, whatever its process id)
+/// are known to be stale and are removed first.
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    cleaned: Vec<PathBuf>,
+    finished: bool,
+    _lock: Lock,
+}
+
+impl Staging {
+    /// Takes the lock, removes what interrupted builds left, checks `out` again (it
+    /// may have changed since [`check_target`]) and makes the staging folder with the
+    /// marker in it.
+    pub fn begin(out: &Path, force: bool) -> Result<Staging, WriteError> {
+        let untouched = WriteError::Untouched;
+        let out = absolute(out).map_err(untouched)?;
+        let parent = out
+            .parent()
+            .ok_or_else(|| untouched(io::Error::other("the output folder has no parent folder")))?;
+        fs::create_dir_all(parent).map_err(untouched)?;
+        let name = out
+            .file_name()
+            .ok_or_else(|| untouched(io::Error::other("the output folder has no name")))?
+            .to_string_lossy()
+            .to_string();
+        let lock = lock(parent).map_err(untouched)?;
+        let cleaned = remove_leftovers(parent, &name).map_err(untouched)?;
+        check_existing(&out, &out.display().to_string(), force)
+            .map_err(|(msg, _)| untouched(io::Error::other(msg)))?;
+        let dir = parent.join(format!(".{name}.limes-staging-{}", std::process::id()));
+        let old = parent.join(format!(".{name}.limes-old-{}", std::process::id()));
+        fs::create_dir(&dir).map_err(untouched)?;
+        let staging = Staging {
+            out: out.clone(),
+            dir,
+            old,
+            cleaned,
+            finished: false,
+            _lock: lock,
+        };
+        fs::write(staging.dir.join(MARKER), MARKER_TEXT).map_err(untouched)?;
+        Ok(staging)
     }
-    match swap(&staging, &out, &old) {
-        Ok(None) => {}
-        Ok(Some(previous)) => {
-            if let Err(e) = fs::remove_dir_all(&previous) {
-                written.old_left = Some((previous, e));
+
+    /// Writes one file of the new site, `rel` being its path in the output.
+    pub fn put(&self, rel: &str, body: &Body) -> io::Result<()> {
+        let target = safe_join(&self.dir, rel).ok_or_else(|| {
+            io::Error::other(format!(
+                "refusing to write outside the output folder: {rel}"
+            ))
+        })?;
+        if let Some(d) = target.parent() {
+            fs::create_dir_all(d)?;
+        }
+        match body {
+            Body::Bytes(b) => fs::write(&target, b),
+            Body::Copy(from) => fs::copy(from, &target).map(|_| ()),
+        }
+    }
+
+    /// Puts the new site in the output's place and removes the previous one.
+    pub fn finish(mut self) -> Result<Written, WriteError> {
+        let mut written = Written {
+            cleaned: std::mem::take(&mut self.cleaned),
+            old_left: None,
+        };
+        let swapped = swap(&self.dir, &self.out, &self.old);
+        // Swapped or not, the staging folder is not to be removed by `drop` now: it
+        // is the output, or the swap removes it below.
+        self.finished = true;
+        match swapped {
+            Ok(None) => {}
+            Ok(Some(previous)) => {
+                if let Err(e) = fs::remove_dir_all(&previous) {
+                    written.old_left = Some((previous, e));
+                }
+            }
+            Err(e) => {
+                let _ = fs::remove_dir_all(&self.dir);
+                return Err(e);
             }
         }
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
+        Ok(written)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.dir);
         }
     }
-    Ok(written)
 }
+
+#[cfg(unix)]
+type Lock = fs::File;
+#[cfg(not(unix))]
+type Lock = ();
 
 /// An exclusive lock on `dir` for as long as the value lives (Unix; elsewhere none).
 #[cfg(unix)]
@@ -271,7 +343,7 @@ fn lock(dir: &Path) -> io::Result<fs::File> {
 }
 
 #[cfg(not(unix))]
-fn lock(_dir: &Path) -> io::Result<()> {
+fn lock(_dir: &Path) -> io::Result<Lock> {
     Ok(())
 }
 
@@ -303,40 +375,6 @@ fn remove_leftovers(parent: &Path, name: &str) -> io::Result<Vec<PathBuf>> {
 fn absolute(p: &Path) -> io::Result<PathBuf> {
     std::path::absolute(p)
 }
-fn fill(staging: &Path, files: &[OutputFile], progress: &dyn Progress) -> io::Result<()> {
-    // Folders first (sequentially, they nest), then the files in parallel.
-    let mut dirs: Vec<PathBuf> = Vec::new();
-    let mut targets = Vec::with_capacity(files.len());
-    for f in files {
-        let target = safe_join(staging, &f.path).ok_or_else(|| {
-            io::Error::other(format!(
-                "refusing to write outside the output folder: {}",
-                f.path
-            ))
-        })?;
-        if let Some(d) = target.parent() {
-            dirs.push(d.to_path_buf());
-        }
-        targets.push(target);
-    }
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d)?;
-    }
-    files
-        .par_iter()
-        .zip(targets.par_iter())
-        .try_for_each(|(f, target)| {
-            match &f.body {
-                Body::Bytes(b) => fs::write(target, b),
-                Body::Copy(from) => fs::copy(from, target).map(|_| ()),
-            }?;
-            progress.advance(1);
-            Ok(())
-        })
-}
-
 /// Puts `staging` in the place of `out`: an atomic exchange where the system has one,
 /// else two renames in a row. Returns where the previous output now is, if there was
 /// one (renamed to `old` first, so that an interrupted removal is recognised).

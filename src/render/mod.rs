@@ -238,7 +238,7 @@ pub fn pages(
     site: &Site,
     env: &Environment<'static>,
     shared: &Shared,
-    plan: &mut Plan,
+    plan: &Plan,
     progress: &dyn Progress,
 ) -> Vec<SitemapUrl> {
     plan.add(
@@ -248,13 +248,24 @@ pub fn pages(
         ),
         pages::compare_script().to_vec(),
     );
-    let results: Vec<Result<Vec<Rendered>, Diagnostic>> = jobs(site)
+    // Each page goes into the plan as soon as it is rendered (streaming, onto disk);
+    // only the sitemap's entries and the entries of shared files are kept.
+    type Kept = (Vec<SitemapUrl>, Vec<(String, String, Vec<u8>)>);
+    let results: Vec<Result<Kept, Diagnostic>> = jobs(site)
         .par_iter()
         .map(|job| {
             let rendered =
                 pages::render(site, env, shared, job).map_err(|e| template_diagnostic(site, &e));
             progress.advance(1);
-            rendered
+            let mut kept: Kept = (Vec::new(), Vec::new());
+            for p in rendered? {
+                kept.0.extend(p.sitemap);
+                match p.entry {
+                    Some(key) => kept.1.push((p.path, key, p.bytes)),
+                    None => plan.add(p.path, p.bytes),
+                }
+            }
+            Ok(kept)
         })
         .collect();
     let mut sitemap = Vec::new();
@@ -262,15 +273,10 @@ pub fn pages(
     let mut shared_files: BTreeMap<String, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
     for r in results {
         match r {
-            Ok(pages) => {
-                for p in pages {
-                    sitemap.extend(p.sitemap);
-                    match p.entry {
-                        Some(key) => {
-                            shared_files.entry(p.path).or_default().insert(key, p.bytes);
-                        }
-                        None => plan.add(p.path, p.bytes),
-                    }
+            Ok((urls, entries)) => {
+                sitemap.extend(urls);
+                for (path, key, bytes) in entries {
+                    shared_files.entry(path).or_default().insert(key, bytes);
                 }
             }
             Err(d) => diags.push(d),
@@ -343,7 +349,7 @@ pub fn compare_script_name() -> String {
 }
 
 /// `/sitemap.xml`: every original page with its language alternates.
-pub fn sitemap(site: &Site, shared: &Shared, mut urls: Vec<SitemapUrl>, plan: &mut Plan) {
+pub fn sitemap(site: &Site, shared: &Shared, mut urls: Vec<SitemapUrl>, plan: &Plan) {
     urls.sort();
     let file = shared
         .urls
@@ -352,7 +358,7 @@ pub fn sitemap(site: &Site, shared: &Shared, mut urls: Vec<SitemapUrl>, plan: &m
 }
 
 /// `/<lang>/feed.xml` for every language.
-pub fn feeds(site: &Site, shared: &Shared, plan: &mut Plan) {
+pub fn feeds(site: &Site, shared: &Shared, plan: &Plan) {
     for lang in &site.config.languages {
         let (path, bytes) = feed::feed(site, shared, lang);
         plan.add(path, bytes);
@@ -360,7 +366,7 @@ pub fn feeds(site: &Site, shared: &Shared, plan: &mut Plan) {
 }
 
 /// `/robots.txt`, pointing at the sitemap.
-pub fn robots(site: &Site, shared: &Shared, plan: &mut Plan) {
+pub fn robots(site: &Site, shared: &Shared, plan: &Plan) {
     let (urls, lang) = (&shared.urls, &site.config.default_language);
     let sitemap = urls.absolute(&urls.url(lang, Route::Sitemap));
     plan.add(
@@ -528,7 +534,7 @@ pub(crate) fn xml_escape(s: &str) -> String {
 /// The theme's `static/` then the site's `content/static/`, published at the root of
 /// the site; the site's file wins over the theme's of the same name, but no static file
 /// may take the place of a generated one (the plan reports it). Added last.
-pub fn statics(site: &Site, plan: &mut Plan) {
+pub fn statics(site: &Site, plan: &Plan) {
     let mut statics: BTreeMap<&str, &StaticFile> = BTreeMap::new();
     for s in site.theme.statics.iter().chain(&site.statics) {
         statics.insert(&s.to, s);

@@ -87,42 +87,61 @@ pub(super) struct DocTerms {
     pub(super) stems: BTreeMap<String, BTreeSet<String>>,
 }
 
+/// Practices analysed at once: their analyses are merged into the postings and
+/// dropped before the next are analysed, so that memory holds the index, not every
+/// practice's analysis.
+const CHUNK: usize = 1024;
+
 /// Builds the index of `lang`.
 pub fn build(site: &Site, view: &LangView, lang: &Lang) -> LangIndex {
     let analyzers = analyzers(site);
-    let terms: Vec<DocTerms> = view
-        .rank
-        .par_iter()
-        .map(|&i| doc_terms(site, view, &analyzers, lang, &site.practices[i]))
-        .collect();
-
     // Postings: key → (document, weighted count), documents ascending; and the stems
-    // of every folded word.
-    // Hashed while gathering (millions of insertions), sorted once (each key once).
-    let mut gathered: HashMap<&str, Vec<(u32, f64)>> = HashMap::new();
-    let mut stems: HashMap<&str, BTreeSet<&str>> = HashMap::new();
-    for (id, doc) in terms.iter().enumerate() {
-        for (key, &tf) in &doc.terms {
-            gathered.entry(key).or_default().push((id as u32, tf));
-        }
-        for (word, s) in &doc.stems {
-            stems
-                .entry(word)
-                .or_default()
-                .extend(s.iter().map(String::as_str));
+    // of every folded word. Hashed while gathering (millions of insertions), sorted
+    // once (each key once).
+    let mut gathered: HashMap<String, Vec<(u32, f64)>> = HashMap::new();
+    let mut stems: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut lens: Vec<f64> = Vec::with_capacity(view.rank.len());
+    for chunk in view.rank.chunks(CHUNK) {
+        let terms: Vec<DocTerms> = chunk
+            .par_iter()
+            .map(|&i| doc_terms(site, view, &analyzers, lang, &site.practices[i]))
+            .collect();
+        for doc in terms {
+            let id = lens.len() as u32;
+            lens.push(doc.len);
+            for (key, tf) in doc.terms {
+                match gathered.get_mut(key.as_str()) {
+                    Some(list) => list.push((id, tf)),
+                    None => {
+                        gathered.insert(key, vec![(id, tf)]);
+                    }
+                }
+            }
+            for (word, set) in doc.stems {
+                match stems.get_mut(word.as_str()) {
+                    Some(all) => all.extend(set),
+                    None => {
+                        stems.insert(word, set);
+                    }
+                }
+            }
         }
     }
-    let mut postings: Vec<(&str, Vec<(u32, f64)>)> = gathered.into_iter().collect();
+    let mut postings: Vec<(&str, &[(u32, f64)])> = gathered
+        .iter()
+        .map(|(k, list)| (k.as_str(), list.as_slice()))
+        .collect();
     postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     let keys: Vec<Key> = postings
         .iter()
-        .map(|(key, list)| Key {
+        .map(|&(key, list)| Key {
             key,
             list,
-            stems: stems.get(key).map(|s| s.iter().copied().collect()),
+            stems: stems
+                .get(key)
+                .map(|s| s.iter().map(String::as_str).collect()),
         })
         .collect();
-    let lens: Vec<f64> = terms.iter().map(|d| d.len).collect();
     write(site, view, lang, &analyzers[lang], &keys, &lens)
 }
 

@@ -10,8 +10,6 @@ pub mod stem;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rayon::prelude::*;
-
 use crate::model::Site;
 use crate::routes::{Route, Routes};
 use crate::types::Lang;
@@ -37,12 +35,13 @@ pub fn files(
 ) -> BTreeMap<Option<Lang>, Vec<(String, Vec<u8>)>> {
     let mut out = BTreeMap::new();
     out.insert(None, vec![script_file(site, &views.routes)]);
-    let built: Vec<_> = views
+    // One language after the other (each analyses its practices in parallel), so that
+    // memory holds one language's postings at a time.
+    let built = views
         .langs
-        .par_iter()
+        .iter()
         .filter(|(lang, _)| only.is_none_or(|o| o.contains(*lang)))
-        .map(|(lang, view)| (lang, index::build(site, view, lang)))
-        .collect();
+        .map(|(lang, view)| (lang, index::build(site, view, lang)));
     for (lang, built) in built {
         let files = built
             .files

@@ -72,6 +72,9 @@ pub struct BuildReport {
     pub millis: u128,
     /// Leftovers of interrupted builds that were removed first.
     pub cleaned: Vec<PathBuf>,
+    /// Nothing the build reads had changed since the build that wrote the output, nor
+    /// had the output: nothing was rendered or written.
+    pub unchanged: bool,
 }
 
 /// Why a build failed, and whether the output is still the previous one.
@@ -259,10 +262,46 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 /// [`build`], telling `progress` of each phase as it goes.
 pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
+    // Printed before anything is read: a file saved during the build makes the next
+    // build see a change.
+    let inputs = output::fresh::inputs(
+        &opts.root,
+        &format!(
+            "base_url={:?} drafts={} allow_missing_strings={}",
+            opts.base_url, opts.drafts, opts.allow_missing_strings
+        ),
+    );
     let mut target = None;
     let (site, env, mut warnings) = load(opts, Some(&mut target), progress)?;
     let out = output_folder(opts, &site.config);
     let dir = target.unwrap_or_else(|| out.clone());
+    // Nothing to write when nothing changed; what an interrupted build left beside the
+    // output goes all the same (else the build does all its work, which removes it).
+    if let Some(record) = inputs.and_then(|print| up_to_date(&dir, print))
+        && let Ok(cleaned) = output::remove_leftovers_of(&dir)
+    {
+        return Ok(BuildReport {
+            out,
+            pages: record.pages,
+            pages_by_language: site
+                .config
+                .languages
+                .iter()
+                .map(|l| {
+                    let n = record
+                        .pages_by_language
+                        .iter()
+                        .find(|(c, _)| c == l.as_str());
+                    (l.clone(), n.map_or(0, |(_, n)| *n))
+                })
+                .collect(),
+            files: record.files,
+            warnings,
+            millis: started.elapsed().as_millis(),
+            cleaned,
+            unchanged: true,
+        });
+    }
     let shown = display(&out);
     let cannot_write = |e: std::io::Error| {
         BuildError::from(Diagnostics(vec![
@@ -292,6 +331,20 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
     let pages_by_language = pages_by_language(&site.config.languages, &paths);
     let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
     let timer = Timer::start(progress, Phase::Write, None);
+    if let Some(inputs) = inputs {
+        staging
+            .seal(|output| output::fresh::Record {
+                inputs,
+                output,
+                pages,
+                pages_by_language: pages_by_language
+                    .iter()
+                    .map(|(l, n)| (l.to_string(), *n))
+                    .collect(),
+                files: paths.len(),
+            })
+            .map_err(cannot_write)?;
+    }
     let written = staging.finish().map_err(|e| match e {
         WriteError::Untouched(e) => cannot_write(e),
         WriteError::Displaced { old, error } => BuildError {
@@ -326,7 +379,15 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
         warnings,
         millis: started.elapsed().as_millis(),
         cleaned: written.cleaned,
+        unchanged: false,
     })
+}
+
+/// The record of the output folder `dir` when it was built from inputs that print as
+/// `inputs` and its files are still those that build wrote.
+fn up_to_date(dir: &Path, inputs: output::fresh::Print) -> Option<output::fresh::Record> {
+    let record = output::fresh::Record::read(dir)?;
+    (record.inputs == inputs && output::fresh::output(dir) == Some(record.output)).then_some(record)
 }
 
 /// How many files `load` read: settings, interface strings, records, data files,

@@ -428,6 +428,20 @@ fn summary(report: &BuildReport) -> String {
         langs.push(format!("{} site-wide", grouped(site_wide as u64)));
     }
     let others = report.files.saturating_sub(report.pages);
+    if report.unchanged {
+        return format!(
+            "Nothing changed since the last build: its {} page{} ({}) and {} other file{} in {} are up to date (checked in {})",
+            grouped(report.pages as u64),
+            if report.pages == 1 { "" } else { "s" },
+            langs.join(", "),
+            grouped(others as u64),
+            if others == 1 { "" } else { "s" },
+            report.out.display(),
+            seconds(std::time::Duration::from_millis(
+                u64::try_from(report.millis).unwrap_or(u64::MAX)
+            ))
+        );
+    }
     format!(
         "Built {} page{} ({}) and {} other file{} into {} in {}",
         grouped(report.pages as u64),

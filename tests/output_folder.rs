@@ -302,3 +302,86 @@ fn a_build_that_fails_while_rendering_leaves_the_previous_output_and_nothing_bes
     assert!(after == before, "the output or its folder changed");
     assert!(out.join(MARKER).exists());
 }
+
+/// Every file under `dir` with its modification time.
+fn times(dir: &Path) -> Vec<(String, std::time::SystemTime)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().to_string_lossy().to_string(),
+                e.metadata().unwrap().modified().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_build_with_nothing_changed_writes_nothing_and_any_change_builds_again() {
+    let tmp = common::site_from_fixture("minimal");
+    let root = common::site_root(&tmp);
+    let out = tmp.path().join("out");
+    let build = |extra: &[&str]| {
+        let mut args = vec!["build", "--root", "site", "--out", "out"];
+        args.extend(extra);
+        let run = limes(tmp.path(), &args);
+        let stderr = common::text(&run.stderr);
+        assert!(run.status.success(), "{stderr}");
+        stderr
+    };
+    let first = build(&[]);
+    assert!(first.contains("Built "), "{first}");
+    let before = snapshot(&out);
+    let written = times(&out);
+    let again = build(&[]);
+    assert!(
+        again.contains("Nothing changed since the last build: its "),
+        "{again}"
+    );
+    // The same pages and files are counted as the build that wrote them counted.
+    let counts = |s: &str| {
+        s.split(" in ")
+            .next()
+            .unwrap()
+            .split("its ")
+            .last()
+            .unwrap()
+            .to_string()
+    };
+    assert!(first.contains(&counts(&again)), "{first}\n{again}");
+    assert_eq!(times(&out), written, "a file was written again");
+    assert!(snapshot(&out) == before);
+
+    // An option that changes the output, then a changed file, then a file of the
+    // output changed by hand: each builds again.
+    assert!(build(&["--base-url", "https://example.org/x/"]).contains("Built "));
+    assert!(build(&[]).contains("Built "));
+    assert!(build(&[]).contains("Nothing changed"));
+    let page = fs::read_dir(root.join("content/practices"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "md") || p.is_dir())
+        .unwrap();
+    let file = if page.is_dir() {
+        fs::read_dir(&page).unwrap().next().unwrap().unwrap().path()
+    } else {
+        page
+    };
+    let mut text = fs::read_to_string(&file).unwrap();
+    text.push_str("\nOne more sentence.\n");
+    fs::write(&file, text).unwrap();
+    assert!(build(&[]).contains("Built "));
+    assert!(build(&[]).contains("Nothing changed"));
+    fs::write(out.join("en/index.html"), "changed by hand").unwrap();
+    assert!(build(&[]).contains("Built "));
+    assert_ne!(
+        fs::read_to_string(out.join("en/index.html")).unwrap(),
+        "changed by hand"
+    );
+    fs::remove_file(out.join("robots.txt")).unwrap();
+    assert!(build(&[]).contains("Built "));
+    assert!(out.join("robots.txt").exists());
+}

@@ -5,9 +5,12 @@
 //! as soon as it is made ([`Plan::streaming`]), so that the build holds the site graph,
 //! not its output; `check` and `serve` keep the files in memory ([`Plan::default`]).
 
+pub mod fresh;
 mod write;
 
-pub use write::{MARKER, Staging, WriteError, Written, check_target, is_output, write_site};
+pub use write::{
+    MARKER, Staging, WriteError, Written, check_target, is_output, remove_leftovers_of, write_site,
+};
 
 use std::collections::BTreeMap;
 use std::io;

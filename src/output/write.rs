@@ -8,6 +8,7 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::fresh::{Print, Record};
 use super::{Body, OutputFile, safe_join};
 use crate::diagnostics::Diagnostic;
 use crate::progress::Progress;
@@ -228,6 +229,17 @@ pub fn write_site(
     staging.finish()
 }
 
+/// Removes what interrupted builds into `out` left beside it (with the lock held, as
+/// [`Staging::begin`] does), for a build that has nothing to write.
+pub fn remove_leftovers_of(out: &Path) -> io::Result<Vec<PathBuf>> {
+    let out = absolute(out)?;
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+        return Ok(Vec::new());
+    };
+    let _lock = lock(parent)?;
+    remove_leftovers(parent, &name.to_string_lossy())
+}
+
 /// A new site being written: a fresh staging folder beside the output, filled file by
 /// file (from any thread) and put in the output's place by [`Staging::finish`]; dropped
 /// unfinished, it is removed and the output stays as it was. Holds a lock on the
@@ -293,6 +305,15 @@ impl Staging {
             Body::Bytes(b) => fs::write(&target, b),
             Body::Copy(from) => fs::copy(from, &target).map(|_| ()),
         }
+    }
+
+    /// Writes the marker again with `record` of this build, made from the print of
+    /// the files written: what tells the next build whether it has anything to do.
+    pub fn seal(&self, record: impl FnOnce(Print) -> Record) -> io::Result<()> {
+        let printed = super::fresh::output(&self.dir)
+            .ok_or_else(|| io::Error::other("cannot read back the files written"))?;
+        let text = format!("{MARKER_TEXT}{}", record(printed).lines());
+        fs::write(self.dir.join(MARKER), text)
     }
 
     /// Puts the new site in the output's place and removes the previous one.

@@ -82,6 +82,9 @@ pub struct SitemapUrl {
 pub fn environment(site: &Site) -> Result<Environment<'static>, Vec<Diagnostic>> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    // A block tag alone on its line leaves no blank line behind.
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
     env.set_auto_escape_callback(|name| {
         if name.ends_with(".html") || name.ends_with(".xml") {
             minijinja::AutoEscape::Html

@@ -60,6 +60,7 @@ impl Facet {
 
 /// A page or file of the site. Pages under `/<lang>/` have an address in every
 /// language; the others ([`Route::Chooser`], [`Route::NotFound`], [`Route::Sitemap`],
+/// [`Route::SitemapPart`],
 /// [`Route::Robots`], [`Route::Asset`], [`Route::Data`]) have one address whatever the
 /// language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,7 +71,11 @@ pub enum Route<'a> {
     NotFound,
     /// `/<lang>/404.html`: the 404 page of one language.
     LangNotFound,
+    /// `/sitemap.xml`: the sitemap, or the index of its parts when it is too large for
+    /// one file.
     Sitemap,
+    /// `/sitemap-<n>.xml` (from 1): one part of a sitemap too large for one file.
+    SitemapPart(usize),
     Robots,
     /// A file published at the root, like `css/site.css`.
     Asset(&'a str),
@@ -149,6 +154,7 @@ impl<'a> Route<'a> {
             Route::Chooser
                 | Route::NotFound
                 | Route::Sitemap
+                | Route::SitemapPart(_)
                 | Route::Robots
                 | Route::Asset(_)
                 | Route::Data(_)
@@ -161,6 +167,7 @@ impl<'a> Route<'a> {
             Route::Chooser | Route::Home => String::new(),
             Route::NotFound | Route::LangNotFound => "404.html".into(),
             Route::Sitemap => "sitemap.xml".into(),
+            Route::SitemapPart(n) => format!("sitemap-{n}.xml"),
             Route::Robots => "robots.txt".into(),
             Route::Asset(p) => p.into(),
             Route::Data(name) => format!("data/{name}"),
@@ -300,6 +307,8 @@ mod tests {
         assert_eq!(r.file(&fr, Route::Chooser), "index.html");
         assert_eq!(r.file(&fr, Route::Feed), "fr/feed.xml");
         assert_eq!(r.file(&fr, Route::Sitemap), "sitemap.xml");
+        assert_eq!(r.file(&fr, Route::SitemapPart(2)), "sitemap-2.xml");
+        assert_eq!(r.url(&fr, Route::SitemapPart(12)), "/obs/sitemap-12.xml");
         assert_eq!(r.page(&fr, Route::Practices, 1), "/obs/fr/practices/");
         assert_eq!(
             r.page(&fr, Route::Practices, 3),

@@ -1175,6 +1175,70 @@ fn long_listings_are_split_into_pages_of_fifty() {
 }
 
 #[test]
+fn territory_and_partner_pages_split_their_practices_into_pages_of_fifty() {
+    let site = Built::with(|root| {
+        let dir = root.join("content/practices");
+        for i in 0..120 {
+            let text = format!(
+                "+++\ntitle = \"Generated practice {i:03}\"\nstatus = \"ongoing\"\ncountries = [\"SI\"]\nterritories = [\"SI044\"]\npartners = [\"karst-care-network\"]\nthemes = [\"elder-care\"]\n+++\nGenerated body {i}.\n"
+            );
+            fs::write(dir.join(format!("generated-{i:03}.en.md")), text).unwrap();
+        }
+    });
+    let sitemap = site.sitemap_urls();
+    for (base, facts) in [
+        ("en/territories/si044/", "id=\"indicators-title\""),
+        ("en/partners/karst-care-network/", "id=\"facts-title\""),
+    ] {
+        let first = site.page(&format!("{base}index.html"));
+        let mut listed = card_links(&first);
+        assert_eq!(listed.len(), 50, "{base}");
+        // The first page keeps the rest of the page and has the pager.
+        assert_contains(&first, facts);
+        let nav1 = section(&first, "<nav class=\"pagination\"", "</nav>");
+        assert_contains(
+            nav1,
+            &format!("<a href=\"/sub/{base}page/2/\" rel=\"next\">Next</a>"),
+        );
+        let pages: usize = between_all(nav1, "<p>Page 1 of ", "</p>")[0]
+            .parse()
+            .unwrap();
+        assert!(pages >= 3, "{base}: {pages} pages");
+        for n in 2..=pages {
+            let later = site.page(&format!("{base}page/{n}/index.html"));
+            let cards = card_links(&later);
+            assert!(!cards.is_empty() && cards.len() <= 50, "{base} page {n}");
+            listed.extend(cards);
+            // Just the list: no facts, a pager, a breadcrumb back to the first page,
+            // its own canonical address and title, and a place in the sitemap.
+            assert_not_contains(&later, facts);
+            let nav = section(&later, "<nav class=\"pagination\"", "</nav>");
+            assert_contains(nav, &format!("<p>Page {n} of {pages}</p>"));
+            assert_contains(nav, "rel=\"prev\"");
+            let crumbs = section(&later, "<nav class=\"breadcrumbs", "</nav>");
+            assert_contains(crumbs, &format!("<a href=\"/sub/{base}\">"));
+            let url = format!("{BASE}/{base}page/{n}/");
+            assert_contains(&later, &format!("<link rel=\"canonical\" href=\"{url}\">"));
+            assert_contains(&later, &format!(" · Page {n} of {pages}"));
+            assert!(sitemap.contains(&url), "{url} missing from the sitemap");
+        }
+        assert!(!site.out.join(format!("{base}page/{}", pages + 1)).exists());
+        let mut unique = listed.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            listed.len(),
+            "{base}: a practice listed twice"
+        );
+        for i in 0..120 {
+            let url = format!("/sub/en/practices/generated-{i:03}/");
+            assert!(listed.contains(&url), "{base}: {url} on no page");
+        }
+    }
+}
+
+#[test]
 fn sitemap_lists_every_original_page_with_absolute_addresses() {
     let site = Built::new();
     let urls = site.sitemap_urls();

@@ -8,6 +8,7 @@ mod chart;
 mod context;
 mod feed;
 mod pages;
+mod sitemap;
 
 use std::collections::BTreeMap;
 
@@ -379,13 +380,19 @@ pub fn compare_script_name() -> String {
     path.rsplit('/').next().unwrap_or(&path).to_string()
 }
 
-/// `/sitemap.xml`: every original page with its language alternates.
+/// `/sitemap.xml`: every original page with its language alternates; when they are
+/// too many for one file, the index of `/sitemap-<n>.xml` parts (see [`sitemap::files`]).
 pub fn sitemap(site: &Site, shared: &Shared, mut urls: Vec<SitemapUrl>, plan: &Plan) {
     urls.sort();
-    let file = shared
-        .urls
-        .file(&site.config.default_language, Route::Sitemap);
-    plan.add(file, sitemap_xml(&urls).into_bytes());
+    let (routes, lang) = (&shared.urls, &site.config.default_language);
+    let part_url = |n| routes.absolute(&routes.url(lang, Route::SitemapPart(n)));
+    for (n, xml) in sitemap::files(&urls, part_url) {
+        let route = match n {
+            0 => Route::Sitemap,
+            n => Route::SitemapPart(n),
+        };
+        plan.add(routes.file(lang, route), xml.into_bytes());
+    }
 }
 
 /// `/<lang>/feed.xml` for every language.
@@ -516,29 +523,6 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
         }
     }
     jobs
-}
-
-/// The sitemap: every original page (fallback pages stay out), each with its
-/// language alternates as `xhtml:link` elements.
-fn sitemap_xml(urls: &[SitemapUrl]) -> String {
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
-    );
-    for u in urls {
-        s.push_str("  <url>\n    <loc>");
-        s.push_str(&xml_escape(&u.loc));
-        s.push_str("</loc>\n");
-        for (hreflang, href) in &u.alternates {
-            s.push_str("    <xhtml:link rel=\"alternate\" hreflang=\"");
-            s.push_str(&xml_escape(hreflang));
-            s.push_str("\" href=\"");
-            s.push_str(&xml_escape(href));
-            s.push_str("\"/>\n");
-        }
-        s.push_str("  </url>\n");
-    }
-    s.push_str("</urlset>\n");
-    s
 }
 
 /// Text or an attribute value for XML: the five markup characters escaped, and the

@@ -287,6 +287,19 @@ pub(super) fn interface_page(
     lang: &Lang,
     p: InterfacePage,
 ) -> Result<Vec<Rendered>, Error> {
+    interface_page_n(site, env, shared, lang, p, 1)
+}
+
+/// Page `n` (from 1) of an interface page whose list is split into pages: at
+/// `.../page/<n>/` after the first, in the sitemap like the first.
+pub(super) fn interface_page_n(
+    site: &Site,
+    env: &Environment<'static>,
+    shared: &Shared,
+    lang: &Lang,
+    p: InterfacePage,
+    n: usize,
+) -> Result<Vec<Rendered>, Error> {
     let InterfacePage {
         route,
         kind,
@@ -299,7 +312,7 @@ pub(super) fn interface_page(
     let place = Place {
         lang,
         route,
-        page: 1,
+        page: n,
         exists_in: None,
         shown: None,
     };
@@ -308,7 +321,7 @@ pub(super) fn interface_page(
     let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, ..extra };
     Ok(vec![page_file(
         urls,
-        &urls.url(lang, route),
+        &urls.page(lang, route, n),
         html(env, &format!("{kind}.html"), ctx)?,
         Some(&page),
     )])
@@ -467,6 +480,49 @@ pub(super) fn page_window(current: usize, pages: usize) -> Vec<Option<usize>> {
     out
 }
 
+/// The pager of page `n` of `pages` at `route`: `{page, pages, prev_url, next_url,
+/// links: [{number, url, current} or {gap}]}`.
+pub(super) fn pagination(
+    urls: &Routes,
+    lang: &Lang,
+    route: Route,
+    n: usize,
+    pages: usize,
+) -> Value {
+    let page_url = |k: usize| urls.page(lang, route, k);
+    context! {
+        page => n, pages => pages,
+        prev_url => (n > 1).then(|| page_url(n - 1)),
+        next_url => (n < pages).then(|| page_url(n + 1)),
+        links => page_window(n, pages).into_iter().map(|k| match k {
+            Some(k) => context! { number => k, url => page_url(k), current => k == n },
+            None => context! { gap => true },
+        }).collect::<Vec<_>>(),
+    }
+}
+
+/// The title of page `n` of `pages` of a page whose list is split into pages: after
+/// the first, its name then "Page n of m", so that each page's title is its own.
+pub(super) fn nth_title(ls: &LangShared, title: &str, n: usize, pages: usize) -> String {
+    if n <= 1 {
+        return title.to_string();
+    }
+    let of = ls
+        .s("page_of")
+        .replace("{page}", &n.to_string())
+        .replace("{pages}", &pages.to_string());
+    format!("{title}{}{of}", ls.s("part_separator"))
+}
+
+/// The practices of page `n` (from 1) of a list split into pages of [`PER_PAGE`], and
+/// the number of pages (1 for an empty list).
+pub(super) fn page_of<T>(items: &[T], n: usize) -> (&[T], usize) {
+    let pages = items.len().div_ceil(PER_PAGE).max(1);
+    let start = ((n - 1) * PER_PAGE).min(items.len());
+    let end = (start + PER_PAGE).min(items.len());
+    (&items[start..end], pages)
+}
+
 /// A listing of practices, split into pages of [`PER_PAGE`].
 #[allow(clippy::too_many_arguments)]
 pub(super) fn listing(
@@ -513,16 +569,14 @@ pub(super) fn listing(
             description.clone(),
             breadcrumbs.clone(),
         );
-        let pagination = context! {
-            page => n, pages => pages,
-            prev_url => (n > 1).then(|| page_url(n - 1)),
-            next_url => (n < pages).then(|| page_url(n + 1)),
-            links => page_window(n, pages).into_iter().map(|k| match k {
-                Some(k) => context! { number => k, url => page_url(k), current => k == n },
-                None => context! { gap => true },
-            }).collect::<Vec<_>>(),
+        let pagination = pagination(urls, place.lang, place.route, n, pages);
+        // A border's comparison is on its first page; the later ones list practices
+        // (the keys written out win over the spread's).
+        let extra = match n {
+            1 => extra.clone(),
+            _ => context! { border => (), ..extra.clone() },
         };
-        let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, facets => facets.clone(), items => items, total => cards.len(), pagination => pagination, listing => extra.clone() };
+        let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, facets => facets.clone(), items => items, total => cards.len(), pagination => pagination, listing => extra };
         out.push(page_file(
             urls,
             &page_url(n),

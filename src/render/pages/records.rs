@@ -12,6 +12,10 @@ struct RecordPage<'a> {
     /// What the template calls the record (`practice`, `partner`, `content`).
     key: &'static str,
     route: Route<'a>,
+    /// The page of a record whose list of practices is split into pages, and how many
+    /// there are (`(1, 1)` for most: later pages link back to the first in their
+    /// breadcrumbs and add "Page n of m" to the title).
+    page: (usize, usize),
     /// The listing the breadcrumbs pass through: its label's key and its route.
     parent: Option<(&'static str, Route<'a>)>,
     title: String,
@@ -37,22 +41,26 @@ fn record_page(
     let place = Place {
         lang,
         route: r.route,
-        page: 1,
+        page: r.page.0,
         exists_in: Some(r.exists_in),
         shown: (r.shown != lang).then_some(r.shown),
     };
-    let trail: Vec<(String, String)> = r
+    let mut trail: Vec<(String, String)> = r
         .parent
         .map(|(key, route)| (ls.s(key), urls.url(lang, route)))
         .into_iter()
         .collect();
+    let title = nth_title(ls, &r.title, r.page.0, r.page.1);
+    if r.page.0 > 1 {
+        trail.push((r.title, urls.url(lang, r.route)));
+    }
     let trail: Vec<(&str, String)> = trail.iter().map(|(a, b)| (a.as_str(), b.clone())).collect();
     let page = page_ctx(
         site,
         urls,
         &place,
         r.kind,
-        r.title,
+        title,
         r.description,
         crumbs(ls, urls, lang, &trail),
     );
@@ -61,7 +69,7 @@ fn record_page(
     let ctx = context! { site => ls.site.clone(), t => ls.t.clone(), page => page, ..record };
     Ok(vec![page_file(
         urls,
-        &urls.url(lang, r.route),
+        &urls.page(lang, r.route, r.page.0),
         html(env, &format!("{}.html", r.kind), ctx)?,
         in_sitemap.then_some(&page),
     )])
@@ -84,6 +92,7 @@ pub(super) fn practice(
         kind: "practice",
         key: "practice",
         route: Route::Practice(&p.slug),
+        page: (1, 1),
         parent: Some(("practices", Route::Practices)),
         title: text.title.clone(),
         description: text.summary.clone().unwrap_or_default(),
@@ -270,6 +279,8 @@ pub(super) fn partner(
         .unwrap_or(&p.country)
         .to_string();
     let naming = partner_name(site, p, lang);
+    let route = Route::Partner(&p.slug);
+    let (first, pages) = page_of(&practices, 1);
     let partner = context! {
         slug => &p.slug,
         name => &naming.name,
@@ -283,21 +294,33 @@ pub(super) fn partner(
         country => link_to(country_name, urls.url(lang, Route::Term(Facet::Country, &p.country)), None),
         territory => territory,
         body => body_html(site, urls, lang, &text.body),
-        practices => practices,
+        practices => first,
+        practice_total => practices.len(),
         also_available => also,
     };
-    let page = RecordPage {
+    let page = |n: usize, content: Value| RecordPage {
         kind: "partner",
         key: "partner",
-        route: Route::Partner(&p.slug),
+        route,
+        page: (n, pages),
         parent: Some(("partners", Route::Partners)),
         title: text.name.clone(),
         description: String::new(),
-        exists_in,
+        exists_in: exists_in.clone(),
         shown,
-        content: partner,
+        content: context! { pagination => pagination(urls, lang, route, n, pages), ..content },
     };
-    record_page(site, env, shared, lang, page)
+    let mut out = record_page(site, env, shared, lang, page(1, partner))?;
+    // The practices past the first page, each later page with the partner's name.
+    for n in 2..=pages {
+        let (items, _) = page_of(&practices, n);
+        let partner = context! {
+            slug => &p.slug, name => &naming.name, name_lang => &naming.lang, gloss => &naming.gloss,
+            practices => items, practice_total => practices.len(),
+        };
+        out.extend(record_page(site, env, shared, lang, page(n, partner))?);
+    }
+    Ok(out)
 }
 
 pub(super) fn free_page(
@@ -319,6 +342,7 @@ pub(super) fn free_page(
         kind: "page",
         key: "content",
         route: Route::Page(&p.slug),
+        page: (1, 1),
         parent: None,
         title: text.title.clone(),
         description: text.summary.clone().unwrap_or_default(),

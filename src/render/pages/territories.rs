@@ -98,10 +98,12 @@ pub(super) fn territory(
         .unwrap_or(&t.country)
         .to_string();
     let (level, level_lang) = level_label(site, t, lang);
+    let route = Route::Territory(&t.id);
+    let (first, pages) = page_of(&practices, 1);
     let territory = context! {
         id => &t.id, name => name, lang => (name_lang != lang).then(|| name_lang.to_string()), level => level, level_lang => level_lang,
         country => link_to(country, urls.url(lang, Route::Term(Facet::Country, &t.country)), None),
-        indicators => indicators, without_data => without_data, practices => practices,
+        indicators => indicators, without_data => without_data, practices => first, practice_total => practices.len(),
         data => data_links(urls, lang, &[
             ("data_values", if site.index.series.contains_key(&t.id) {
                 vec![("CSV", urls.url(lang, Route::Data(&crate::open_data::territory_observations(&t.id)))), ("JSON", urls.url(lang, Route::CompareFile(&territory_file(&t.id))))]
@@ -114,13 +116,32 @@ pub(super) fn territory(
     let trail = [(ls.s("territories"), urls.url(lang, Route::Territories))];
     let trail: Vec<(&str, String)> = trail.iter().map(|(a, b)| (a.as_str(), b.clone())).collect();
     let page = InterfacePage {
-        route: Route::Territory(&t.id),
+        route,
         kind: "territory",
         title: name.to_string(),
         trail: &trail,
-        extra: context! { territory => territory },
+        extra: context! { territory => territory, pagination => pagination(urls, lang, route, 1, pages) },
     };
     let mut out = interface_page(site, env, shared, lang, page)?;
+    // The practices past the first page: each later page lists them with the
+    // territory's name, its link back to the first page among the breadcrumbs.
+    let mut trail_on = trail.clone();
+    trail_on.push((name, urls.url(lang, route)));
+    for n in 2..=pages {
+        let (items, _) = page_of(&practices, n);
+        let territory = context! {
+            id => &t.id, name => name, lang => (name_lang != lang).then(|| name_lang.to_string()),
+            practices => items, practice_total => practices.len(),
+        };
+        let page = InterfacePage {
+            route,
+            kind: "territory",
+            title: nth_title(ls, name, n, pages),
+            trail: &trail_on,
+            extra: context! { territory => territory, pagination => pagination(urls, lang, route, n, pages) },
+        };
+        out.extend(interface_page_n(site, env, shared, lang, page, n)?);
+    }
     out.push(territory_record(site, urls, lang, t));
     Ok(out)
 }

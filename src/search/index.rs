@@ -87,10 +87,10 @@ pub(super) struct DocTerms {
     pub(super) stems: BTreeMap<String, BTreeSet<String>>,
 }
 
-/// Practices analysed at once: their analyses are merged into the postings and
+/// Practices analysed at once (enough for both threads to share): their analyses are merged into the postings and
 /// dropped before the next are analysed, so that memory holds the index, not every
 /// practice's analysis.
-const CHUNK: usize = 1024;
+const CHUNK: usize = 256;
 
 /// Builds the index of `lang`.
 pub fn build(site: &Site, view: &LangView, lang: &Lang) -> LangIndex {

@@ -238,7 +238,10 @@ try {
       const titles = await Promise.all([page, other].map((p) => p.locator('#limes-preview-errors h2').innerText()));
       const expected = [fileLang, otherLang].map((l) => {
         const toml = fs.readFileSync(path.join(root, 'i18n', `${l}.toml`), 'utf8');
-        return /^preview_errors_title\s*=\s*"([^"]*)"/m.exec(toml)?.[1];
+        // A TOML basic string: its \uXXXX escapes (French no-break spaces) decoded.
+        return /^preview_errors_title\s*=\s*"([^"]*)"/m
+          .exec(toml)?.[1]
+          ?.replace(/\\u([0-9a-fA-F]{4})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
       });
       for (let i = 0; i < 2; i += 1) {
         if (expected[i] && titles[i] !== expected[i]) {

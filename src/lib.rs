@@ -329,11 +329,11 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
         }
     })?;
     let pages_by_language = pages_by_language(&site.config.languages, &paths);
-    let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
+    let pages = paths.iter().filter(|(p, _)| p.ends_with(".html")).count();
     let timer = Timer::start(progress, Phase::Write, None);
     if let Some(inputs) = inputs {
         staging
-            .seal(|output| output::fresh::Record {
+            .seal(&paths, |output| output::fresh::Record {
                 inputs,
                 output,
                 pages,
@@ -409,9 +409,9 @@ fn files_read(config: &Config, loaded: &input::Loaded) -> usize {
 }
 
 /// The HTML pages of each language: those under `<lang>/`.
-fn pages_by_language(languages: &[Lang], paths: &[String]) -> Vec<(Lang, usize)> {
+fn pages_by_language(languages: &[Lang], paths: &[(String, u64)]) -> Vec<(Lang, usize)> {
     let mut counts = vec![0; languages.len()];
-    for path in paths.iter().filter(|p| p.ends_with(".html")) {
+    for (path, _) in paths.iter().filter(|(p, _)| p.ends_with(".html")) {
         let first = path.split('/').next().unwrap_or("");
         if let Some(i) = languages.iter().position(|l| l.as_str() == first) {
             counts[i] += 1;

@@ -92,26 +92,39 @@ fn stamp(p: &mut Printer, meta: &std::fs::Metadata) -> Option<()> {
     Some(())
 }
 
-/// The print of the files in the output folder `dir` (by name and size, the marker
+/// The print of the files in the output folder `dir` (by path and size, the marker
 /// left out), or `None` if it cannot be read.
 pub fn output(dir: &Path) -> Option<Print> {
-    let mut p = Printer::new();
-    let walker = walkdir::WalkDir::new(dir).sort_by_file_name().min_depth(1);
-    for entry in walker {
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
         let entry = entry.ok()?;
-        let rel = entry.path().strip_prefix(dir).ok()?;
-        if rel == Path::new(super::MARKER) {
+        if entry.file_type().is_dir() {
             continue;
         }
-        let kind = entry.file_type();
-        let len = if kind.is_file() {
-            entry.metadata().ok()?.len()
-        } else {
-            0
+        let rel = entry.path().strip_prefix(dir).ok()?.to_str()?;
+        if rel == super::MARKER {
+            continue;
+        }
+        let len = match entry.file_type().is_file() {
+            true => entry.metadata().ok()?.len(),
+            // Anything else (a link put there by hand) never matches a file written.
+            false => u64::MAX,
         };
-        p.add((rel.as_os_str().as_encoded_bytes(), kind.is_dir(), len));
+        found.push((rel.replace(std::path::MAIN_SEPARATOR, "/"), len));
     }
-    Some(p.finish())
+    found.sort_unstable();
+    Some(files(&found))
+}
+
+/// The print of files given by path (relative, `/` separated) and size, sorted by
+/// path: what a build wrote, or what [`output`] finds.
+pub fn files(sorted: &[(String, u64)]) -> Print {
+    let mut p = Printer::new();
+    p.add(sorted.len());
+    for (path, len) in sorted {
+        p.add((path.as_str(), *len));
+    }
+    p.finish()
 }
 
 /// What a marker records of the build that wrote its folder.

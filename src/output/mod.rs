@@ -58,6 +58,8 @@ struct State {
     /// `None`: written into the staging folder.
     files: BTreeMap<String, (Option<Body>, Origin)>,
     diagnostics: Vec<Diagnostic>,
+    /// Streaming: each file written, with its size.
+    written: Vec<(String, u64)>,
     /// The first file that could not be written, and why.
     failed: Option<(String, io::Error)>,
 }
@@ -159,8 +161,11 @@ impl<'s> Plan<'s> {
         if stop {
             return;
         }
-        if let Err(e) = staging.put(&path, &body) {
-            self.state().failed.get_or_insert((path, e));
+        match staging.put(&path, &body) {
+            Ok(size) => self.state().written.push((path, size)),
+            Err(e) => {
+                self.state().failed.get_or_insert((path, e));
+            }
         }
     }
 
@@ -177,8 +182,9 @@ impl<'s> Plan<'s> {
             .collect())
     }
 
-    /// The paths of the files a streaming plan wrote, sorted, or why it failed.
-    pub fn finish_written(self) -> Result<Vec<String>, Failed> {
+    /// The files a streaming plan wrote, with their sizes, sorted by path; or why it
+    /// failed.
+    pub fn finish_written(self) -> Result<Vec<(String, u64)>, Failed> {
         let state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
         if !state.diagnostics.is_empty() {
             return Err(Failed::Site(state.diagnostics));
@@ -186,7 +192,9 @@ impl<'s> Plan<'s> {
         if let Some((path, e)) = state.failed {
             return Err(Failed::Io(path, e));
         }
-        Ok(state.files.into_keys().collect())
+        let mut written = state.written;
+        written.sort_unstable();
+        Ok(written)
     }
 }
 

@@ -291,8 +291,9 @@ impl Staging {
         Ok(staging)
     }
 
-    /// Writes one file of the new site, `rel` being its path in the output.
-    pub fn put(&self, rel: &str, body: &Body) -> io::Result<()> {
+    /// Writes one file of the new site, `rel` being its path in the output; gives its
+    /// size.
+    pub fn put(&self, rel: &str, body: &Body) -> io::Result<u64> {
         let target = safe_join(&self.dir, rel).ok_or_else(|| {
             io::Error::other(format!(
                 "refusing to write outside the output folder: {rel}"
@@ -302,17 +303,23 @@ impl Staging {
             fs::create_dir_all(d)?;
         }
         match body {
-            Body::Bytes(b) => fs::write(&target, b),
-            Body::Copy(from) => fs::copy(from, &target).map(|_| ()),
+            Body::Bytes(b) => fs::write(&target, b).map(|()| b.len() as u64),
+            Body::Copy(from) => fs::copy(from, &target),
         }
     }
 
     /// Writes the marker again with `record` of this build, made from the print of
-    /// the files written: what tells the next build whether it has anything to do.
-    pub fn seal(&self, record: impl FnOnce(Print) -> Record) -> io::Result<()> {
-        let printed = super::fresh::output(&self.dir)
-            .ok_or_else(|| io::Error::other("cannot read back the files written"))?;
-        let text = format!("{MARKER_TEXT}{}", record(printed).lines());
+    /// `written` (every file put, with its size, sorted by path): what tells the next
+    /// build whether it has anything to do.
+    pub fn seal(
+        &self,
+        written: &[(String, u64)],
+        record: impl FnOnce(Print) -> Record,
+    ) -> io::Result<()> {
+        let text = format!(
+            "{MARKER_TEXT}{}",
+            record(super::fresh::files(written)).lines()
+        );
         fs::write(self.dir.join(MARKER), text)
     }
 

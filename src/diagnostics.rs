@@ -153,31 +153,39 @@ impl fmt::Display for Diagnostics {
     }
 }
 
-/// A text file of the site, kept with its line starts so byte offsets can be turned
-/// into line and column for diagnostics.
+/// A text file of the site, whose byte offsets can be turned into line and column for
+/// diagnostics. The line starts are found the first time a position is asked for (most
+/// files never need them: a site of 40,000 records would hold 150 MB of them).
 #[derive(Clone, Debug)]
 pub struct Source {
     pub rel: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Source {
     pub fn new(rel: impl Into<String>, text: String) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         Source {
             rel: rel.into(),
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts
+        })
     }
 
     /// 1-based (line, column in characters) of a byte offset.
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        let start = starts[line];
         let col = self.text[start..floor_char(&self.text, offset)]
             .chars()
             .count();
@@ -187,7 +195,7 @@ impl Source {
     /// An error pointing at a byte range of this file.
     pub fn error(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
         let (line, col) = self.position(span.start);
-        let line_start = self.line_starts[line - 1];
+        let line_start = self.line_starts()[line - 1];
         let line_end = self.text[line_start..]
             .find('\n')
             .map(|i| line_start + i)
@@ -215,7 +223,7 @@ impl Source {
     /// An error about a whole line (1-based), underlining nothing in particular.
     pub fn error_at_line(&self, line: usize, message: impl Into<String>) -> Diagnostic {
         let offset = self
-            .line_starts
+            .line_starts()
             .get(line.saturating_sub(1))
             .copied()
             .unwrap_or(0);

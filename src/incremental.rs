@@ -31,7 +31,7 @@ use crate::model::Site;
 use crate::output::{Body, OutputFile};
 use crate::search::analysed::Analysed;
 use crate::types::Lang;
-use crate::{BuildOptions, SearchFiles, SearchPaths, render, search, view};
+use crate::{BuildOptions, SearchPaths, render, search, view};
 
 /// What a rebuild changed in the site.
 #[derive(Debug)]
@@ -213,15 +213,13 @@ impl Rebuilder {
             .map(|last| std::mem::take(&mut last.analysed))
             .unwrap_or_default();
         analysed.retain(|lang, _| site.config.languages.contains(lang));
-        let search = |views: &view::Views| {
-            let mut out = SearchFiles::new();
-            out.insert(None, vec![search::script_file(&site, &views.routes)]);
+        let search = |views: &view::Views, sink: crate::SearchSink| {
+            sink(None, vec![search::script_file(&site, &views.routes)]);
             for (lang, view) in &views.langs {
                 let a = analysed.entry(lang.clone()).or_default();
                 let files = search::lang_files(&site, &views.routes, lang, view, a, None);
-                out.insert(Some(lang.clone()), files);
+                sink(Some(lang.clone()), files);
             }
-            out
         };
         let (files, search, shared) =
             match crate::render_parts(&site, &env, &crate::progress::Silent, search) {

@@ -108,13 +108,16 @@ pub fn output_folder(opts: &BuildOptions, config: &Config) -> PathBuf {
 }
 
 /// [`load_site`], and when `target` is given, the check of the output folder (its
-/// problems are reported with the content's; the checked folder goes in `target`).
+/// problems are reported with the content's; the checked folder goes in `target`): a
+/// build, which then has no use for the record files once the graph is checked, so the
+/// graph takes their bodies and `site.sources.records` is left empty.
 fn load(
     opts: &BuildOptions,
     target: Option<&mut Option<PathBuf>>,
     progress: &dyn Progress,
 ) -> Result<(Site, Environment<'static>, Diagnostics), Diagnostics> {
     let root = &opts.root;
+    let keep_sources = target.is_none();
     let timer = Timer::start(progress, Phase::Load, None);
     let (mut config, mut diags) = load::read_config(root).map_err(|d| Diagnostics(d).sorted())?;
     if let Some(url) = &opts.base_url {
@@ -141,7 +144,15 @@ fn load(
     diags.extend(ds);
     timer.end(files_read(&config, &loaded));
     let timer = Timer::start(progress, Phase::Resolve, None);
-    let Some(site) = model::resolve(root, config, strings, loaded, opts.drafts, &mut diags) else {
+    let Some(site) = model::resolve(
+        root,
+        config,
+        strings,
+        loaded,
+        opts.drafts,
+        keep_sources,
+        &mut diags,
+    ) else {
         return Err(Diagnostics(diags).sorted());
     };
     let env = render::prepare(&site).map_err(|ds| diags.extend(ds));
@@ -164,14 +175,15 @@ pub fn render_with(
     env: &Environment<'static>,
     progress: &dyn Progress,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
-    render_parts(site, env, progress, |views| {
-        search::files(site, views, None)
+    render_parts(site, env, progress, |views, sink| {
+        search::files(site, views, None, sink)
     })
     .map(|(files, _, _)| files)
 }
 
-/// The files of the search index, by language (the script's under `None`).
-pub(crate) type SearchFiles = std::collections::BTreeMap<Option<Lang>, Vec<(String, Vec<u8>)>>;
+/// Where the search index's files go as each language's are made: the language (the
+/// script's under `None`) and its files by path. One language's files are held at a time.
+pub(crate) type SearchSink<'a> = &'a mut dyn FnMut(Option<Lang>, Vec<(String, Vec<u8>)>);
 
 /// [`render_with`], with the search index made by `search` from the views (the one
 /// renderer that reads every practice's body, so the one that an edit of a body
@@ -182,7 +194,7 @@ pub(crate) fn render_parts(
     site: &Site,
     env: &Environment<'static>,
     progress: &dyn Progress,
-    search: impl FnOnce(&view::Views) -> SearchFiles,
+    search: impl FnOnce(&view::Views, SearchSink),
 ) -> Result<(Vec<OutputFile>, SearchPaths, render::Shared), Diagnostics> {
     let plan = Plan::default();
     let (search_paths, shared) = render_into(site, env, progress, search, &plan);
@@ -197,7 +209,7 @@ fn render_into(
     site: &Site,
     env: &Environment<'static>,
     progress: &dyn Progress,
-    search: impl FnOnce(&view::Views) -> SearchFiles,
+    search: impl FnOnce(&view::Views, SearchSink),
     plan: &Plan,
 ) -> (SearchPaths, render::Shared) {
     let timer = Timer::start(progress, Phase::Views, None);
@@ -205,13 +217,13 @@ fn render_into(
     timer.end(site.config.languages.len());
     let timer = Timer::start(progress, Phase::Search, None);
     let mut search_paths = SearchPaths::new();
-    for (lang, files) in search(&views) {
+    search(&views, &mut |lang, files| {
         let paths = search_paths.entry(lang).or_default();
         for (path, bytes) in files {
             paths.insert(path.clone());
             plan.add(path, bytes);
         }
-    }
+    });
     let files = plan.len();
     timer.end(files);
     let timer = Timer::start(progress, Phase::OpenData, None);
@@ -319,7 +331,7 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
         &site,
         &env,
         progress,
-        |views| search::files(&site, views, None),
+        |views, sink| search::files(&site, views, None, sink),
         &plan,
     );
     let paths = plan.finish_written().map_err(|f| match f {

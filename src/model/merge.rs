@@ -264,7 +264,7 @@ pub(super) fn merge_practice(
         .unwrap_or_default();
     let texts = files
         .into_iter()
-        .map(|(f, (_, t))| (f.lang.clone(), t))
+        .map(|(f, (_, t))| (f.lang.clone(), Box::new(t)))
         .collect();
     Practice {
         slug,
@@ -349,7 +349,7 @@ pub(super) fn merge_partner(
     });
     let texts = files
         .into_iter()
-        .map(|(f, (_, t))| (f.lang.clone(), t))
+        .map(|(f, (_, t))| (f.lang.clone(), Box::new(t)))
         .collect();
     Partner {
         slug,

@@ -136,7 +136,9 @@ pub struct Practice {
     pub budget: Option<Budget>,
     pub transferability: Option<Level>,
     pub results: Vec<ResultFact>,
-    pub texts: BTreeMap<Lang, PracticeText>,
+    /// Boxed: a map's node holds room for eleven values, and most records have one to
+    /// three translations.
+    pub texts: BTreeMap<Lang, Box<PracticeText>>,
 }
 
 impl Practice {
@@ -178,7 +180,8 @@ pub struct Partner {
     /// `official_name = { ro = "..." }`: shown in every language, the translated name
     /// as a gloss.
     pub official_name: Option<OfficialName>,
-    pub texts: BTreeMap<Lang, PartnerText>,
+    /// Boxed, as a practice's.
+    pub texts: BTreeMap<Lang, Box<PartnerText>>,
 }
 
 #[derive(Clone, Debug)]

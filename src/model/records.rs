@@ -304,7 +304,8 @@ pub(crate) fn practice(
         contact,
         result_labels: labels,
         sources,
-        body: file.body().to_string(),
+        // Given at the end of `resolve`, once every link is checked (see `bodies`).
+        body: String::new(),
         file: file.src.rel.clone(),
         draft,
     };
@@ -347,7 +348,8 @@ pub(crate) fn partner(
         short_name,
         city,
         website,
-        body: file.body().to_string(),
+        // Given at the end of `resolve`, once every link is checked (see `bodies`).
+        body: String::new(),
         file: file.src.rel.clone(),
         draft,
     };
@@ -471,7 +473,8 @@ pub(crate) fn page(file: &RecordFile, diags: &mut Vec<Diagnostic>) -> (PageFacts
             .unwrap_or_else(|| file.slug.to_string()),
         summary,
         updated,
-        body: file.body().to_string(),
+        // Given at the end of `resolve`, once every link is checked (see `bodies`).
+        body: String::new(),
         file: file.src.rel.clone(),
         draft,
     };

@@ -31,6 +31,7 @@ pub fn resolve(
     strings: Strings,
     loaded: Loaded,
     drafts: bool,
+    keep_sources: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Site> {
     let vocab = data::vocabularies(loaded.vocabularies.as_ref(), &config, diags);
@@ -262,6 +263,18 @@ pub fn resolve(
     if diags.iter().any(Diagnostic::is_error) {
         return None;
     }
+    let mut records = loaded.records;
+    bodies(
+        &mut records,
+        &index,
+        &mut practices,
+        &mut partners,
+        &mut pages,
+        keep_sources,
+    );
+    if !keep_sources {
+        records = Vec::new();
+    }
     Some(Site {
         root: root.to_path_buf(),
         config,
@@ -279,11 +292,54 @@ pub fn resolve(
         theme: loaded.theme,
         index,
         sources: Sources {
-            records: loaded.records,
+            records,
             vocabularies: loaded.vocabularies,
             territories: loaded.territories,
         },
     })
+}
+
+/// Gives each translation in the graph the Markdown body of its file: a copy when the
+/// files are kept (`limes check` and `limes serve` point at them later), else the file's
+/// own text, its front matter cut off, so that the graph never holds a body twice.
+fn bodies(
+    records: &mut [RecordFile],
+    index: &Index,
+    practices: &mut [super::Practice],
+    partners: &mut [super::Partner],
+    pages: &mut [super::Page],
+    keep: bool,
+) {
+    for r in records {
+        let slot = match r.kind {
+            RecordKind::Practice => index
+                .practice
+                .get(&r.slug)
+                .and_then(|&i| practices[i].texts.get_mut(&r.lang))
+                .map(|t| &mut t.body),
+            RecordKind::Partner => index
+                .partner
+                .get(&r.slug)
+                .and_then(|&i| partners[i].texts.get_mut(&r.lang))
+                .map(|t| &mut t.body),
+            RecordKind::Page => index
+                .page
+                .get(&r.slug)
+                .and_then(|&i| pages[i].texts.get_mut(&r.lang))
+                .map(|t| &mut t.body),
+        };
+        // A translation left out (a draft) has no place in the graph.
+        let Some(slot) = slot else { continue };
+        *slot = if keep {
+            r.body().to_string()
+        } else {
+            let mut text = std::mem::take(&mut r.src.text);
+            text.truncate(r.body.end);
+            text.drain(..r.body.start);
+            text.shrink_to_fit();
+            text
+        };
+    }
 }
 
 /// Records left out of a build without drafts, by kind and slug, with their first file.

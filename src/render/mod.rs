@@ -381,18 +381,19 @@ pub fn compare_script_name() -> String {
 }
 
 /// `/sitemap.xml`: every original page with its language alternates; when they are
-/// too many for one file, the index of `/sitemap-<n>.xml` parts (see [`sitemap::files`]).
+/// too many for one file, the index of `/sitemap-<n>.xml` parts (see [`sitemap::each_file`]).
 pub fn sitemap(site: &Site, shared: &Shared, mut urls: Vec<SitemapUrl>, plan: &Plan) {
     urls.sort();
     let (routes, lang) = (&shared.urls, &site.config.default_language);
     let part_url = |n| routes.absolute(&routes.url(lang, Route::SitemapPart(n)));
-    for (n, xml) in sitemap::files(&urls, part_url) {
+    let (max_urls, max_bytes) = (sitemap::MAX_URLS, sitemap::MAX_BYTES);
+    sitemap::each_file(&urls, part_url, max_urls, max_bytes, |n, xml| {
         let route = match n {
             0 => Route::Sitemap,
             n => Route::SitemapPart(n),
         };
         plan.add(routes.file(lang, route), xml.into_bytes());
-    }
+    });
 }
 
 /// `/<lang>/feed.xml` for every language.

@@ -23,19 +23,40 @@ const URLSET_CLOSE: &str = "</urlset>\n";
 /// file of [`MAX_URLS`] and [`MAX_BYTES`], else `(0, the index)` then `(1, part 1)`,
 /// `(2, part 2)`... `part_url(n)` is the absolute address of part `n`. The URLs keep
 /// their order, each in exactly one part.
+#[cfg(test)]
 pub fn files(urls: &[SitemapUrl], part_url: impl Fn(usize) -> String) -> Vec<(usize, String)> {
     files_within(urls, part_url, MAX_URLS, MAX_BYTES)
 }
 
 /// [`files`] with the limits as parameters.
+#[cfg(test)]
 pub(super) fn files_within(
     urls: &[SitemapUrl],
     part_url: impl Fn(usize) -> String,
     max_urls: usize,
     max_bytes: usize,
 ) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    each_file(urls, part_url, max_urls, max_bytes, |n, xml| {
+        out.push((n, xml))
+    });
+    out.sort_by_key(|(n, _)| *n);
+    out
+}
+
+/// The files of [`files`] handed to `file` one at a time as each is made (the parts in
+/// order, then the index), so that one part at a time is held.
+pub(super) fn each_file(
+    urls: &[SitemapUrl],
+    part_url: impl Fn(usize) -> String,
+    max_urls: usize,
+    max_bytes: usize,
+    mut file: impl FnMut(usize, String),
+) {
     let max_urls = max_urls.max(1);
-    let mut parts: Vec<String> = Vec::new();
+    // The first part is held until a second one starts: alone, it is the sitemap.
+    let mut first: Option<String> = None;
+    let mut parts = 0;
     let mut current = String::from(URLSET_OPEN);
     let mut count = 0;
     let mut entry = String::new();
@@ -48,29 +69,41 @@ pub(super) fn files_within(
             || (count > 0 && current.len() + entry.len() + URLSET_CLOSE.len() > max_bytes);
         if full {
             current.push_str(URLSET_CLOSE);
-            parts.push(std::mem::replace(&mut current, String::from(URLSET_OPEN)));
+            let done = std::mem::replace(&mut current, String::from(URLSET_OPEN));
+            parts += 1;
+            match parts {
+                1 => first = Some(done),
+                n => {
+                    if let Some(one) = first.take() {
+                        file(1, one);
+                    }
+                    file(n, done);
+                }
+            }
             count = 0;
         }
         current.push_str(&entry);
         count += 1;
     }
     current.push_str(URLSET_CLOSE);
-    parts.push(current);
-    if parts.len() == 1 {
-        return vec![(0, parts.pop().unwrap_or_default())];
+    if parts == 0 {
+        return file(0, current);
     }
+    if let Some(one) = first.take() {
+        file(1, one);
+    }
+    parts += 1;
+    file(parts, current);
     let mut index = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for n in 1..=parts.len() {
+    for n in 1..=parts {
         index.push_str("  <sitemap>\n    <loc>");
         index.push_str(&xml_escape(&part_url(n)));
         index.push_str("</loc>\n  </sitemap>\n");
     }
     index.push_str("</sitemapindex>\n");
-    let mut out = vec![(0, index)];
-    out.extend(parts.into_iter().enumerate().map(|(i, p)| (i + 1, p)));
-    out
+    file(0, index);
 }
 
 /// One `<url>` with its language alternates as `xhtml:link` elements.

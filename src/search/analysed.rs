@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rayon::prelude::*;
 
 use super::index::{
-    DocTerms, Key, LangIndex, analyse, analyzers, doc_inputs, doc_terms, fingerprint, write,
+    DocTerms, Key, LangIndex, Posting, analyse, analyzers, doc_inputs, doc_terms, fingerprint,
+    write,
 };
 use crate::model::Site;
 use crate::types::{Lang, Slug};
@@ -41,7 +42,7 @@ pub struct Analysed {
 /// One document: weighted counts of its keys (by key number), its weighted length, and
 /// (word, stem) pairs of its folded words (all by number).
 struct Analysis {
-    terms: Vec<(u32, f64)>,
+    terms: Vec<Posting>,
     len: f64,
     stems: Vec<(u32, u32)>,
 }
@@ -53,7 +54,7 @@ struct Postings {
     /// By practice index, its document number.
     position: Vec<u32>,
     /// By key number: (document, weighted count), documents ascending.
-    lists: Vec<Vec<(u32, f64)>>,
+    lists: Vec<Vec<Posting>>,
     /// By word number: its stems, each with how many documents give it.
     stems: HashMap<u32, BTreeMap<u32, u32>>,
     /// The numbers of the keys that have had postings, in key order.
@@ -128,10 +129,10 @@ impl Analysed {
                 None if self.docs[i].is_some() => continue,
                 None => doc_terms(site, view, &analyzers, lang, &site.practices[i]),
             };
-            let mut terms: Vec<(u32, f64)> = doc
+            let mut terms: Vec<Posting> = doc
                 .terms
                 .into_iter()
-                .map(|(key, tf)| (self.number(key), tf))
+                .map(|(key, tf)| (self.number(key), tf as f32))
                 .collect();
             terms.sort_unstable_by_key(|&(k, _)| k);
             let mut stems = Vec::new();

@@ -98,7 +98,7 @@ pub fn build(site: &Site, view: &LangView, lang: &Lang) -> LangIndex {
     // Postings: key → (document, weighted count), documents ascending; and the stems
     // of every folded word. Hashed while gathering (millions of insertions), sorted
     // once (each key once).
-    let mut gathered: HashMap<String, Vec<(u32, f64)>> = HashMap::new();
+    let mut gathered: HashMap<String, Vec<Posting>> = HashMap::new();
     let mut stems: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut lens: Vec<f64> = Vec::with_capacity(view.rank.len());
     for chunk in view.rank.chunks(CHUNK) {
@@ -110,10 +110,11 @@ pub fn build(site: &Site, view: &LangView, lang: &Lang) -> LangIndex {
             let id = lens.len() as u32;
             lens.push(doc.len);
             for (key, tf) in doc.terms {
+                let posting = (id, tf as f32);
                 match gathered.get_mut(key.as_str()) {
-                    Some(list) => list.push((id, tf)),
+                    Some(list) => list.push(posting),
                     None => {
-                        gathered.insert(key, vec![(id, tf)]);
+                        gathered.insert(key, vec![posting]);
                     }
                 }
             }
@@ -127,7 +128,7 @@ pub fn build(site: &Site, view: &LangView, lang: &Lang) -> LangIndex {
             }
         }
     }
-    let mut postings: Vec<(&str, &[(u32, f64)])> = gathered
+    let mut postings: Vec<(&str, &[Posting])> = gathered
         .iter()
         .map(|(k, list)| (k.as_str(), list.as_slice()))
         .collect();
@@ -145,11 +146,16 @@ pub fn build(site: &Site, view: &LangView, lang: &Lang) -> LangIndex {
     write(site, view, lang, &analyzers[lang], &keys, &lens)
 }
 
+/// A document's position and the weighted count of a key in it. The counts are whole
+/// numbers (the field weights are), so `f32` holds them exactly at half the memory of
+/// `f64`: a language's postings are the largest thing a build holds.
+pub(super) type Posting = (u32, f32);
+
 /// One key of the index: its documents (position, weighted count) in document
 /// order, and the stems of the folded word it is, in order.
 pub(super) struct Key<'a> {
     pub(super) key: &'a str,
-    pub(super) list: &'a [(u32, f64)],
+    pub(super) list: &'a [Posting],
     pub(super) stems: Option<Vec<&'a str>>,
 }
 
@@ -189,6 +195,7 @@ pub(super) fn write(
             let mut last = 0u32;
             // Lists are in document order.
             for (i, &(doc, tf)) in k.list.iter().enumerate() {
+                let tf = f64::from(tf);
                 let dl = lens[doc as usize];
                 let score = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * dl / avg));
                 let score = (score * 100.0).round().max(1.0) as u32;
@@ -218,13 +225,14 @@ pub(super) fn write(
         }
     }
     shard.flush(&mut bodies);
+    drop(parts);
     // One hash for all the shards of the index keeps the manifest small: an edit moves
     // documents (they are numbered in title order) and so changes most shards anyway.
-    let mut all = Vec::new();
+    let mut all = Fnv::new();
     for (_, body) in &bodies {
-        all.extend_from_slice(body.as_bytes());
+        all.update(body.as_bytes());
     }
-    let stem = hashed("s", &all, "");
+    let stem = all.name("s", "");
     let mut shards: Vec<(String, String)> = Vec::new();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for (n, (first, body)) in bodies.into_iter().enumerate() {
@@ -242,12 +250,12 @@ pub(super) fn write(
         .iter()
         .map(|&i| card_json(&view.cards[i]))
         .collect();
-    let mut all = Vec::new();
+    let mut all = Fnv::new();
     for c in &cards {
-        all.extend_from_slice(c);
-        all.push(b'\n');
+        all.update(c);
+        all.update(b"\n");
     }
-    let folder = hashed("c", &all, "");
+    let folder = all.name("c", "");
     for (id, c) in cards.into_iter().enumerate() {
         files.push((format!("{folder}/{id}.json"), c));
     }
@@ -530,14 +538,33 @@ fn card_json(card: &crate::view::Card) -> Vec<u8> {
 /// `<prefix>-<hash>.<ext>` (or `<prefix>-<hash>` without an extension): the name of a
 /// file that never changes (FNV-1a, 64 bits, over its bytes).
 pub fn hashed(prefix: &str, bytes: &[u8], ext: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    let mut h = Fnv::new();
+    h.update(bytes);
+    h.name(prefix, ext)
+}
+
+/// FNV-1a over bytes given in pieces: the same hash as over their concatenation.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
     }
-    if ext.is_empty() {
-        format!("{prefix}-{h:016x}")
-    } else {
-        format!("{prefix}-{h:016x}.{ext}")
+
+    fn update(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    /// `<prefix>-<hash>`, and `.<ext>` when `ext` is not empty.
+    fn name(&self, prefix: &str, ext: &str) -> String {
+        let h = self.0;
+        if ext.is_empty() {
+            format!("{prefix}-{h:016x}")
+        } else {
+            format!("{prefix}-{h:016x}.{ext}")
+        }
     }
 }

@@ -28,29 +28,22 @@ pub fn script_path() -> String {
 
 /// The files of the search index of each language (all, or `only` those), by
 /// language; the script's under `None`. Paths are relative to the output root.
-pub fn files(
-    site: &Site,
-    views: &Views,
-    only: Option<&BTreeSet<Lang>>,
-) -> BTreeMap<Option<Lang>, Vec<(String, Vec<u8>)>> {
-    let mut out = BTreeMap::new();
-    out.insert(None, vec![script_file(site, &views.routes)]);
-    // One language after the other (each analyses its practices in parallel), so that
-    // memory holds one language's postings at a time.
-    let built = views
-        .langs
-        .iter()
-        .filter(|(lang, _)| only.is_none_or(|o| o.contains(*lang)))
-        .map(|(lang, view)| (lang, index::build(site, view, lang)));
-    for (lang, built) in built {
-        let files = built
+pub fn files(site: &Site, views: &Views, only: Option<&BTreeSet<Lang>>, sink: crate::SearchSink) {
+    sink(None, vec![script_file(site, &views.routes)]);
+    // One language after the other (each analyses its practices in parallel), each
+    // language's files handed on before the next is made, so that memory holds one
+    // language's postings and files at a time.
+    for (lang, view) in &views.langs {
+        if only.is_some_and(|o| !o.contains(lang)) {
+            continue;
+        }
+        let files = index::build(site, view, lang)
             .files
             .into_iter()
             .map(|(name, bytes)| (views.routes.file(lang, Route::SearchFile(&name)), bytes))
             .collect();
-        out.insert(Some(lang.clone()), files);
+        sink(Some(lang.clone()), files);
     }
-    out
 }
 
 /// The script's file: its path and bytes.

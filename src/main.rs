@@ -455,3 +455,6 @@ fn summary(report: &BuildReport) -> String {
         ))
     )
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

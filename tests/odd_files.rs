@@ -217,6 +217,23 @@ content/static/\u{c9}t\u{e9}.pdf: error: `E\u{301}te\u{301}.pdf` and `\u{c9}t\u{
 }
 
 #[test]
+fn a_static_file_named_as_a_theme_file_but_for_letter_case_is_refused() {
+    let (tmp, _) = site(|root| {
+        write(root, "content/static/CSS/Site.css", b"body {}");
+    });
+    let help = "name it content/static/css/site.css to replace the theme's file, or give it another name: Windows, macOS and many web hosts take the two names for one file";
+    assert_eq!(
+        errors(&tmp),
+        format!(
+            "content/static/CSS/Site.css: error: `content/static/CSS/Site.css` and the theme's `themes/default/static/css/site.css` differ only in letter case
+  = help: {help}
+
+"
+        )
+    );
+}
+
+#[test]
 fn a_name_saved_in_decomposed_form_is_published_in_composed_form() {
     let (tmp, _) = site(|root| {
         write(root, "content/static/docs/E\u{301}te\u{301}.pdf", b"summer");

@@ -243,6 +243,34 @@ pub fn load_content(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
             None => {}
         }
     }
+    // A file of content/static/ replaces the theme's of the same name; one whose name
+    // differs from a theme file's only in letter case would be published beside it,
+    // and many hosts keep only one of the two.
+    let theme_names: HashMap<String, &StaticFile> = loaded
+        .theme
+        .statics
+        .iter()
+        .map(|t| (t.to.to_lowercase(), t))
+        .collect();
+    for s in &loaded.statics {
+        if let Some(t) = theme_names.get(&s.to.to_lowercase())
+            && t.to != s.to
+        {
+            diags.push(
+                Diagnostic::file(
+                    s.rel.clone(),
+                    format!(
+                        "`{}` and the theme's `{}` differ only in letter case",
+                        s.rel, t.rel
+                    ),
+                )
+                .help(format!(
+                    "name it content/static/{} to replace the theme's file, or give it another name: Windows, macOS and many web hosts take the two names for one file",
+                    t.to
+                )),
+            );
+        }
+    }
     // Two spellings of one record in one language (folder and single file).
     loaded.records.sort_by(|a, b| {
         (a.kind, &a.slug, &a.lang, &a.src.rel).cmp(&(b.kind, &b.slug, &b.lang, &b.src.rel))

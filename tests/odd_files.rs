@@ -263,3 +263,22 @@ fn links_inside_the_folder_they_are_published_from_are_followed() {
         assert_eq!(fs::read(out.join(rel)).unwrap(), b"report 2024", "{rel}");
     }
 }
+
+#[test]
+fn a_translation_starts_from_a_source_with_old_mac_line_endings() {
+    let (_tmp, root) = site(|root| {
+        let to_cr = |t: String| with_endings(&t, "\r");
+        rewrite(&root.join("content/partners/csd-koper/index.en.md"), to_cr);
+        rewrite(&root.join("observatory.toml"), to_cr);
+    });
+    let created = limes::scaffold::new::translation(&root, "partners/csd-koper", "fr")
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let text = fs::read_to_string(root.join(&created.path)).unwrap();
+    let source = fs::read_to_string(root.join("content/partners/csd-koper/index.en.md")).unwrap();
+    let body = source.rsplit("+++\r").next().unwrap().replace('\r', "\n");
+    assert!(!text.contains('\r'), "{text:?}");
+    assert!(
+        text.ends_with(&body),
+        "the body is not copied line by line:\n{text}"
+    );
+}

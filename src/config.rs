@@ -73,8 +73,10 @@ impl Config {
         src: Source,
         has_theme: impl Fn(&str) -> bool,
     ) -> Result<(Config, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let table = parse(&src, &src.text, 0).map_err(|d| vec![d])?;
         let mut diags = Vec::new();
+        let Some(table) = parse(&src, &src.text, 0, &mut diags) else {
+            return Err(diags);
+        };
         let mut f = Fields::new(&src, &table, "observatory.toml");
 
         let languages: Vec<Spanned<String>> =

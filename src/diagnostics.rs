@@ -74,20 +74,17 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        let (file, message) = (visible(&self.file), visible(&self.message));
         if self.line == 0 {
-            writeln!(f, "{}: {level}: {}", self.file, self.message)?;
+            writeln!(f, "{file}: {level}: {message}")?;
         } else {
-            writeln!(
-                f,
-                "{}:{}:{}: {level}: {}",
-                self.file, self.line, self.col, self.message
-            )?;
+            writeln!(f, "{file}:{}:{}: {level}: {message}", self.line, self.col)?;
         }
         let gutter = self.line.to_string().len();
         if let Some(snippet) = &self.snippet {
             let pad = " ".repeat(gutter);
             writeln!(f, "{pad} |")?;
-            writeln!(f, "{} | {}", self.line, snippet.text)?;
+            writeln!(f, "{} | {}", self.line, visible(&snippet.text))?;
             writeln!(
                 f,
                 "{pad} | {}{}",
@@ -96,10 +93,29 @@ impl fmt::Display for Diagnostic {
             )?;
         }
         if let Some(help) = &self.help {
-            writeln!(f, "{} = help: {help}", " ".repeat(gutter))?;
+            writeln!(f, "{} = help: {}", " ".repeat(gutter), visible(help))?;
         }
         Ok(())
     }
+}
+
+/// `s` with every control character but tab and LF shown as a visible sign, one column
+/// wide as the character was counted (`␇` for BEL, `␡` for DEL, `�` for a C1
+/// control): a message quotes file names and lines of the site, which must not move
+/// the terminal's cursor or change its colours.
+fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c != '\t' && c != '\n' && c.is_control();
+    if !s.contains(hidden) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    s.chars()
+        .map(|c| match c {
+            c if !hidden(c) => c,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            _ => '\u{fffd}',
+        })
+        .collect()
 }
 
 /// Every diagnostic of a build, in a stable order.
@@ -174,8 +190,14 @@ impl Source {
 
     fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
+            // The files of the site are read with LF only (`text::decode`); a line may
+            // also end with CRLF or CR in a text kept as it was (a static file).
+            let bytes = self.text.as_bytes();
             let mut starts = vec![0];
-            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts.extend(bytes.iter().enumerate().filter_map(|(i, &b)| {
+                let ends = b == b'\n' || b == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+                ends.then_some(i + 1)
+            }));
             starts
         })
     }
@@ -197,10 +219,10 @@ impl Source {
         let (line, col) = self.position(span.start);
         let line_start = self.line_starts()[line - 1];
         let line_end = self.text[line_start..]
-            .find('\n')
+            .find(['\n', '\r'])
             .map(|i| line_start + i)
             .unwrap_or(self.text.len());
-        let text = self.text[line_start..line_end].trim_end_matches('\r');
+        let text = &self.text[line_start..line_end];
         let end = floor_char(&self.text, span.end.clamp(span.start, line_end));
         let len = self.text[floor_char(&self.text, span.start)..end]
             .chars()
@@ -325,6 +347,26 @@ mod tests {
         assert_eq!(s.position(3), (2, 1));
         // "čđ" is four bytes, two characters.
         assert_eq!(s.position(7), (2, 3));
+    }
+
+    #[test]
+    fn lines_end_with_lf_crlf_or_cr() {
+        let s = Source::new("a.svg", "a\r\nb\rcc\nd".to_string());
+        assert_eq!(s.position(3), (2, 1));
+        assert_eq!(s.position(6), (3, 2));
+        assert_eq!(s.position(8), (4, 1));
+        assert_eq!(s.error(6..7, "x").snippet.unwrap().text, "cc");
+        assert_eq!(s.error(0..1, "x").snippet.unwrap().text, "a");
+    }
+
+    #[test]
+    fn control_characters_are_printed_as_visible_signs() {
+        let s = Source::new("a\u{1b}.md", "x\u{7}y\u{9b}\tz\n".to_string());
+        let d = s.error(1..2, "control \u{7f}").help("h\u{0}");
+        assert_eq!(
+            d.to_string(),
+            "a\u{241b}.md:1:2: error: control \u{2421}\n  |\n1 | x\u{2407}y\u{fffd} z\n  |  ^\n  = help: h\u{2400}\n"
+        );
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod serve;
 pub mod spanned;
 pub mod static_check;
 pub mod status;
+pub mod text;
 pub mod types;
 pub mod view;
 

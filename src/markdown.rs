@@ -42,16 +42,107 @@ pub fn parse_internal(dest: &str) -> Option<(String, String, Option<String>)> {
 
 /// Every `@/` link and image of a body, for checking before any page is rendered.
 pub fn internal_links(md: &str) -> Vec<InternalLink> {
-    let mut out = Vec::new();
+    scan(md).0
+}
+
+/// A character reference of a body (`&#7;`, `&#x1B;`) that stands for a control
+/// character, which no page may hold (see [`crate::text::control_name`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ControlReference {
+    pub c: char,
+    /// Byte range of the reference.
+    pub span: Range<usize>,
+}
+
+/// What a body is checked for before any page is rendered, in one reading: its `@/`
+/// links and images, and its references to control characters (the text as written
+/// has none: the loader reported those).
+pub fn scan(md: &str) -> (Vec<InternalLink>, Vec<ControlReference>) {
+    let has_control = crate::text::has_control;
+    let mut links = Vec::new();
+    let mut controls = Vec::new();
     for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
+        // An address is written percent-encoded (`%07`): only text and titles matter.
+        let decoded = match &event {
+            Event::Text(t) if has_control(t) => Some(range.clone()),
+            Event::Start(Tag::Link { title, .. } | Tag::Image { title, .. })
+                if has_control(title) =>
+            {
+                inline_title(md, range.clone())
+            }
+            _ => None,
+        };
+        if let Some(within) = decoded {
+            controls.extend(control_references(md, within));
+        }
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event
             && let Some((kind, id, anchor)) = parse_internal(dest_url)
         {
-            out.push(InternalLink {
+            links.push(InternalLink {
                 kind,
                 id,
                 anchor,
                 span: range,
+            });
+        }
+    }
+    // A link's range holds its text's: the same reference may be found twice.
+    controls.sort_by_key(|r| r.span.start);
+    controls.dedup();
+    (links, controls)
+}
+
+/// Where the title of the inline link or image `md[range]` is written
+/// (`[a](/b "title")`): between the last pair of its delimiters before the closing
+/// parenthesis. `None` for a link whose title is elsewhere (a reference definition).
+fn inline_title(md: &str, range: Range<usize>) -> Option<Range<usize>> {
+    let text = md[range.clone()].trim_end().strip_suffix(')')?.trim_end();
+    let (open, close) = match text.chars().last()? {
+        '"' => ('"', '"'),
+        '\'' => ('\'', '\''),
+        ')' => ('(', ')'),
+        _ => return None,
+    };
+    let inner = &text[..text.len() - close.len_utf8()];
+    let start = inner.rfind(open)?;
+    Some(range.start + start..range.start + text.len())
+}
+
+/// The numeric character references in `md[range]` that stand for a control
+/// character (CommonMark: `&#` and up to 7 digits, or `&#x` and up to 6 hex digits,
+/// then `;`; `&#0;` is U+FFFD).
+fn control_references(md: &str, range: Range<usize>) -> Vec<ControlReference> {
+    let text = &md[range.clone()];
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices("&#") {
+        let rest = &text[at + 2..];
+        let (digits, radix, skip) = match rest.strip_prefix(['x', 'X']) {
+            Some(hex) => (hex, 16, 3),
+            None => (rest, 10, 2),
+        };
+        let len = digits
+            .bytes()
+            .take_while(|b| {
+                if radix == 16 {
+                    b.is_ascii_hexdigit()
+                } else {
+                    b.is_ascii_digit()
+                }
+            })
+            .count();
+        let max = if radix == 16 { 6 } else { 7 };
+        if len == 0 || len > max || !digits[len..].starts_with(';') {
+            continue;
+        }
+        let c = u32::from_str_radix(&digits[..len], radix)
+            .ok()
+            .filter(|&n| n != 0)
+            .and_then(char::from_u32);
+        if let Some(c) = c.filter(|&c| crate::text::control_name(c).is_some()) {
+            let start = range.start + at;
+            out.push(ControlReference {
+                c,
+                span: start..start + skip + len + 1,
             });
         }
     }
@@ -563,6 +654,24 @@ mod tests {
         assert_eq!(links.len(), 1);
         assert_eq!(links[0].id, "foo");
         assert_eq!(links[0].span, 2..22);
+    }
+
+    #[test]
+    fn references_to_control_characters_are_found_outside_code() {
+        let md = "a&#7;b `&#7;` [x&#x1b;](https://x.org/&#1; \"t&#133;\") &#0; &#65; &#x9;\n\n    &#7;\n";
+        let (_, controls) = scan(md);
+        let found: Vec<(char, &str)> = controls
+            .iter()
+            .map(|r| (r.c, &md[r.span.clone()]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ('\u{7}', "&#7;"),
+                ('\u{1b}', "&#x1b;"),
+                ('\u{85}', "&#133;")
+            ]
+        );
     }
 
     #[test]

@@ -63,27 +63,84 @@ impl Table {
 }
 
 /// Parses `text`, which starts at byte `offset` of `source`, into a spanned table.
-/// Syntax errors become one diagnostic pointing at the error.
-pub fn parse(source: &Source, text: &str, offset: usize) -> Result<Table, Diagnostic> {
+/// A syntax error becomes one diagnostic pointing at the error (and `None`); a string
+/// or key that holds a control character written as an escape (`"\u0007"`) is an
+/// error at the escape (see [`crate::text::control_name`]), the table still given.
+pub fn parse(
+    source: &Source,
+    text: &str,
+    offset: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Table> {
     match DeTable::parse(text) {
         Ok(t) => {
             let span = t.span();
-            Ok(convert_table(
-                t.get_ref(),
-                offset,
-                span.start + offset..span.end + offset,
-            ))
+            let table = convert_table(t.get_ref(), offset, span.start + offset..span.end + offset);
+            control_escapes(source, &table, diags);
+            Some(table)
         }
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             let msg = e.message().trim().trim_end_matches('.').to_string();
-            Err(source
+            diags.push(source
                 .error(
                     span.start + offset..span.end + offset,
                     format!("invalid TOML: {msg}"),
                 )
-                .help("check the TOML syntax here: text in double quotes, dates and numbers without quotes, lists in [ ]"))
+                .help("check the TOML syntax here: text in double quotes, dates and numbers without quotes, lists in [ ]"));
+            None
         }
+    }
+}
+
+/// The control characters that the keys and strings of `table` hold through escapes:
+/// the text as written has none (`text::decode` reported those).
+fn control_escapes(source: &Source, table: &Table, diags: &mut Vec<Diagnostic>) {
+    let has_control = crate::text::has_control;
+    let mut report = |span: &Range<usize>| {
+        let Some(literal) = source.text.get(span.clone()) else {
+            return;
+        };
+        for (at, len, c) in crate::text::control_escapes(literal) {
+            let at = span.start + at;
+            diags.push(
+                source
+                    .error(
+                        at..at + len,
+                        format!(
+                            "control character {} in the text, written `{}`",
+                            crate::text::describe(c),
+                            &source.text[at..at + len]
+                        ),
+                    )
+                    .help("remove the escape: no page or feed may hold a control character"),
+            );
+        }
+    };
+    fn walk(node: &Node, has: &dyn Fn(&str) -> bool, report: &mut dyn FnMut(&Range<usize>)) {
+        match &node.value {
+            Value::Str(s) if has(s) => report(&node.span),
+            Value::Array(items) => {
+                for n in items {
+                    walk(n, has, report);
+                }
+            }
+            Value::Table(t) => {
+                for e in &t.entries {
+                    if has(&e.key) {
+                        report(&e.key_span);
+                    }
+                    walk(&e.node, has, report);
+                }
+            }
+            _ => {}
+        }
+    }
+    for e in &table.entries {
+        if has_control(&e.key) {
+            report(&e.key_span);
+        }
+        walk(&e.node, &has_control, &mut report);
     }
 }
 
@@ -507,8 +564,8 @@ mod tests {
     fn spans_are_offset_into_the_file() {
         let text = "+++\ntitle = \"x\"\nstart = 2020-01-02\n+++\n";
         let src = Source::new("f.md", text.to_string());
-        let t = parse(&src, &text[4..35], 4).unwrap();
         let mut diags = Vec::new();
+        let t = parse(&src, &text[4..35], 4, &mut diags).unwrap();
         let mut f = Fields::new(&src, &t, "front matter");
         let title = f.req_str("title", "\"...\"", &mut diags).unwrap();
         assert_eq!(&text[title.span.clone()], "\"x\"");
@@ -529,13 +586,47 @@ mod tests {
     fn reports_unknown_keys_with_suggestion() {
         let text = "titel = \"x\"\n";
         let src = Source::new("f.toml", text.to_string());
-        let t = parse(&src, text, 0).unwrap();
         let mut diags = Vec::new();
+        let t = parse(&src, text, 0, &mut diags).unwrap();
         let mut f = Fields::new(&src, &t, "front matter");
         f.opt_str("title", &mut diags);
         f.finish(&mut diags);
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].message, "unknown field `titel` in front matter");
         assert_eq!(diags[0].help.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn control_characters_written_as_escapes_are_errors_at_the_escape() {
+        let text = "title = \"a\\u0007b\"\nlist = [\"ok\", \"\\e[1m\"]\n[t]\n\"k\\b\" = 'C:\\b'\n";
+        let src = Source::new("f.toml", text.to_string());
+        let mut diags = Vec::new();
+        let t = parse(&src, text, 0, &mut diags).unwrap();
+        assert_eq!(t.entries.len(), 3);
+        let mut found: Vec<(usize, usize, &str)> = diags
+            .iter()
+            .map(|d| (d.line, d.col, d.message.as_str()))
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                (
+                    1,
+                    11,
+                    "control character U+0007 (BEL) in the text, written `\\u0007`"
+                ),
+                (
+                    2,
+                    16,
+                    "control character U+001B (ESC) in the text, written `\\e`"
+                ),
+                (
+                    4,
+                    3,
+                    "control character U+0008 (BS) in the text, written `\\b`"
+                ),
+            ]
+        );
     }
 }

@@ -265,16 +265,21 @@ fn step(rng: &mut Rng, root: &Path, made: &mut Vec<String>, n: usize) -> BTreeSe
             );
             write(file, &new, &mut touched);
         }
-        // A mistake in a record (an unknown theme, a link to no record), or, when
-        // there is one, its fix.
+        // A mistake in a record (an unknown theme, a control character, a link to no
+        // record), or, when there is one, its fix.
         _ => {
             if broken.is_empty() {
                 let file = rng.pick(&files).clone();
                 let old = fs::read_to_string(root.join(&file)).unwrap();
-                let new = if rng.below(2) == 0 && old.contains("themes = [") {
-                    old.replacen("themes = [", "themes = [\"no-such-theme\", ", 1)
-                } else {
-                    format!("{old}\nSee [nothing](@/practices/no-such-practice).\n")
+                let new = match rng.below(4) {
+                    0 if old.contains("themes = [") => {
+                        old.replacen("themes = [", "themes = [\"no-such-theme\", ", 1)
+                    }
+                    // A control character typed (a load error), or written as a
+                    // reference (a check of the body).
+                    1 => format!("{old}\nA no-such-bell \u{7} rings.\n"),
+                    2 => format!("{old}\nA no-such-bell &#7; rings.\n"),
+                    _ => format!("{old}\nSee [nothing](@/practices/no-such-practice).\n"),
                 };
                 write(&file, &new, &mut touched);
             } else {
@@ -284,7 +289,7 @@ fn step(rng: &mut Rng, root: &Path, made: &mut Vec<String>, n: usize) -> BTreeSe
                     let new: String = old
                         .replace("\"no-such-theme\", ", "")
                         .split_inclusive('\n')
-                        .filter(|line| !dead(line))
+                        .filter(|line| !dead(line) && !line.contains("no-such-bell"))
                         .collect();
                     write(file, &new, &mut touched);
                 }

@@ -90,12 +90,8 @@ impl Strings {
                 }
             };
             let src = Source::new(rel.clone(), text);
-            let table = match parse(&src, &src.text, 0) {
-                Ok(t) => t,
-                Err(d) => {
-                    diags.push(d);
-                    continue;
-                }
+            let Some(table) = parse(&src, &src.text, 0, &mut diags) else {
+                continue;
             };
             let mut ls = LangStrings::default();
             for e in &table.entries {

@@ -95,7 +95,7 @@ pub(super) fn classify(parts: &[&str], is_dir: bool, config: &Config) -> Class {
 /// What a slug may contain, with the slug `name` could become: the help of every
 /// message about a bad slug (the loader's, `limes new`'s).
 pub(crate) fn slug_help(name: &str) -> String {
-    let suggestion: String = name
+    let suggestion: String = crate::text::without_accents(name)
         .to_lowercase()
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })

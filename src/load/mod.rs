@@ -2,6 +2,8 @@
 //! files in parallel, splits front matter and parses it as spanned TOML. No meaning is
 //! given to fields here; that is `model`'s job.
 
+use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsStr;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -18,6 +20,7 @@ mod theme;
 pub(crate) use self::classify::slug_help;
 use self::classify::{Class, classify};
 use crate::static_check;
+use crate::text;
 use crate::types::{Lang, Slug};
 
 enum Job {
@@ -64,14 +67,24 @@ pub fn read_config(root: &Path) -> Result<(Config, Vec<Diagnostic>), Vec<Diagnos
                 .help("pass the folder that holds observatory.toml with --root DIR"),
         ]);
     }
-    let text = std::fs::read_to_string(root.join(CONFIG_FILE)).map_err(|e| {
+    let bytes = std::fs::read(root.join(CONFIG_FILE)).map_err(|e| {
         vec![
             Diagnostic::file(CONFIG_FILE, format!("cannot read the site settings: {e}"))
                 .help("run limes in the site folder or pass --root DIR; the folder must hold observatory.toml"),
         ]
     })?;
+    let (src, problems) = text::decode(CONFIG_FILE, bytes).map_err(|d| vec![d])?;
     let has_theme = |name: &str| root.join("themes").join(name).join("templates").is_dir();
-    Config::parse(Source::new(CONFIG_FILE, text), has_theme)
+    match Config::parse(src, has_theme) {
+        Ok((config, mut diags)) => {
+            diags.extend(problems);
+            Ok((config, diags))
+        }
+        Err(mut diags) => {
+            diags.extend(problems);
+            Err(diags)
+        }
+    }
 }
 
 /// Reads every language's `i18n/<lang>.toml` and checks them (see [`Strings::parse`]).
@@ -80,15 +93,31 @@ pub fn read_strings(
     config: &Config,
     allow_missing: bool,
 ) -> (Strings, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
     let files = config
         .languages
         .iter()
         .map(|l| {
-            let text = std::fs::read_to_string(root.join(format!("i18n/{l}.toml"))).ok();
+            let rel = format!("i18n/{l}.toml");
+            let text = std::fs::read(root.join(&rel)).ok().map(|bytes| {
+                match text::decode(&rel, bytes.clone()) {
+                    Ok((src, found)) => {
+                        problems.extend(found);
+                        src.text
+                    }
+                    // Read as well as it can be, for the other checks.
+                    Err(d) => {
+                        problems.push(d);
+                        text::normalise_newlines(String::from_utf8_lossy(&bytes).into_owned())
+                    }
+                }
+            });
             (l.clone(), text)
         })
         .collect();
-    Strings::parse(config, files, allow_missing)
+    let (strings, mut diags) = Strings::parse(config, files, allow_missing);
+    diags.extend(problems);
+    (strings, diags)
 }
 
 /// Walks `root/content`, reads and pre-parses every file.
@@ -107,6 +136,7 @@ pub fn load_content(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
         return (loaded, diags);
     }
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut names = Names::default();
     let mut jobs = Vec::new();
     let mut walker = walkdir::WalkDir::new(&content)
         .follow_links(true)
@@ -132,30 +162,34 @@ pub fn load_content(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
         let path = entry.path();
         let rel = rel_path(root, path);
         let name = entry.file_name().to_string_lossy().to_string();
+        let is_dir = entry.file_type().is_dir();
         if entry.depth() > 0 && is_ignored(&name) {
-            if entry.file_type().is_dir() {
+            if is_dir {
                 walker.skip_current_dir();
             }
             continue;
         }
-        if entry.path_is_symlink() {
-            let inside = path
-                .canonicalize()
-                .map(|t| t.starts_with(&canonical_root))
-                .unwrap_or(false);
-            if !inside {
-                diags.push(
-                    Diagnostic::file(rel, "symbolic link points outside the site folder")
-                        .help("copy the file into the site instead of linking to it"),
-                );
-                if entry.file_type().is_dir() {
-                    walker.skip_current_dir();
-                }
-                continue;
+        if entry.depth() > 0
+            && let Some(d) = names.check(root, path, entry.file_name(), &rel)
+        {
+            diags.push(d);
+            if is_dir {
+                walker.skip_current_dir();
             }
+            continue;
         }
-        let parts: Vec<&str> = rel.split('/').skip(1).collect(); // after "content"
-        let is_dir = entry.file_type().is_dir();
+        if entry.path_is_symlink()
+            && let Some(d) = link_outside(root, &canonical_root, &content, path, &rel)
+        {
+            diags.push(d);
+            if is_dir {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        // Names are published and compared in NFC, whatever form the disk keeps.
+        let published = text::nfc(&rel);
+        let parts: Vec<&str> = published.split('/').skip(1).collect(); // after "content"
         match classify(&parts, is_dir, config) {
             Class::Descend => {}
             Class::Skip => {}
@@ -209,6 +243,34 @@ pub fn load_content(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
             None => {}
         }
     }
+    // A file of content/static/ replaces the theme's of the same name; one whose name
+    // differs from a theme file's only in letter case would be published beside it,
+    // and many hosts keep only one of the two.
+    let theme_names: HashMap<String, &StaticFile> = loaded
+        .theme
+        .statics
+        .iter()
+        .map(|t| (t.to.to_lowercase(), t))
+        .collect();
+    for s in &loaded.statics {
+        if let Some(t) = theme_names.get(&s.to.to_lowercase())
+            && t.to != s.to
+        {
+            diags.push(
+                Diagnostic::file(
+                    s.rel.clone(),
+                    format!(
+                        "`{}` and the theme's `{}` differ only in letter case",
+                        s.rel, t.rel
+                    ),
+                )
+                .help(format!(
+                    "name it content/static/{} to replace the theme's file, or give it another name: Windows, macOS and many web hosts take the two names for one file",
+                    t.to
+                )),
+            );
+        }
+    }
     // Two spellings of one record in one language (folder and single file).
     loaded.records.sort_by(|a, b| {
         (a.kind, &a.slug, &a.lang, &a.src.rel).cmp(&(b.kind, &b.slug, &b.lang, &b.src.rel))
@@ -233,6 +295,123 @@ pub fn load_content(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
     (loaded, diags)
 }
 
+/// The names met in each folder, by the form in which Windows, macOS and many web
+/// hosts compare them (letter case and Unicode form aside), to refuse a second name
+/// that they would take for the first; and names that are not UTF-8 at all.
+#[derive(Default)]
+pub(crate) struct Names(HashMap<PathBuf, BTreeMap<String, String>>);
+
+impl Names {
+    /// The problem with the name of `path` (`rel` relative to the site at `root`), if
+    /// any: not UTF-8, or the same as a name already met in its folder. Each folder's
+    /// entries are met in name order.
+    pub(crate) fn check(
+        &mut self,
+        root: &Path,
+        path: &Path,
+        name: &OsStr,
+        rel: &str,
+    ) -> Option<Diagnostic> {
+        let Some(name) = name.to_str() else {
+            return Some(
+                Diagnostic::file(
+                    rel,
+                    format!("the name `{}` is not UTF-8 text", escape_bytes(name)),
+                )
+                .help("rename it: the name was written in another encoding (an older system's, such as Latin-1), which browsers, hosts and other systems read differently"),
+            );
+        };
+        let parent = path.parent().unwrap_or(path);
+        let folded = text::nfc(&text::nfc(name).to_lowercase()).into_owned();
+        let seen = self.0.entry(parent.to_path_buf()).or_default();
+        let Some(first) = seen.get(&folded) else {
+            seen.insert(folded, name.to_string());
+            return None;
+        };
+        let how = if text::nfc(first) == text::nfc(name) {
+            "are one name written in two Unicode forms (accented letters composed, NFC, in one; decomposed, NFD, in the other)"
+        } else if first.to_lowercase() == name.to_lowercase() {
+            "differ only in letter case"
+        } else {
+            "differ only in letter case and Unicode form (accented letters composed or decomposed)"
+        };
+        let folder = rel_path(root, parent);
+        Some(
+            Diagnostic::file(rel, format!("`{first}` and `{name}` in {folder}/ {how}"))
+                .help("rename or remove one of them: Windows, macOS and many web hosts take the two names for one file"),
+        )
+    }
+}
+
+/// `name` with every byte that is not part of UTF-8 text written `\xNN`.
+fn escape_bytes(name: &OsStr) -> String {
+    let mut out = String::new();
+    for chunk in name.as_encoded_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The problem with the symbolic link `path` of `content/` (`rel`), if its target is
+/// not where the link may point: the content folder itself may be a link to any place
+/// inside the site; a link inside it may point only inside the same folder of
+/// `content/` (`content/static/`, `content/practices/`...; `content/` itself for a link
+/// right in it), so that no file of the site that is not content (the settings, the
+/// interface strings, a draft's text...) is published at the link's address.
+fn link_outside(
+    root: &Path,
+    canonical_root: &Path,
+    content: &Path,
+    path: &Path,
+    rel: &str,
+) -> Option<Diagnostic> {
+    let written = std::fs::read_link(path)
+        .map(|t| t.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let target = path.canonicalize().ok();
+    let inside_site = target.as_ref().filter(|t| t.starts_with(canonical_root));
+    let Some(target) = inside_site else {
+        return Some(
+            Diagnostic::file(
+                rel,
+                format!("symbolic link to `{written}`, outside the site folder"),
+            )
+            .help("copy the file into the site instead of linking to it"),
+        );
+    };
+    let parts: Vec<&str> = rel.split('/').collect();
+    let area_rel = match parts.len() {
+        1 => return None,
+        2 => "content".to_string(),
+        _ => format!("content/{}", parts[1]),
+    };
+    let area = root
+        .join(&area_rel)
+        .canonicalize()
+        .unwrap_or_else(|_| content.to_path_buf());
+    if target.starts_with(&area) {
+        return None;
+    }
+    let target_rel = rel_path(canonical_root, target);
+    let help = if area_rel == "content/static" {
+        "a link in content/static/ may point only to a file or folder inside content/static/ (what it points to is published at the link's address): copy the file there instead of linking to it".to_string()
+    } else {
+        format!(
+            "a link in {area_rel}/ may point only to a file or folder inside {area_rel}/: copy the file there instead of linking to it"
+        )
+    };
+    Some(
+        Diagnostic::file(
+            rel,
+            format!("symbolic link to `{written}` ({target_rel}), outside {area_rel}/"),
+        )
+        .help(help),
+    )
+}
+
 pub fn kind_word(kind: RecordKind) -> &'static str {
     match kind {
         RecordKind::Practice => "practice",
@@ -246,23 +425,13 @@ enum Loadable {
     Data(String, Source),
 }
 
-fn read_source(path: &Path, rel: &str) -> Result<Source, Diagnostic> {
+/// The text file `rel` as every later stage reads it (see [`text::decode`]): `Err`
+/// when it cannot be read or is not UTF-8, else its text with the problems of its
+/// characters.
+fn read_source(path: &Path, rel: &str) -> Result<(Source, Vec<Diagnostic>), Diagnostic> {
     let bytes =
         std::fs::read(path).map_err(|e| Diagnostic::file(rel, format!("cannot read: {e}")))?;
-    let mut text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let lossy = Source::new(rel, String::from_utf8_lossy(e.as_bytes()).into_owned());
-            return Err(lossy
-                .error(at..at + 1, "the file is not UTF-8 text")
-                .help("save the file as UTF-8 (in most editors: Save as… → Encoding: UTF-8)"));
-        }
-    };
-    if text.starts_with('\u{feff}') {
-        text.replace_range(..3, "   ");
-    }
-    Ok(Source::new(rel, text))
+    text::decode(rel, bytes)
 }
 
 /// `file` read again from the disk when only its body changed: the same front matter,
@@ -270,7 +439,10 @@ fn read_source(path: &Path, rel: &str) -> Result<Source, Diagnostic> {
 /// `None` when the file cannot be read as before or its front matter changed: the
 /// whole site is then read again, which says what is wrong.
 pub fn reread_body(root: &Path, file: &RecordFile) -> Option<RecordFile> {
-    let src = read_source(&root.join(&file.src.rel), &file.src.rel).ok()?;
+    let (src, problems) = read_source(&root.join(&file.src.rel), &file.src.rel).ok()?;
+    if !problems.is_empty() {
+        return None;
+    }
     let (_, body) = split_front_matter(&src).ok()?;
     if src.text[..body.start] != file.src.text[..file.body.start] {
         return None;
@@ -295,7 +467,7 @@ fn read_job(job: Job) -> (Option<Loadable>, Vec<Diagnostic>) {
             ),
         },
         Job::Data { name, path, rel } => match read_source(&path, &rel) {
-            Ok(src) => (Some(Loadable::Data(name, src)), vec![]),
+            Ok((src, diags)) => (Some(Loadable::Data(name, src)), diags),
             Err(d) => (None, vec![d]),
         },
         Job::Record {
@@ -305,16 +477,19 @@ fn read_job(job: Job) -> (Option<Loadable>, Vec<Diagnostic>) {
             path,
             rel,
         } => {
-            let src = match read_source(&path, &rel) {
+            let (src, mut diags) = match read_source(&path, &rel) {
                 Ok(s) => s,
                 Err(d) => return (None, vec![d]),
             };
             let (front, body) = match split_front_matter(&src) {
                 Ok(x) => x,
-                Err(d) => return (None, vec![d]),
+                Err(d) => {
+                    diags.push(d);
+                    return (None, diags);
+                }
             };
-            match crate::spanned::parse(&src, &src.text[front.clone()], front.start) {
-                Ok(mut table) => {
+            match crate::spanned::parse(&src, &src.text[front.clone()], front.start, &mut diags) {
+                Some(mut table) => {
                     // A missing field is pointed at the opening `+++` line.
                     let open = src.text.find("+++").unwrap_or(0);
                     table.span = open..open + 3;
@@ -327,10 +502,10 @@ fn read_job(job: Job) -> (Option<Loadable>, Vec<Diagnostic>) {
                             front: table,
                             body,
                         })),
-                        vec![],
+                        diags,
                     )
                 }
-                Err(d) => (None, vec![d]),
+                None => (None, diags),
             }
         }
     }

@@ -9,7 +9,8 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::input::{StaticFile, Template, Theme};
 
-use super::{is_ignored, rel_path};
+use super::{Names, is_ignored, rel_path};
+use crate::text;
 
 /// Reads every template and lists every static file of the site's theme.
 pub fn load_theme(root: &Path, config: &Config) -> (Theme, Vec<Diagnostic>) {
@@ -22,6 +23,7 @@ pub fn load_theme(root: &Path, config: &Config) -> (Theme, Vec<Diagnostic>) {
             let rel = rel_path(root, &path);
             match std::fs::read_to_string(&path) {
                 Ok(text) => {
+                    let text = text::normalise_newlines(text);
                     templates.insert(name, Template { text, rel });
                 }
                 Err(e) => diags.push(Diagnostic::file(rel, format!("cannot read template: {e}"))),
@@ -40,7 +42,9 @@ pub fn load_theme(root: &Path, config: &Config) -> (Theme, Vec<Diagnostic>) {
 }
 
 /// The files under `dir` (none if it does not exist) as (name relative to `dir` with
-/// `/` separators, path), in name order; hidden files and editor backups are skipped.
+/// `/` separators, in NFC, and path), in name order; hidden files and editor backups
+/// are skipped; a name that is not UTF-8 or that differs from another of its folder
+/// only in letter case or Unicode form is an error.
 fn files_under(
     dir: &Path,
     diags: &mut Vec<Diagnostic>,
@@ -50,6 +54,7 @@ fn files_under(
         return Vec::new();
     }
     let mut out = Vec::new();
+    let mut names = Names::default();
     let mut walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -69,8 +74,24 @@ fn files_under(
             }
             continue;
         }
+        if entry.depth() > 0
+            && let Some(d) = names.check(
+                root,
+                entry.path(),
+                entry.file_name(),
+                &rel_path(root, entry.path()),
+            )
+        {
+            diags.push(d);
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         if entry.file_type().is_file() {
-            out.push((rel_path(dir, entry.path()), entry.path().to_path_buf()));
+            // Published and named in NFC, whatever form the disk keeps.
+            let name = text::nfc(&rel_path(dir, entry.path())).into_owned();
+            out.push((name, entry.path().to_path_buf()));
         }
     }
     out

@@ -52,7 +52,7 @@ pub(crate) fn vocabularies(
 ) -> Vocabularies {
     let mut v = Vocabularies::default();
     let Some(src) = src else { return v };
-    let Ok(table) = parse(src, &src.text, 0).map_err(|d| diags.push(d)) else {
+    let Some(table) = parse(src, &src.text, 0, diags) else {
         return v;
     };
     for e in &table.entries {
@@ -238,7 +238,7 @@ pub(crate) fn territories(
     let Some(src) = src else {
         return (out, BTreeMap::new());
     };
-    let Ok(table) = parse(src, &src.text, 0).map_err(|d| diags.push(d)) else {
+    let Some(table) = parse(src, &src.text, 0, diags) else {
         return (out, BTreeMap::new());
     };
     let mut f = Fields::new(src, &table, src.rel.as_str());
@@ -391,7 +391,7 @@ pub(crate) fn indicators(
 ) -> Vec<Indicator> {
     let mut out: Vec<Indicator> = Vec::new();
     let Some(src) = src else { return out };
-    let Ok(table) = parse(src, &src.text, 0).map_err(|d| diags.push(d)) else {
+    let Some(table) = parse(src, &src.text, 0, diags) else {
         return out;
     };
     for t in items(src, &table, "indicator", diags) {
@@ -493,7 +493,7 @@ pub(crate) fn borders(
 ) -> Vec<BorderArea> {
     let mut out: Vec<BorderArea> = Vec::new();
     let Some(src) = src else { return out };
-    let Ok(table) = parse(src, &src.text, 0).map_err(|d| diags.push(d)) else {
+    let Some(table) = parse(src, &src.text, 0, diags) else {
         return out;
     };
     for t in items(src, &table, "border", diags) {

@@ -47,11 +47,23 @@ pub(crate) fn observations(
                 continue;
             }
         }
+        // Where a row begins, from where the reader says it does: after the line
+        // ending of the row before and any blank lines, which the reader counts as
+        // part of the next row (a CRLF's LF, for one: the row's line would be the one
+        // before).
+        let row_start = |p: Option<&csv::Position>| {
+            let bytes = src.text.as_bytes();
+            let mut at = p.map_or(0, |p| p.byte() as usize).min(bytes.len());
+            while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
+                at += 1;
+            }
+            at
+        };
         for rec in records {
             let rec = match rec {
                 Ok(r) => r,
                 Err(e) => {
-                    let line = e.position().map(|p| p.line() as usize).unwrap_or(1);
+                    let line = src.position(row_start(e.position())).0;
                     diags.push(
                         src.error_at_line(line, format!("cannot read this CSV row: {e}"))
                             .help("save the file as UTF-8, comma-separated"),
@@ -59,13 +71,16 @@ pub(crate) fn observations(
                     continue;
                 }
             };
-            let line = rec.position().map(|p| p.line() as usize).unwrap_or(1);
-            let line_start = rec.position().map(|p| p.byte() as usize).unwrap_or(0);
             if rec.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
+            let line_start = row_start(rec.position());
+            let line = src.position(line_start).0;
             // Byte range of field i, exact when the row has no quoted fields.
-            let raw_line = src.text[line_start..].lines().next().unwrap_or("");
+            let raw_line = src.text[line_start..]
+                .split(['\n', '\r'])
+                .next()
+                .unwrap_or("");
             let field_span = |i: usize| {
                 if raw_line.contains('"') {
                     return line_start..line_start + raw_line.len();
@@ -187,4 +202,42 @@ pub(crate) fn observations(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The errors of one file, each as (line, column, the row quoted).
+    fn errors(text: &str) -> Vec<(usize, usize, String)> {
+        let territories = BTreeMap::from([(TerritoryId::parse("SI042").unwrap(), 0)]);
+        let indicators = BTreeMap::from([(IndicatorId::parse("rate").unwrap(), 0)]);
+        let mut diags = Vec::new();
+        let src = Source::new("content/diagnostics/o.csv", text.to_string());
+        observations(&[src], &territories, &indicators, &mut diags);
+        diags
+            .iter()
+            .map(|d| (d.line, d.col, d.snippet.as_ref().unwrap().text.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn rows_are_found_whatever_the_line_endings_and_blank_lines() {
+        let rows = [
+            "territory,indicator,year,value,note",
+            "SI042,rate,2022,1.5,",
+            "",
+            "SI042,rat,2023,1.5,",
+            "SI042,rate,20x4,1.5,",
+        ];
+        let expected = vec![
+            (4, 7, "SI042,rat,2023,1.5,".to_string()),
+            (5, 12, "SI042,rate,20x4,1.5,".to_string()),
+        ];
+        // The loader makes every file LF; a text kept as it was is read as well.
+        for ending in ["\n", "\r\n", "\r"] {
+            let text = rows.join(ending) + ending;
+            assert_eq!(errors(&text), expected, "{ending:?}");
+        }
+    }
 }

@@ -379,12 +379,29 @@ pub fn check_body(site: &Site, file: &RecordFile, drafts: bool) -> Vec<Diagnosti
 }
 
 /// Every `@/` link of a record's body must name something that exists (`index` holds
-/// what is published); a published file may not link a record left out as a draft.
+/// what is published); a published file may not link a record left out as a draft; no
+/// character reference may stand for a control character.
 fn check_links(r: &RecordFile, index: &Index, drafts: bool) -> Vec<Diagnostic> {
     let draft_only = &index.drafts_left_out;
     let mut out = Vec::new();
     let published = drafts || !records::is_draft(r);
-    for link in markdown::internal_links(r.body()) {
+    let (links, controls) = markdown::scan(r.body());
+    for reference in controls {
+        let span = r.body.start + reference.span.start..r.body.start + reference.span.end;
+        out.push(
+            r.src
+                .error(
+                    span.clone(),
+                    format!(
+                        "control character {} in the text, written `{}`",
+                        crate::text::describe(reference.c),
+                        &r.src.text[span]
+                    ),
+                )
+                .help("remove the reference: no page or feed may hold a control character"),
+        );
+    }
+    for link in links {
         let span = r.body.start + link.span.start..r.body.start + link.span.end;
         // The ids of the kind the link names (listed only to suggest a fix).
         fn ids<K: AsRef<str>>(map: &BTreeMap<K, usize>) -> Vec<&str> {

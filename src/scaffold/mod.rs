@@ -125,7 +125,7 @@ impl Texts {
         if let Some(root) = root
             && let Ok(text) = fs::read_to_string(root.join("i18n").join(format!("{lang}.toml")))
         {
-            layers.push(strings(&text));
+            layers.push(strings(&crate::text::normalise_newlines(text)));
         }
         layers.extend(shipped_strings(lang).map(strings));
         layers.extend(shipped_strings("en").map(strings));

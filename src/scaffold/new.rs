@@ -15,6 +15,7 @@ use crate::input::RecordKind;
 use crate::load::{self, kind_word, slug_help};
 use crate::routes::RESERVED;
 use crate::spanned::{self, Table, Value};
+use crate::text;
 use crate::types::{Lang, Slug};
 
 use super::{Created, Failure, Texts, toml_string, write_new};
@@ -119,8 +120,11 @@ pub fn translation(root: &Path, record: &str, lang: &str) -> Result<Created, Fai
     let src = read_source(root, &source.rel)?;
     let (front, body) =
         load::split_front_matter(&src).map_err(|d| Failure::Site(Diagnostics(vec![d])))?;
-    let table = spanned::parse(&src, &src.text[front.clone()], front.start)
-        .map_err(|d| Failure::Site(Diagnostics(vec![d])))?;
+    let mut problems = Vec::new();
+    let table = spanned::parse(&src, &src.text[front.clone()], front.start, &mut problems);
+    let (Some(table), true) = (table, problems.is_empty()) else {
+        return Err(Failure::Site(Diagnostics(problems)));
+    };
     let texts = Texts::new(Some(root), lang.as_str());
     let mut doc = Doc::new(&texts);
     doc.line("+++");
@@ -294,17 +298,18 @@ fn existing(root: &Path, config: &Config, kind: RecordKind, slug: &Slug) -> Vec<
 }
 
 fn read_source(root: &Path, rel: &str) -> Result<Source, Failure> {
-    let text = fs::read_to_string(root.join(rel)).map_err(|e| {
+    let bytes = fs::read(root.join(rel)).map_err(|e| {
         Failure::refused(
             format!("cannot read {rel}: {e}"),
             "the translation starts from this file: check that it is readable UTF-8 text",
         )
     })?;
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text);
-    Ok(Source::new(rel, text))
+    // Read as a build reads it: any line endings, no control characters.
+    match text::decode(rel, bytes) {
+        Ok((src, problems)) if problems.is_empty() => Ok(src),
+        Ok((_, problems)) => Err(Failure::Site(Diagnostics(problems))),
+        Err(d) => Err(Failure::Site(Diagnostics(vec![d]))),
+    }
 }
 
 /// The path to show for `rel` in the site at `root`, as the editor gave the root.
@@ -345,7 +350,7 @@ impl SiteIds {
         let read = |rel: &str| -> toml::Table {
             fs::read_to_string(root.join(rel))
                 .ok()
-                .and_then(|t| toml::from_str(&t).ok())
+                .and_then(|t| toml::from_str(&text::normalise_newlines(t)).ok())
                 .unwrap_or_default()
         };
         let vocab = read("content/vocabularies.toml");
@@ -413,7 +418,7 @@ fn placeholder_country(root: &Path, config: &Config, ids: &SiteIds) -> String {
         .join(format!("{}.toml", config.default_language));
     fs::read_to_string(path)
         .ok()
-        .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
+        .and_then(|t| toml::from_str::<toml::Table>(&text::normalise_newlines(t)).ok())
         .and_then(|t| t.get("countries")?.as_table()?.keys().next().cloned())
         .unwrap_or_else(|| "FR".to_string())
 }
@@ -427,7 +432,8 @@ fn first_practice_country(root: &Path) -> Option<String> {
         .flatten()
         .filter(|e| e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".md"));
     files.into_iter().find_map(|e| {
-        let src = Source::new("", fs::read_to_string(e.path()).ok()?);
+        let text = text::normalise_newlines(fs::read_to_string(e.path()).ok()?);
+        let src = Source::new("", text);
         let (front, _) = load::split_front_matter(&src).ok()?;
         let table: toml::Table = toml::from_str(&src.text[front]).ok()?;
         table

@@ -63,6 +63,30 @@ pub fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Prepares what git cannot hold well in the invalid fixture `case` (run after copying
+/// it to `root`): its symbolic links.
+pub fn prepare_invalid(case: &str, root: &Path) {
+    let link = |target: &str, link: &str| {
+        std::os::unix::fs::symlink(target, root.join(link))
+            .unwrap_or_else(|e| panic!("create the symbolic link {link}: {e}"));
+    };
+    match case {
+        // A file outside the site folder, linked from content/static/.
+        "symlink-outside-site" => link("/etc/hosts", "content/static/report.pdf"),
+        // Files of the site that are not content, linked from content/static/ (they
+        // would be published), and a practice's text linked as a page's.
+        "symlink-to-site-files" => {
+            link("../../observatory.toml", "content/static/settings.toml");
+            link("../../i18n", "content/static/strings");
+            link(
+                "../../practices/social-activation/index.en.md",
+                "content/pages/about/index.en.md",
+            );
+        }
+        _ => {}
+    }
+}
+
 /// Builds the site at `root` into `out`, as `limes build --root ROOT --out OUT` would.
 pub fn build(root: &Path, out: &Path) -> Result<BuildReport, Diagnostics> {
     limes::build(&BuildOptions {

@@ -168,13 +168,20 @@ fn print(dir: &Path) -> Print {
         .collect()
 }
 
-/// The paths whose bytes differ between two prints, for failure messages.
+/// The paths whose bytes differ between two prints, with the texts of the markers
+/// when they differ, for failure messages.
 fn differ(a: &Print, b: &Print) -> Vec<String> {
     let mut paths: Vec<String> = a
         .iter()
         .filter(|f| !b.contains(f))
         .chain(b.iter().filter(|f| !a.contains(f)))
-        .map(|(p, _)| p.clone())
+        .map(|(p, bytes)| match p == MARKER {
+            true => format!(
+                "{p}: {}",
+                String::from_utf8_lossy(bytes.as_deref().unwrap_or_default())
+            ),
+            false => p.clone(),
+        })
         .take(20)
         .collect();
     paths.dedup();
@@ -206,13 +213,14 @@ fn next(seed: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Ten builds of a site of 2,000 practices, each over the last complete output and
+/// Ten builds of a site of 1,000 practices, each over the last complete output and
 /// killed (SIGKILL) after a random delay, the delays spread over a build's whole run
-/// (one in each tenth of it, in random order): the output is every time either the
-/// previous complete output or the new one, file for file; the site and everything
-/// beside the output but limes's own leftovers are as they were; and after the next
-/// build that is let finish, nothing is left beside the output.
-/// `LIMES_KILL_SEED=<n>` replays the delays of a run (its seed is printed).
+/// (one in each tenth of 1.3 times it, in random order): the output is every time
+/// either the previous complete output or the new one, file for file; the site and
+/// everything beside the output but limes's own leftovers are as they were; and after
+/// the next build that is let finish, nothing is left beside the output.
+/// `LIMES_KILL_SEED=<n>` replays the delays of a run (its seed is printed);
+/// `LIMES_KILL_PRACTICES=<n>` makes the site larger or smaller.
 #[test]
 fn a_build_killed_at_any_moment_leaves_one_complete_output() {
     let mut seed = std::env::var("LIMES_KILL_SEED")
@@ -226,11 +234,25 @@ fn a_build_killed_at_any_moment_leaves_one_complete_output() {
         });
     eprintln!("LIMES_KILL_SEED={seed}");
     let started = Instant::now();
+    // The program, copied: the markers compared record it, so it must not change
+    // while the test runs (a rebuild of limes meanwhile would).
+    let bin = tempfile::tempdir().unwrap();
+    let exe = bin.path().join("limes");
+    fs::copy(env!("CARGO_BIN_EXE_limes"), &exe).unwrap();
+    let build = |root: &Path, out: &Path| {
+        Command::new(&exe)
+            .args(["build", "--root"])
+            .arg(root)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap()
+    };
     let tmp = site_of(
-        std::env::var("LIMES_KILL_N")
+        std::env::var("LIMES_KILL_PRACTICES")
             .ok()
             .and_then(|n| n.parse().ok())
-            .unwrap_or(2000),
+            .unwrap_or(1000),
     );
     let root = common::site_root(&tmp);
     let out = tmp.path().join("public");
@@ -261,7 +283,7 @@ fn a_build_killed_at_any_moment_leaves_one_complete_output() {
         // swap, or after the build ended.
         let within = next(&mut seed) % 1000;
         let delay = took.mul_f64(1.3 * (tenth as f64 * 1000.0 + within as f64) / 10_000.0);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_limes"))
+        let mut child = Command::new(&exe)
             .args(["build", "--root"])
             .arg(&root)
             .arg("--out")

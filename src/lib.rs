@@ -288,10 +288,20 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
     let (site, env, mut warnings) = load(opts, Some(&mut target), progress)?;
     let out = output_folder(opts, &site.config);
     let dir = target.unwrap_or_else(|| out.clone());
+    let shown = display(&out);
+    let cannot_write = |e: std::io::Error| {
+        let (message, help) = output::explain(&e, &dir);
+        BuildError::from(Diagnostics(vec![
+            Diagnostic::file(&shown, message).help(help),
+        ]))
+    };
+    // Held until the new site is in place: another build into the same folder waits
+    // here, then finds the output as this one left it.
+    let lock = output::Lock::take(&dir, progress).map_err(cannot_write)?;
     // Nothing to write when nothing changed; what an interrupted build left beside the
     // output goes all the same (else the build does all its work, which removes it).
     if let Some(record) = inputs.and_then(|print| up_to_date(&dir, print))
-        && let Ok(cleaned) = output::remove_leftovers_of(&dir)
+        && let Ok(cleaned) = lock.remove_leftovers()
     {
         return Ok(BuildReport {
             out,
@@ -315,16 +325,9 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
             unchanged: true,
         });
     }
-    let shown = display(&out);
-    let cannot_write = |e: std::io::Error| {
-        BuildError::from(Diagnostics(vec![
-            Diagnostic::file(&shown, format!("cannot write the site: {e}"))
-                .help("check that the output folder's parent exists and is writable; the previous output was left as it was"),
-        ]))
-    };
     // Each file goes into the staging folder as it is rendered; a failure drops the
     // staging folder and leaves the output as it was.
-    let staging = output::Staging::begin(&dir, opts.force).map_err(|e| match e {
+    let staging = output::Staging::begin(lock, opts.force).map_err(|e| match e {
         WriteError::Untouched(e) | WriteError::Displaced { error: e, .. } => cannot_write(e),
     })?;
     let plan = Plan::streaming(&staging);
@@ -337,9 +340,7 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
     );
     let paths = plan.finish_written().map_err(|f| match f {
         output::Failed::Site(d) => BuildError::from(Diagnostics(d).sorted()),
-        output::Failed::Io(path, e) => {
-            cannot_write(std::io::Error::new(e.kind(), format!("{path}: {e}")))
-        }
+        output::Failed::Io(_, e) => cannot_write(e),
     })?;
     let pages_by_language = pages_by_language(&site.config.languages, &paths);
     let pages = paths.iter().filter(|(p, _)| p.ends_with(".html")).count();

@@ -167,6 +167,7 @@ struct NewRecord {
 }
 
 fn main() -> ExitCode {
+    ignore_file_size_signal();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -455,6 +456,21 @@ fn summary(report: &BuildReport) -> String {
         ))
     )
 }
+
+/// A write past the limit on file size (`ulimit -f`) sends SIGXFSZ, which ends the
+/// process without a word; ignored, the write fails with EFBIG instead, and the build
+/// reports it like any other error of writing, with the output left as it was.
+#[cfg(unix)]
+fn ignore_file_size_signal() {
+    // SAFETY: sets the disposition of one signal to "ignore" before any thread is
+    // started; no handler runs, so nothing can be unsafe in a signal context.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
+#[cfg(not(unix))]
+fn ignore_file_size_signal() {}
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -79,6 +79,13 @@ pub trait Progress: Sync {
     fn end(&self, phase: Phase, elapsed: Duration, count: u64) {
         let _ = (phase, elapsed, count);
     }
+
+    /// The build waits for another process to finish writing the output folder `out`
+    /// (it holds the folder's lock): `holder` is its process id, when the lock file
+    /// says. Called once per wait, before waiting.
+    fn waiting(&self, out: &std::path::Path, holder: Option<u32>) {
+        let _ = (out, holder);
+    }
 }
 
 /// A sink that shows nothing.

@@ -172,6 +172,14 @@ impl Progress for Shown {
         }
     }
 
+    fn waiting(&self, out: &std::path::Path, holder: Option<u32>) {
+        let line = waiting_line(out, holder);
+        match &self.bar {
+            Some(bar) => bar.bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
     fn end(&self, phase: Phase, elapsed: Duration, count: u64) {
         if !self.verbose {
             return;
@@ -182,6 +190,19 @@ impl Progress for Shown {
             None => eprintln!("{line}"),
         }
     }
+}
+
+/// What a build says when it waits for another one's lock: always, `--quiet` too, for
+/// a build that waits says nothing else and would look stuck.
+pub fn waiting_line(out: &std::path::Path, holder: Option<u32>) -> String {
+    let who = match holder {
+        Some(pid) => format!("another limes build (process {pid})"),
+        None => "another limes build".to_string(),
+    };
+    format!(
+        "Waiting: {who} is writing {}; this build goes on when it ends",
+        out.display()
+    )
 }
 
 fn spinner() -> ProgressStyle {

@@ -9,7 +9,7 @@ pub mod fresh;
 mod write;
 
 pub use write::{
-    MARKER, Staging, WriteError, Written, check_target, is_output, remove_leftovers_of, write_site,
+    Lock, MARKER, Staging, WriteError, Written, check_target, explain, is_output, write_site,
 };
 
 use std::collections::BTreeMap;

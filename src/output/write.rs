@@ -1,6 +1,9 @@
 //! Writing the plan: where a build may write ([`check_target`]: never the site, a
-//! folder around it or inside it, a file, or a folder limes did not write), then the
-//! staging folder, the swap, and the removal of what interrupted builds left.
+//! folder around it or inside it, a file, a folder limes did not write, or one it
+//! cannot replace), the lock that makes two builds into one place take turns
+//! ([`Lock`]), then the staging folder, the swap, and the removal of what interrupted
+//! builds left. Every I/O error says what was being done to which path, and keeps its
+//! kind, from which [`explain`] tells the user what went wrong and what to do.
 
 use std::fs;
 use std::io;
@@ -105,15 +108,19 @@ pub fn check_target(
 /// `what` names it in messages.
 fn check_existing(dir: &Path, what: &str, force: bool) -> Result<(), (String, String)> {
     match fs::metadata(dir) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        // Made by the build, in a parent folder that must let it.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => match dir.parent() {
+            Some(parent) if parent.is_dir() => writable_beside(parent, what),
+            _ => Ok(()),
+        },
         Err(e) => Err((format!("cannot read the output folder {what}: {e}"), "choose another folder with --out".into())),
         Ok(m) if !m.is_dir() => Err((
             format!("the output path {what} is a file, not a folder"),
             "limes replaces only folders it wrote itself: remove the file or choose another --out".into(),
         )),
-        Ok(_) if force || is_output(dir) => Ok(()),
+        Ok(_) if force || is_output(dir) => replaceable(dir, what),
         Ok(_) => match fs::read_dir(dir).map(|mut d| d.next().is_none()) {
-            Ok(true) => Ok(()),
+            Ok(true) => replaceable(dir, what),
             Ok(false) => Err((
                 format!("the output folder {what} is not empty and was not written by limes (it has no {MARKER} file)"),
                 "every build replaces its output folder with the new site: choose a new or empty folder, or pass --force to replace this one and everything in it (also for an output of a limes older than the marker)".into(),
@@ -121,6 +128,86 @@ fn check_existing(dir: &Path, what: &str, force: bool) -> Result<(), (String, St
             Err(e) => Err((format!("cannot read the output folder {what}: {e}"), "choose another folder with --out".into())),
         },
     }
+}
+
+/// Whether the existing folder `dir` can be replaced: the new site is written beside
+/// it, in its parent folder, and the previous one removed from it, so both must be
+/// writable. Checked before anything is written, so that a read-only folder is
+/// refused with the output as it was rather than half-way through the swap.
+fn replaceable(dir: &Path, what: &str) -> Result<(), (String, String)> {
+    if let Err(e) = writable(dir) {
+        return Err(match e {
+            Unwritable::ReadOnlyDisk => (
+                format!("cannot write the output folder {what}: it is on a read-only file system"),
+                "build into a folder on a writable disk with --out, or mount this one read-write"
+                    .into(),
+            ),
+            Unwritable::Denied => (
+                format!(
+                    "cannot replace the output folder {what}: it is read-only (permission denied)"
+                ),
+                format!(
+                    "every build replaces the whole folder, so it must be writable by this user: make it writable (chmod -R u+w {}) or build as its owner, or choose another folder with --out",
+                    dir.display()
+                ),
+            ),
+        });
+    }
+    match dir.parent() {
+        Some(parent) => writable_beside(parent, what),
+        None => Ok(()),
+    }
+}
+
+/// Whether the folder `parent` lets a build write the staging folder of the output
+/// `what` (a folder in it) and swap it in.
+fn writable_beside(parent: &Path, what: &str) -> Result<(), (String, String)> {
+    match writable(parent) {
+        Ok(()) => Ok(()),
+        Err(Unwritable::ReadOnlyDisk) => Err((
+            format!(
+                "cannot write beside the output folder {what}: its parent folder {} is on a read-only file system",
+                parent.display()
+            ),
+            "build into a folder on a writable disk with --out, or mount this one read-write"
+                .into(),
+        )),
+        Err(Unwritable::Denied) => Err((
+            format!(
+                "cannot write beside the output folder {what}: its parent folder {} is read-only (permission denied)",
+                parent.display()
+            ),
+            format!(
+                "limes writes the new site into a folder beside the output and swaps it in, so {} must be writable by this user too: make it writable (chmod u+w {}), or choose an output folder in a writable place with --out",
+                parent.display(),
+                parent.display()
+            ),
+        )),
+    }
+}
+
+/// Why a folder cannot be written.
+enum Unwritable {
+    ReadOnlyDisk,
+    Denied,
+}
+
+/// Whether this user may create and remove files in the folder `dir`. Any other
+/// problem (the folder vanished...) is left for the write to report.
+#[cfg(unix)]
+fn writable(dir: &Path) -> Result<(), Unwritable> {
+    use rustix::fs::{Access, access};
+    use rustix::io::Errno;
+    match access(dir, Access::WRITE_OK | Access::EXEC_OK) {
+        Err(Errno::ROFS) => Err(Unwritable::ReadOnlyDisk),
+        Err(Errno::ACCESS | Errno::PERM) => Err(Unwritable::Denied),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(not(unix))]
+fn writable(_dir: &Path) -> Result<(), Unwritable> {
+    Ok(())
 }
 
 /// Whether `dir` holds the marker of a limes output.
@@ -208,16 +295,69 @@ pub struct Written {
     pub old_left: Option<(PathBuf, io::Error)>,
 }
 
+/// `e` with what was being done when it happened (`cannot write /x/y`); its kind is
+/// kept, for [`explain`].
+fn doing(e: io::Error, what: impl std::fmt::Display) -> io::Error {
+    io::Error::new(e.kind(), format!("{what}: {e}"))
+}
+
+/// The message and help for `e`, an error of writing the output `out` (its parent
+/// folder holds the staging folder), from its kind: the disk full, a quota, a limit
+/// on file size, a read-only disk, a permission, or else the error as it is. The
+/// previous output was left as it was (the caller says so otherwise).
+pub fn explain(e: &io::Error, out: &Path) -> (String, String) {
+    let parent = out.parent().unwrap_or(out).display();
+    let kept = "the previous output was left as it was";
+    match e.kind() {
+        io::ErrorKind::StorageFull => (
+            format!("cannot write the site: the disk is full ({e})"),
+            format!(
+                "free some space on the disk that holds {parent}, then build again (a build needs room for the new site beside the previous one until it replaces it); {kept}"
+            ),
+        ),
+        io::ErrorKind::QuotaExceeded => (
+            format!("cannot write the site: the disk quota is used up ({e})"),
+            format!(
+                "free some space within your quota on the disk that holds {parent} or ask for a larger one, then build again; {kept}"
+            ),
+        ),
+        io::ErrorKind::FileTooLarge => (
+            format!("cannot write the site: a file is larger than this process may write ({e})"),
+            format!(
+                "a limit on the size of files was reached: the limit of this process (`ulimit -f`; raise it with `ulimit -f unlimited`) or the largest file of the file system (build on another disk with --out); {kept}"
+            ),
+        ),
+        io::ErrorKind::ReadOnlyFilesystem => (
+            format!("cannot write the site: the file system is read-only ({e})"),
+            format!(
+                "build into a folder on a writable disk with --out, or mount this one read-write; {kept}"
+            ),
+        ),
+        io::ErrorKind::PermissionDenied => (
+            format!("cannot write the site: permission denied ({e})"),
+            format!(
+                "limes writes the new site beside the output folder, in {parent}, and swaps it in: that folder and the output folder must be writable by this user (check their owner and permissions), or choose another folder with --out; {kept}"
+            ),
+        ),
+        _ => (
+            format!("cannot write the site: {e}"),
+            format!("check that the output folder's parent exists and is writable; {kept}"),
+        ),
+    }
+}
+
 /// Writes `files` into a fresh staging folder beside `out` (a folder checked by
 /// [`check_target`]), then swaps it in ([`Staging`]). Fails with the output untouched
-/// unless the swap itself broke. `progress` is told of each file written.
+/// unless the swap itself broke. `progress` is told of each file written, and of a
+/// wait for another build's lock.
 pub fn write_site(
     out: &Path,
     files: &[OutputFile],
     force: bool,
     progress: &dyn Progress,
 ) -> Result<Written, WriteError> {
-    let staging = Staging::begin(out, force)?;
+    let lock = Lock::take(out, progress).map_err(WriteError::Untouched)?;
+    let staging = Staging::begin(lock, force)?;
     files
         .par_iter()
         .try_for_each(|f| {
@@ -229,23 +369,219 @@ pub fn write_site(
     staging.finish()
 }
 
-/// Removes what interrupted builds into `out` left beside it (with the lock held, as
-/// [`Staging::begin`] does), for a build that has nothing to write.
-pub fn remove_leftovers_of(out: &Path) -> io::Result<Vec<PathBuf>> {
-    let out = absolute(out)?;
-    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
-        return Ok(Vec::new());
+/// The lock of an output folder, held from before a build looks at the output until
+/// the new site is in place: a file `.<name>.limes-lock` beside the output, locked with
+/// an OS file lock (`flock`), so that two builds into one place take turns and a build
+/// killed while it holds the lock never blocks the next (the system lets go of a
+/// process's locks when it ends, however it ends). The file holds the process id of
+/// the build that holds it, for the message of a build that waits; it is removed when
+/// the lock is let go (Unix; elsewhere there is no lock).
+#[derive(Debug)]
+pub struct Lock {
+    /// The output folder, absolute.
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    /// Open, and so locked, until the lock is let go.
+    #[cfg(unix)]
+    _file: fs::File,
+    #[cfg(unix)]
+    path: PathBuf,
+}
+
+impl Lock {
+    /// Takes the lock of the output folder `out`, making its parent folder if need be.
+    /// When another process holds it, tells `progress` ([`Progress::waiting`]) and
+    /// waits for it.
+    pub fn take(out: &Path, progress: &dyn Progress) -> io::Result<Lock> {
+        let out = absolute(out)?;
+        let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+            return Err(io::Error::other(format!(
+                "{} cannot be an output folder: it has no parent folder",
+                out.display()
+            )));
+        };
+        let parent = parent.to_path_buf();
+        let name = name.to_string_lossy().to_string();
+        fs::create_dir_all(&parent)
+            .map_err(|e| doing(e, format!("cannot create the folder {}", parent.display())))?;
+        #[cfg(unix)]
+        let lock = {
+            let path = parent.join(format!(".{name}.limes-lock"));
+            let file = hold(&path, &out, progress)?;
+            Lock {
+                out,
+                parent,
+                name,
+                _file: file,
+                path,
+            }
+        };
+        #[cfg(not(unix))]
+        let lock = {
+            let _ = progress;
+            Lock { out, parent, name }
+        };
+        Ok(lock)
+    }
+
+    /// The output folder, absolute.
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    /// Removes what interrupted builds into the output left beside it: staging
+    /// folders that are empty or carry the marker (a build writes it first), and
+    /// previous outputs swapped out but not yet removed. None is in use: whoever made
+    /// them no longer holds the lock.
+    pub fn remove_leftovers(&self) -> io::Result<Vec<PathBuf>> {
+        let staging = format!(".{}.limes-staging-", self.name);
+        let old = format!(".{}.limes-old-", self.name);
+        let cannot_read = |e| {
+            doing(
+                e,
+                format!("cannot read the folder {}", self.parent.display()),
+            )
+        };
+        let mut found = Vec::new();
+        for entry in fs::read_dir(&self.parent).map_err(cannot_read)? {
+            let entry = entry.map_err(cannot_read)?;
+            let file_name = entry.file_name().to_string_lossy().to_string();
+            let is_staging = file_name.starts_with(&staging);
+            if !(is_staging || file_name.starts_with(&old))
+                || !entry.file_type().map_err(cannot_read)?.is_dir()
+            {
+                continue;
+            }
+            let path = entry.path();
+            let ours = !is_staging
+                || is_output(&path)
+                || fs::read_dir(&path)
+                    .map_err(|e| doing(e, format!("cannot read {}", path.display())))?
+                    .next()
+                    .is_none();
+            if ours {
+                found.push((is_staging, file_name, path));
+            }
+        }
+        // Previous outputs first: a staging folder is renamed to their kind of name
+        // before it is removed, so that a build killed while it removes one (its
+        // marker may go first) leaves a folder the next build still knows as its own.
+        found.sort();
+        let mut removed = Vec::new();
+        for (is_staging, file_name, path) in found {
+            let cannot_remove = |e| {
+                doing(
+                    e,
+                    format!(
+                        "cannot remove {}, left by an interrupted build (remove it by hand)",
+                        path.display()
+                    ),
+                )
+            };
+            if is_staging {
+                let aside = self
+                    .parent
+                    .join(format!("{old}staging-{}", &file_name[staging.len()..]));
+                fs::rename(&path, &aside).map_err(cannot_remove)?;
+                fs::remove_dir_all(&aside).map_err(cannot_remove)?;
+            } else {
+                fs::remove_dir_all(&path).map_err(cannot_remove)?;
+            }
+            removed.push(path);
+        }
+        removed.sort();
+        Ok(removed)
+    }
+}
+
+/// Removes the folder `dir`, first renamed to `aside` (a name of a previous output,
+/// which the next build removes whatever is in it) when nothing is there: a staging
+/// folder loses its marker as it is removed, and with it the sign that it is limes's.
+fn discard(dir: &Path, aside: &Path) {
+    let gone = match !aside.exists() && fs::rename(dir, aside).is_ok() {
+        true => aside,
+        false => dir,
     };
-    let _lock = lock(parent)?;
-    remove_leftovers(parent, &name.to_string_lossy())
+    let _ = fs::remove_dir_all(gone);
+}
+
+#[cfg(unix)]
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Removed while still held (the file is closed after this), so that a build
+        // waiting on this file sees it is gone and takes the lock anew.
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// Opens and locks the lock file at `path` (the lock of the output `out`), waiting
+/// for whoever holds it; writes this process's id in it.
+#[cfg(unix)]
+fn hold(path: &Path, out: &Path, progress: &dyn Progress) -> io::Result<fs::File> {
+    use rustix::fs::{FlockOperation, OFlags, flock};
+    use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
+    let shown = path.display();
+    let mut told = false;
+    loop {
+        // Never through a symbolic link: the lock file is limes's own.
+        let file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .custom_flags(OFlags::NOFOLLOW.bits() as i32)
+            .open(path)
+            .map_err(|e| doing(e, format!("cannot create the lock file {shown}")))?;
+        let held = file
+            .metadata()
+            .map_err(|e| doing(e, format!("cannot read the lock file {shown}")))?;
+        if !held.is_file() {
+            return Err(io::Error::other(format!(
+                "{shown} is in the place of limes's lock file and is not a file"
+            )));
+        }
+        match flock(&file, FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => {}
+            Err(rustix::io::Errno::WOULDBLOCK) => {
+                if !told {
+                    let mut pid = [0u8; 24];
+                    let n = file.read_at(&mut pid, 0).unwrap_or(0);
+                    let holder = std::str::from_utf8(&pid[..n])
+                        .ok()
+                        .and_then(|s| s.trim().parse().ok());
+                    progress.waiting(out, holder);
+                    told = true;
+                }
+                flock(&file, FlockOperation::LockExclusive)
+                    .map_err(|e| doing(e.into(), format!("cannot lock {shown}")))?;
+            }
+            Err(e) => return Err(doing(e.into(), format!("cannot lock {shown}"))),
+        }
+        // The build that held the lock removes the file as it lets go: then this
+        // file is no longer the lock, and another build may hold a new one.
+        match fs::symlink_metadata(path) {
+            Ok(now) if now.dev() == held.dev() && now.ino() == held.ino() => {}
+            Ok(_) => continue,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(doing(e, format!("cannot read the lock file {shown}"))),
+        }
+        // Only for the message of a build that waits: a full disk fails later, with
+        // the error that says so.
+        let pid = format!("{}\n", std::process::id());
+        let _ = file
+            .set_len(0)
+            .and_then(|()| file.write_all_at(pid.as_bytes(), 0));
+        return Ok(file);
+    }
 }
 
 /// A new site being written: a fresh staging folder beside the output, filled file by
 /// file (from any thread) and put in the output's place by [`Staging::finish`]; dropped
-/// unfinished, it is removed and the output stays as it was. Holds a lock on the
-/// output's parent folder meanwhile, so that two builds into one place take turns and
-/// the leftovers of an interrupted build (its staging folder, whatever its process id)
-/// are known to be stale and are removed first.
+/// unfinished, it is removed and the output stays as it was. Holds the output's
+/// [`Lock`] until it is finished or dropped, so that the leftovers of an interrupted
+/// build (its staging folder, whatever its process id) are known to be stale and are
+/// removed first.
 #[derive(Debug)]
 pub struct Staging {
     out: PathBuf,
@@ -253,41 +589,43 @@ pub struct Staging {
     old: PathBuf,
     cleaned: Vec<PathBuf>,
     finished: bool,
+    /// Last: let go of after the staging folder is removed ([`Drop`]).
     _lock: Lock,
 }
 
 impl Staging {
-    /// Takes the lock, removes what interrupted builds left, checks `out` again (it
-    /// may have changed since [`check_target`]) and makes the staging folder with the
-    /// marker in it.
-    pub fn begin(out: &Path, force: bool) -> Result<Staging, WriteError> {
+    /// With the output's lock, removes what interrupted builds left, checks the output
+    /// again (it may have changed since [`check_target`]) and makes the staging folder
+    /// with the marker in it.
+    pub fn begin(lock: Lock, force: bool) -> Result<Staging, WriteError> {
         let untouched = WriteError::Untouched;
-        let out = absolute(out).map_err(untouched)?;
-        let parent = out
-            .parent()
-            .ok_or_else(|| untouched(io::Error::other("the output folder has no parent folder")))?;
-        fs::create_dir_all(parent).map_err(untouched)?;
-        let name = out
-            .file_name()
-            .ok_or_else(|| untouched(io::Error::other("the output folder has no name")))?
-            .to_string_lossy()
-            .to_string();
-        let lock = lock(parent).map_err(untouched)?;
-        let cleaned = remove_leftovers(parent, &name).map_err(untouched)?;
-        check_existing(&out, &out.display().to_string(), force)
-            .map_err(|(msg, _)| untouched(io::Error::other(msg)))?;
-        let dir = parent.join(format!(".{name}.limes-staging-{}", std::process::id()));
-        let old = parent.join(format!(".{name}.limes-old-{}", std::process::id()));
-        fs::create_dir(&dir).map_err(untouched)?;
+        let out = lock.out.clone();
+        let cleaned = lock.remove_leftovers().map_err(untouched)?;
+        let shown = out.display().to_string();
+        check_existing(&out, &shown, force)
+            .map_err(|(msg, help)| untouched(io::Error::other(format!("{msg} ({help})"))))?;
+        let pid = std::process::id();
+        let dir = lock
+            .parent
+            .join(format!(".{}.limes-staging-{pid}", lock.name));
+        let old = lock.parent.join(format!(".{}.limes-old-{pid}", lock.name));
+        fs::create_dir(&dir).map_err(|e| {
+            untouched(doing(
+                e,
+                format!("cannot create the staging folder {}", dir.display()),
+            ))
+        })?;
         let staging = Staging {
-            out: out.clone(),
+            out,
             dir,
             old,
             cleaned,
             finished: false,
             _lock: lock,
         };
-        fs::write(staging.dir.join(MARKER), MARKER_TEXT).map_err(untouched)?;
+        let marker = staging.dir.join(MARKER);
+        fs::write(&marker, MARKER_TEXT)
+            .map_err(|e| untouched(doing(e, format!("cannot write {}", marker.display()))))?;
         Ok(staging)
     }
 
@@ -300,11 +638,19 @@ impl Staging {
             ))
         })?;
         if let Some(d) = target.parent() {
-            fs::create_dir_all(d)?;
+            fs::create_dir_all(d)
+                .map_err(|e| doing(e, format!("cannot create the folder {}", d.display())))?;
         }
         match body {
-            Body::Bytes(b) => fs::write(&target, b).map(|()| b.len() as u64),
-            Body::Copy(from) => fs::copy(from, &target),
+            Body::Bytes(b) => fs::write(&target, b)
+                .map(|()| b.len() as u64)
+                .map_err(|e| doing(e, format!("cannot write {}", target.display()))),
+            Body::Copy(from) => fs::copy(from, &target).map_err(|e| {
+                doing(
+                    e,
+                    format!("cannot copy {} to {}", from.display(), target.display()),
+                )
+            }),
         }
     }
 
@@ -320,7 +666,8 @@ impl Staging {
             "{MARKER_TEXT}{}",
             record(super::fresh::files(written)).lines()
         );
-        fs::write(self.dir.join(MARKER), text)
+        let marker = self.dir.join(MARKER);
+        fs::write(&marker, text).map_err(|e| doing(e, format!("cannot write {}", marker.display())))
     }
 
     /// Puts the new site in the output's place and removes the previous one.
@@ -341,7 +688,8 @@ impl Staging {
                 }
             }
             Err(e) => {
-                let _ = fs::remove_dir_all(&self.dir);
+                // Not over the previous output, if the swap left it at `old`.
+                discard(&self.dir, &self.old);
                 return Err(e);
             }
         }
@@ -352,52 +700,9 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.finished {
-            let _ = fs::remove_dir_all(&self.dir);
+            discard(&self.dir, &self.old);
         }
     }
-}
-
-#[cfg(unix)]
-type Lock = fs::File;
-#[cfg(not(unix))]
-type Lock = ();
-
-/// An exclusive lock on `dir` for as long as the value lives (Unix; elsewhere none).
-#[cfg(unix)]
-fn lock(dir: &Path) -> io::Result<fs::File> {
-    let f = fs::File::open(dir)?;
-    rustix::fs::flock(&f, rustix::fs::FlockOperation::LockExclusive)?;
-    Ok(f)
-}
-
-#[cfg(not(unix))]
-fn lock(_dir: &Path) -> io::Result<Lock> {
-    Ok(())
-}
-
-/// Removes what interrupted builds of `name` left in `parent`: staging folders that
-/// are empty or carry the marker (a build writes it first), and previous outputs
-/// swapped out but not yet removed. Called with the lock held, so none is in use.
-fn remove_leftovers(parent: &Path, name: &str) -> io::Result<Vec<PathBuf>> {
-    let staging = format!(".{name}.limes-staging-");
-    let old = format!(".{name}.limes-old-");
-    let mut removed = Vec::new();
-    for entry in fs::read_dir(parent)? {
-        let entry = entry?;
-        let file_name = entry.file_name().to_string_lossy().to_string();
-        let is_staging = file_name.starts_with(&staging);
-        if !(is_staging || file_name.starts_with(&old)) || !entry.file_type()?.is_dir() {
-            continue;
-        }
-        let path = entry.path();
-        let ours = !is_staging || is_output(&path) || fs::read_dir(&path)?.next().is_none();
-        if ours {
-            fs::remove_dir_all(&path)?;
-            removed.push(path);
-        }
-    }
-    removed.sort();
-    Ok(removed)
 }
 
 fn absolute(p: &Path) -> io::Result<PathBuf> {
@@ -407,10 +712,20 @@ fn absolute(p: &Path) -> io::Result<PathBuf> {
 /// else two renames in a row. Returns where the previous output now is, if there was
 /// one (renamed to `old` first, so that an interrupted removal is recognised).
 fn swap(staging: &Path, out: &Path, old: &Path) -> Result<Option<PathBuf>, WriteError> {
+    let cannot_put = |e| {
+        doing(
+            e,
+            format!(
+                "cannot put the new site {} in the place of {}",
+                staging.display(),
+                out.display()
+            ),
+        )
+    };
     if !out.exists() {
         return fs::rename(staging, out)
             .map(|()| None)
-            .map_err(WriteError::Untouched);
+            .map_err(|e| WriteError::Untouched(cannot_put(e)));
     }
     #[cfg(target_os = "linux")]
     {
@@ -423,10 +738,15 @@ fn swap(staging: &Path, out: &Path, old: &Path) -> Result<Option<PathBuf>, Write
             }));
         }
     }
-    fs::rename(out, old).map_err(WriteError::Untouched)?;
+    fs::rename(out, old).map_err(|e| {
+        WriteError::Untouched(doing(
+            e,
+            format!("cannot move the previous output {} aside", out.display()),
+        ))
+    })?;
     if let Err(error) = fs::rename(staging, out) {
         return match fs::rename(old, out) {
-            Ok(()) => Err(WriteError::Untouched(error)),
+            Ok(()) => Err(WriteError::Untouched(cannot_put(error))),
             Err(_) => Err(WriteError::Displaced {
                 old: old.to_path_buf(),
                 error,
@@ -516,6 +836,11 @@ mod tests {
         let old = dir.path().join(".public.limes-old-7");
         fs::create_dir(&old).unwrap();
         fs::write(old.join("x"), "").unwrap();
+        // A staging folder whose removal was interrupted: renamed aside first, it is
+        // known without its marker.
+        let aside = dir.path().join(".public.limes-old-staging-8");
+        fs::create_dir_all(aside.join("en")).unwrap();
+        fs::write(aside.join("en/index.html"), "half").unwrap();
         // Not ours: no marker, or another output's name.
         let foreign = dir.path().join(".public.limes-staging-2");
         fs::create_dir(&foreign).unwrap();
@@ -527,10 +852,138 @@ mod tests {
             body: Body::Bytes(b"a".to_vec()),
         }];
         let w = write_site(&out, &files, false, &Silent).unwrap();
-        assert_eq!(w.cleaned, [old, empty, stale]);
+        assert_eq!(w.cleaned, [old, aside, empty, stale]);
         assert_eq!(
             common_files(dir.path()),
             [".dist.limes-staging-3", ".public.limes-staging-2", "public"]
         );
+    }
+    /// Records the waits a lock reports.
+    #[derive(Default)]
+    struct Waits(std::sync::Mutex<Vec<(PathBuf, Option<u32>)>>);
+
+    impl Progress for Waits {
+        fn waiting(&self, out: &Path, holder: Option<u32>) {
+            self.0.lock().unwrap().push((out.to_path_buf(), holder));
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_second_lock_waits_for_the_first_naming_its_process() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let lock_file = dir.path().join(".public.limes-lock");
+        let first = Lock::take(&out, &Silent).unwrap();
+        assert_eq!(
+            fs::read_to_string(&lock_file).unwrap(),
+            format!("{}\n", std::process::id())
+        );
+        let waits = Waits::default();
+        let (taken, second) = std::sync::mpsc::channel();
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let lock = Lock::take(&out, &waits).unwrap();
+                taken.send(()).unwrap();
+                drop(lock);
+            });
+            // The second waits (an flock conflicts between two opens of the file,
+            // even in one process) and has said so.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while waits.0.lock().unwrap().is_empty() {
+                assert!(std::time::Instant::now() < deadline, "no wait reported");
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            assert!(second.try_recv().is_err(), "taken while held");
+            drop(first);
+            second
+                .recv_timeout(std::time::Duration::from_secs(10))
+                .expect("taken once let go");
+        });
+        assert_eq!(
+            *waits.0.lock().unwrap(),
+            [(out.clone(), Some(std::process::id()))]
+        );
+        // Let go, the lock leaves nothing behind.
+        assert_eq!(common_files(dir.path()), Vec::<String>::new());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_lock_file_left_by_a_killed_build_is_taken_at_once_and_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        // What a build killed while it held the lock leaves: the file, unlocked.
+        fs::write(dir.path().join(".public.limes-lock"), "999999\n").unwrap();
+        let waits = Waits::default();
+        let lock = Lock::take(&out, &waits).unwrap();
+        assert!(waits.0.lock().unwrap().is_empty());
+        drop(lock);
+        assert_eq!(common_files(dir.path()), Vec::<String>::new());
+        // A symbolic link in its place is never followed.
+        let target = dir.path().join("target.txt");
+        fs::write(&target, "keep").unwrap();
+        std::os::unix::fs::symlink(&target, dir.path().join(".public.limes-lock")).unwrap();
+        let e = Lock::take(&out, &Silent).unwrap_err();
+        assert!(
+            e.to_string().starts_with(&format!(
+                "cannot create the lock file {}: ",
+                dir.path().join(".public.limes-lock").display()
+            )),
+            "{e}"
+        );
+        assert_eq!(fs::read_to_string(&target).unwrap(), "keep");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn errors_of_writing_are_explained_by_their_kind() {
+        use rustix::io::Errno;
+        let out = Path::new("/srv/site/public");
+        let cases = [
+            (
+                Errno::NOSPC,
+                "cannot write the site: the disk is full (cannot write /srv/site/.public.limes-staging-1/a.html: ",
+                "free some space on the disk that holds /srv/site, then build again",
+            ),
+            (
+                Errno::DQUOT,
+                "cannot write the site: the disk quota is used up (",
+                "free some space within your quota on the disk that holds /srv/site",
+            ),
+            (
+                Errno::FBIG,
+                "cannot write the site: a file is larger than this process may write (",
+                "`ulimit -f`",
+            ),
+            (
+                Errno::ROFS,
+                "cannot write the site: the file system is read-only (",
+                "build into a folder on a writable disk with --out",
+            ),
+            (
+                Errno::ACCESS,
+                "cannot write the site: permission denied (",
+                "in /srv/site, and swaps it in: that folder and the output folder must be writable",
+            ),
+            (
+                Errno::IO,
+                "cannot write the site: cannot write /srv/site/.public.limes-staging-1/a.html: ",
+                "check that the output folder's parent exists and is writable",
+            ),
+        ];
+        for (errno, message, help) in cases {
+            let e = doing(
+                io::Error::from(errno),
+                "cannot write /srv/site/.public.limes-staging-1/a.html",
+            );
+            let (m, h) = explain(&e, out);
+            assert!(m.starts_with(message), "{errno:?}: {m}");
+            assert!(h.contains(help), "{errno:?}: {h}");
+            assert!(
+                h.ends_with("the previous output was left as it was"),
+                "{errno:?}: {h}"
+            );
+        }
     }
 }

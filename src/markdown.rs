@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{
+    Alignment, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html,
+};
 
 use crate::config::RawHtml;
 
@@ -315,6 +317,14 @@ fn under_base<'a>(dest: CowStr<'a>, base: &str) -> CowStr<'a> {
 /// the site is published under (`/obs`, or empty at the root of its host): links and
 /// images written from the root of the site (`/img/a.png`) are put under it.
 pub fn render(md: &str, policy: RawHtml, base: &str, resolve: Resolver) -> Rendered {
+    // The sanitizer's HTML parser takes time in the square of the depth of nesting
+    // (25,000 nested `<div>` took 8 s, 50,000 took 38 s). A build refuses such a body
+    // (see `too_deep`); should one get here all the same, its raw HTML is shown as
+    // text, which needs no sanitizer.
+    let policy = match policy {
+        RawHtml::Sanitize if too_deep(md).is_some() => RawHtml::Escape,
+        p => p,
+    };
     let events: Vec<Event> = Parser::new_ext(md, options()).collect();
 
     // First pass: heading texts, to give every heading a unique id.
@@ -385,6 +395,7 @@ pub fn render(md: &str, policy: RawHtml, base: &str, resolve: Resolver) -> Rende
     let mut last_heading: Option<String> = None;
     let mut skip_link_end: Vec<bool> = Vec::new();
     let mut out_events: Vec<Event> = Vec::with_capacity(events.len());
+    let mut table: Option<TableCells> = None;
     for ev in events {
         match ev {
             Event::Start(Tag::Heading {
@@ -487,11 +498,64 @@ pub fn render(md: &str, policy: RawHtml, base: &str, resolve: Resolver) -> Rende
                     last_heading.as_deref(),
                     &head,
                 ))));
-                out_events.push(Event::Start(Tag::Table(alignment)));
+                // The cells are written here, their alignment as a class: a `style`
+                // attribute would need the pages' Content-Security-Policy to allow
+                // inline styles.
+                table = Some(TableCells {
+                    alignment,
+                    head: false,
+                    cell: 0,
+                });
+                out_events.push(Event::Start(Tag::Table(Vec::new())));
             }
             Event::End(TagEnd::Table) => {
+                table = None;
                 out_events.push(Event::End(TagEnd::Table));
                 out_events.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
+            Event::Start(Tag::TableHead) => {
+                if let Some(t) = &mut table {
+                    t.head = true;
+                    t.cell = 0;
+                }
+                out_events.push(Event::Start(Tag::TableHead));
+            }
+            Event::End(TagEnd::TableHead) => {
+                if let Some(t) = &mut table {
+                    t.head = false;
+                }
+                out_events.push(Event::End(TagEnd::TableHead));
+            }
+            Event::Start(Tag::TableRow) => {
+                if let Some(t) = &mut table {
+                    t.cell = 0;
+                }
+                out_events.push(Event::Start(Tag::TableRow));
+            }
+            Event::Start(Tag::TableCell) => {
+                let (name, class) = match &table {
+                    Some(t) => (
+                        if t.head { "th" } else { "td" },
+                        match t.alignment.get(t.cell) {
+                            Some(Alignment::Left) => " class=\"align-start\"",
+                            Some(Alignment::Center) => " class=\"align-center\"",
+                            Some(Alignment::Right) => " class=\"align-end\"",
+                            _ => "",
+                        },
+                    ),
+                    None => ("td", ""),
+                };
+                out_events.push(Event::Html(CowStr::from(format!("<{name}{class}>"))));
+            }
+            Event::End(TagEnd::TableCell) => {
+                let name = match &mut table {
+                    Some(t) => {
+                        t.cell += 1;
+                        if t.head { "th" } else { "td" }
+                    }
+                    None => "td",
+                };
+                out_events.push(Event::Html(CowStr::from(format!("</{name}>"))));
             }
             Event::Html(h) | Event::InlineHtml(h) if policy == RawHtml::Escape => {
                 out_events.push(Event::Text(h))
@@ -549,6 +613,281 @@ fn attr_escape(s: &str) -> String {
     out
 }
 
+/// The table whose cells are being written: its columns' alignment, whether the
+/// header row is being written, and the column of the next cell.
+struct TableCells {
+    alignment: Vec<Alignment>,
+    head: bool,
+    cell: usize,
+}
+
+/// How deep the elements of a body may nest under `raw_html = "sanitize"`: far more
+/// than any page needs (browsers themselves stop nesting at 512), and few enough that
+/// the sanitizer's parser stays fast.
+pub const MAX_NESTING: usize = 512;
+
+/// Elements that have no content and no end tag.
+const VOID: &[&str] = &[
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img",
+    "input", "keygen", "link", "meta", "param", "source", "track", "wbr",
+];
+
+/// Elements whose start closes an open `<p>` (HTML's parsing rules).
+const CLOSES_P: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "li",
+    "listing",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "search",
+    "section",
+    "summary",
+    "table",
+    "ul",
+];
+
+/// An element counted open by [`too_deep`]: one of Markdown's, or a raw HTML tag.
+#[derive(PartialEq, Eq)]
+enum Open {
+    Markdown,
+    Tag(String),
+}
+
+/// Where the elements of a body first nest deeper than [`MAX_NESTING`]: the byte
+/// offset of the Markdown block or raw HTML tag that opens the level past it. Linear
+/// in the length of the body.
+///
+/// Every Markdown block and inline element counts one level, every raw HTML start tag
+/// one more, until its end tag closes it: an end tag counts only when it closes the
+/// element opened last (as `</p>` closes `<p>`), and a start tag closes only what
+/// HTML's rules close at once (a `<li>` the `<li>` before it). So the count is at
+/// least the depth a browser's parser builds from the same text, give or take the
+/// few elements that parser adds itself (`<tbody>` in a `<table>`): misnested or
+/// unclosed tags only make it larger.
+pub fn too_deep(md: &str) -> Option<usize> {
+    let mut stack: Vec<Open> = Vec::new();
+    let mut scan = TagScan::default();
+    for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
+        match event {
+            // An HTML block is its lines as they are, no element of its own.
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
+            Event::Start(_) => {
+                stack.push(Open::Markdown);
+                if stack.len() > MAX_NESTING {
+                    return Some(range.start);
+                }
+            }
+            // An end closes its element when nothing raw HTML opened is left above it.
+            Event::End(_) if stack.last() == Some(&Open::Markdown) => {
+                stack.pop();
+            }
+            Event::Html(text) | Event::InlineHtml(text) => {
+                // Where the text of the event starts in the body (a line of an HTML
+                // block inside a quote has lost its `> `: its start is close enough).
+                let start = md
+                    .get(range.clone())
+                    .and_then(|r| r.find(&*text))
+                    .map_or(range.start, |at| range.start + at);
+                if let Some(at) = scan.feed(&text, &mut stack) {
+                    return Some(start + at);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Where [`TagScan`] is in the raw HTML it reads. A tag may go on from one event to
+/// the next (an HTML block's lines come one by one).
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+enum ScanState {
+    #[default]
+    Text,
+    /// After `<`.
+    Lt,
+    /// In a start tag's name.
+    Name,
+    /// Among a start tag's attributes (after a `/` when `slash`).
+    Attributes { slash: bool },
+    /// In an attribute value quoted with `"` or `'`.
+    Quoted(u8),
+    /// After `</`.
+    EndLt,
+    /// In an end tag's name.
+    EndName,
+    /// After an end tag's name, up to its `>`.
+    EndRest,
+    /// A comment, doctype or processing instruction, up to the next `>`.
+    Bogus,
+}
+
+/// The raw HTML of a body read tag by tag, opening and closing elements on a stack.
+#[derive(Default)]
+struct TagScan {
+    state: ScanState,
+    name: String,
+    /// Open `<svg>` and `<math>` elements: inside them `<x/>` closes itself.
+    foreign: usize,
+}
+
+impl TagScan {
+    /// Reads `text`; the offset in it of the start tag that nests past
+    /// [`MAX_NESTING`], if one does.
+    fn feed(&mut self, text: &str, stack: &mut Vec<Open>) -> Option<usize> {
+        let mut tag_start = 0;
+        for (i, b) in text.bytes().enumerate() {
+            self.state = match (self.state, b) {
+                (ScanState::Text, b'<') => {
+                    tag_start = i;
+                    ScanState::Lt
+                }
+                (ScanState::Text, _) => ScanState::Text,
+                (ScanState::Lt, b'/') => ScanState::EndLt,
+                (ScanState::Lt, b'<') => {
+                    tag_start = i;
+                    ScanState::Lt
+                }
+                (ScanState::Lt, b'!' | b'?') => ScanState::Bogus,
+                (ScanState::Lt, b) if b.is_ascii_alphabetic() => {
+                    self.name.clear();
+                    self.name.push(b.to_ascii_lowercase() as char);
+                    ScanState::Name
+                }
+                (ScanState::Lt, _) => ScanState::Text,
+                (ScanState::Name, b'>') => {
+                    if self.open(stack, false) {
+                        return Some(tag_start);
+                    }
+                    ScanState::Text
+                }
+                (ScanState::Name, b'/') => ScanState::Attributes { slash: true },
+                (ScanState::Name, b) if b.is_ascii_whitespace() => {
+                    ScanState::Attributes { slash: false }
+                }
+                (ScanState::Name, b) => {
+                    self.push_name(b);
+                    ScanState::Name
+                }
+                (ScanState::Attributes { slash }, b'>') => {
+                    if self.open(stack, slash) {
+                        return Some(tag_start);
+                    }
+                    ScanState::Text
+                }
+                (ScanState::Attributes { .. }, b'/') => ScanState::Attributes { slash: true },
+                (ScanState::Attributes { .. }, q @ (b'"' | b'\'')) => ScanState::Quoted(q),
+                (ScanState::Attributes { slash }, b) if b.is_ascii_whitespace() => {
+                    ScanState::Attributes { slash }
+                }
+                (ScanState::Attributes { .. }, _) => ScanState::Attributes { slash: false },
+                (ScanState::Quoted(q), b) if b == q => ScanState::Attributes { slash: false },
+                (ScanState::Quoted(q), _) => ScanState::Quoted(q),
+                (ScanState::EndLt, b) if b.is_ascii_alphabetic() => {
+                    self.name.clear();
+                    self.name.push(b.to_ascii_lowercase() as char);
+                    ScanState::EndName
+                }
+                (ScanState::EndLt, b'>') => ScanState::Text,
+                (ScanState::EndLt, _) => ScanState::Bogus,
+                (ScanState::EndName, b'>') => {
+                    self.close(stack);
+                    ScanState::Text
+                }
+                (ScanState::EndName, b) if b.is_ascii_whitespace() || b == b'/' => {
+                    ScanState::EndRest
+                }
+                (ScanState::EndName, b) => {
+                    self.push_name(b);
+                    ScanState::EndName
+                }
+                (ScanState::EndRest, b'>') => {
+                    self.close(stack);
+                    ScanState::Text
+                }
+                (ScanState::EndRest, _) => ScanState::EndRest,
+                (ScanState::Bogus, b'>') => ScanState::Text,
+                (ScanState::Bogus, _) => ScanState::Bogus,
+            };
+        }
+        None
+    }
+
+    /// A byte of a tag's name; names longer than any element's are cut.
+    fn push_name(&mut self, b: u8) {
+        if self.name.len() < 32 {
+            self.name.push(b.to_ascii_lowercase() as char);
+        }
+    }
+
+    /// The start tag just read; whether it nests past [`MAX_NESTING`].
+    fn open(&mut self, stack: &mut Vec<Open>, self_closing: bool) -> bool {
+        let name = self.name.as_str();
+        if VOID.contains(&name) || (self_closing && self.foreign > 0) {
+            return false;
+        }
+        let top_is = |stack: &[Open], names: &[&str]| matches!(stack.last(), Some(Open::Tag(t)) if names.contains(&t.as_str()));
+        // What HTML closes when this element starts.
+        let closes: &[&str] = match name {
+            "li" => &["li"],
+            "dt" | "dd" => &["dt", "dd"],
+            "td" | "th" => &["td", "th"],
+            "tr" => &["td", "th", "tr"],
+            "option" => &["option"],
+            "optgroup" => &["option", "optgroup"],
+            _ => &[],
+        };
+        while top_is(stack.as_slice(), closes) {
+            stack.pop();
+        }
+        if CLOSES_P.contains(&name) && top_is(stack.as_slice(), &["p"]) {
+            stack.pop();
+        }
+        if name == "svg" || name == "math" {
+            self.foreign += 1;
+        }
+        stack.push(Open::Tag(self.name.clone()));
+        stack.len() > MAX_NESTING
+    }
+
+    /// The end tag just read: it closes the element opened last if it is the same.
+    fn close(&mut self, stack: &mut Vec<Open>) {
+        if matches!(stack.last(), Some(Open::Tag(t)) if *t == self.name) {
+            stack.pop();
+            if self.name == "svg" || self.name == "math" {
+                self.foreign = self.foreign.saturating_sub(1);
+            }
+        }
+    }
+}
+
 fn level_num(l: HeadingLevel) -> u8 {
     match l {
         HeadingLevel::H1 => 1,
@@ -574,19 +913,16 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         "div",
         ["class", "role", "tabindex", "aria-label", "aria-labelledby"],
     );
-    b.add_tag_attributes("th", ["style"]);
-    b.add_tag_attributes("td", ["style"]);
-    // Table cells keep a style only when it is the alignment Markdown writes; any other
-    // (a full-page overlay, say) is dropped.
+    b.add_tag_attributes("th", ["class"]);
+    b.add_tag_attributes("td", ["class"]);
+    // Table cells keep a class only when it is the alignment Markdown writes.
     b.attribute_filter(|element, attribute, value| match (element, attribute) {
         // The box a table scrolls in (see `table_scroll_open`): a focusable region.
         ("div", "role") => (value == "region").then_some(value.into()),
         ("div", "tabindex") => (value == "0").then_some(value.into()),
-        ("th" | "td", "style") => matches!(
-            value,
-            "text-align: left" | "text-align: center" | "text-align: right"
-        )
-        .then_some(value.into()),
+        ("th" | "td", "class") => {
+            matches!(value, "align-start" | "align-center" | "align-end").then_some(value.into())
+        }
         _ => Some(value.into()),
     });
     b.add_tags(["input"]);
@@ -779,19 +1115,121 @@ mod tests {
     }
 
     #[test]
-    fn sanitize_keeps_only_the_alignment_style_of_table_cells() {
-        let md = "| a | b |\n|:-:|---|\n| <span>x</span> | y |\n\n<table><tr><td style=\"position:fixed;top:0\">z</td><th style=\"text-align: right\">w</th></tr></table>\n";
+    fn table_alignment_is_a_class_and_no_style_survives_sanitize() {
+        let md = "| a | b | c |\n|:-:|---|--:|\n| <span>x</span> | y | 3 |\n\n<table><tr><td style=\"position:fixed;top:0\" class=\"overlay\">z</td><th style=\"text-align: right\" class=\"align-end\">w</th></tr></table>\n";
         let out = r(md, RawHtml::Sanitize);
-        assert!(
-            out.contains("<th style=\"text-align: center\">a</th>"),
-            "{out}"
+        for want in [
+            "<thead><tr><th class=\"align-center\">a</th><th>b</th><th class=\"align-end\">c</th></tr></thead>",
+            "<td class=\"align-center\"><span>x</span></td><td>y</td><td class=\"align-end\">3</td>",
+            "<td>z</td>",
+            "<th class=\"align-end\">w</th>",
+        ] {
+            assert!(out.contains(want), "no {want} in {out}");
+        }
+        assert!(!out.contains("style"), "{out}");
+        assert!(!out.contains("overlay"), "{out}");
+        // The same cells in the other modes, never a style attribute.
+        for policy in [RawHtml::Escape, RawHtml::Trust] {
+            let out = r("| a | b |\n|--:|:--|\n| 1 | 2 |\n", policy);
+            assert!(
+                out.contains("<tbody>\n<tr><td class=\"align-end\">1</td><td class=\"align-start\">2</td></tr>\n</tbody></table>"),
+                "{out}"
+            );
+            assert!(!out.contains("style"), "{out}");
+        }
+    }
+
+    /// `n` nested `<div>`, each on its own line, with a word in the innermost.
+    fn nested_divs(n: usize) -> String {
+        let mut md = String::with_capacity(n * 12);
+        for _ in 0..n {
+            md.push_str("<div>\n");
+        }
+        md.push_str("deep\n");
+        for _ in 0..n {
+            md.push_str("</div>\n");
+        }
+        md
+    }
+
+    /// The deepest nesting of elements in `html` (end tags matched to the last open
+    /// element; void elements not counted).
+    fn depth_of(html: &str) -> usize {
+        let (mut depth, mut max) = (0usize, 0usize);
+        let mut rest = html;
+        while let Some(at) = rest.find('<') {
+            rest = &rest[at + 1..];
+            let end = rest.find('>').unwrap_or(rest.len());
+            let tag = &rest[..end];
+            if tag.starts_with('/') {
+                depth = depth.saturating_sub(1);
+            } else if !tag.ends_with('/')
+                && !["br", "hr", "img", "input"]
+                    .iter()
+                    .any(|v| tag == *v || tag.starts_with(&format!("{v} ")))
+            {
+                depth += 1;
+                max = max.max(depth);
+            }
+        }
+        max
+    }
+
+    #[test]
+    fn deep_nesting_is_found_where_it_passes_the_bound() {
+        assert_eq!(too_deep(&nested_divs(MAX_NESTING)), None);
+        let at = too_deep(&nested_divs(MAX_NESTING + 1)).expect("too deep");
+        assert_eq!(at, "<div>\n".len() * MAX_NESTING);
+        // Inline, in a paragraph, in a quote.
+        let inline = format!("> text {}", "<span>".repeat(MAX_NESTING));
+        assert_eq!(
+            too_deep(&inline),
+            Some(2 + 5 + "<span>".len() * (MAX_NESTING - 2))
         );
-        assert!(out.contains("<td>z</td>"), "{out}");
-        assert!(
-            out.contains("<th style=\"text-align: right\">w</th>"),
-            "{out}"
-        );
-        assert!(!out.contains("position"), "{out}");
+        // Markdown's own nesting counts too.
+        assert!(too_deep(&">".repeat(MAX_NESTING + 1)).is_some());
+        // End tags that close nothing, tags left open, `<div/>`: each start counts.
+        for unit in ["<div></span>", "<p><div></p>", "<div/>", "<b id=1><i>"] {
+            let md = unit.repeat(MAX_NESTING + 1);
+            assert!(too_deep(&md).is_some(), "{unit}");
+        }
+        // What closes itself does not: void elements, `<x/>` in SVG, list items and
+        // paragraphs that the next one closes, well-closed elements, comments.
+        for (unit, prefix) in [
+            ("<br><img src=x>", ""),
+            ("<circle r=\"1\"/>", "<svg>"),
+            ("<li>item", "<ul>"),
+            ("<p>para", ""),
+            ("<tr><td>a<td>b", "<table>"),
+            ("<div><b>x</b></div>", ""),
+            ("<!-- <x> -->", ""),
+        ] {
+            let md = format!("{prefix}{}", unit.repeat(MAX_NESTING * 4));
+            assert_eq!(too_deep(&md), None, "{unit}");
+        }
+        // A tag that goes on over lines counts once it ends.
+        let md = "<div\nclass=\"a\"\n>\n".repeat(MAX_NESTING + 1);
+        assert!(too_deep(&md).is_some());
+    }
+
+    #[test]
+    fn fifty_thousand_nested_divs_sanitize_in_bounded_time() {
+        let md = nested_divs(50_000);
+        let started = std::time::Instant::now();
+        let out = r(&md, RawHtml::Sanitize);
+        let took = started.elapsed();
+        // Too deep to sanitise: the raw HTML is shown as text, nested no deeper than
+        // Markdown's own paragraph.
+        assert!(depth_of(&out) <= 2, "nested {} deep", depth_of(&out));
+        assert!(out.contains("&lt;div&gt;"), "{}", &out[..200]);
+        assert!(out.contains("deep"));
+        // A backstop only: the quadratic parse took 38 s in a release build.
+        assert!(took.as_secs() < 20, "took {took:?}");
+        // At the bound, it is sanitised as usual, nested as written.
+        let md = nested_divs(MAX_NESTING);
+        let out = r(&md, RawHtml::Sanitize);
+        assert_eq!(depth_of(&out), MAX_NESTING);
+        assert!(!out.contains("&lt;div"), "{out}");
     }
 
     #[test]

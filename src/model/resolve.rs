@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::config::Config;
+use crate::config::{Config, RawHtml};
 use crate::diagnostics::{Diagnostic, closest};
 use crate::i18n::Strings;
 use crate::input::{Loaded, RecordFile, RecordKind};
@@ -256,7 +256,11 @@ pub fn resolve(
     let link_diags: Vec<Diagnostic> = loaded
         .records
         .par_iter()
-        .flat_map_iter(|r| check_links(r, &index, drafts))
+        .flat_map_iter(|r| {
+            let mut d = check_links(r, &index, drafts);
+            d.extend(check_nesting(r, config.raw_html));
+            d
+        })
         .collect();
     diags.extend(link_diags);
 
@@ -375,7 +379,31 @@ enum Parsed<'a> {
 /// body, so that an edit of a body alone is checked without resolving everything
 /// again.
 pub fn check_body(site: &Site, file: &RecordFile, drafts: bool) -> Vec<Diagnostic> {
-    check_links(file, &site.index, drafts)
+    let mut out = check_links(file, &site.index, drafts);
+    out.extend(check_nesting(file, site.config.raw_html));
+    out
+}
+
+/// Under `raw_html = "sanitize"`, a body may not nest its elements deeper than
+/// [`markdown::MAX_NESTING`]: the sanitizer's parser would take time in the square of
+/// the depth (50,000 nested `<div>` took 38 s).
+fn check_nesting(r: &RecordFile, policy: RawHtml) -> Option<Diagnostic> {
+    if policy != RawHtml::Sanitize {
+        return None;
+    }
+    let at = markdown::too_deep(r.body())?;
+    let start = r.body.start + at;
+    let end = r.src.text[start..]
+        .find(['>', '\n'])
+        .map_or(start + 1, |n| start + n + 1);
+    let d = r.src.error(
+        start..end,
+        format!(
+            "elements nested more than {} deep: `raw_html = \"sanitize\"` cannot check so deep a body",
+            markdown::MAX_NESTING
+        ),
+    );
+    Some(d.help("close the elements the body opens (`<div>` ... `</div>`), or nest them less deeply; Markdown's quotes and lists count too"))
 }
 
 /// Every `@/` link of a record's body must name something that exists (`index` holds

@@ -3,6 +3,8 @@
 //! and building it.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};

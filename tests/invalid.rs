@@ -43,6 +43,19 @@ fn setup(case: &str, root: &Path) {
         std::os::unix::fs::symlink(target, root.join("content/static/report.pdf"))
             .expect("create the symbolic link");
     }
+    if case == "theme-file-symlink-outside-site" {
+        // A file of the theme linked to one outside the site folder.
+        let target = common::repo().join("README.md");
+        std::os::unix::fs::symlink(target, root.join("themes/default/static/css/extra.css"))
+            .expect("create the symbolic link");
+    }
+    if case == "theme-folder-symlink-outside-site" {
+        // The theme's folder a link to one outside the site folder.
+        let theme = root.join("themes/default");
+        fs::remove_dir_all(&theme).expect("remove the copied theme");
+        std::os::unix::fs::symlink(common::repo().join("themes/default"), &theme)
+            .expect("create the symbolic link");
+    }
 }
 
 #[test]

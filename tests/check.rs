@@ -351,14 +351,8 @@ fn check_finds_what_the_build_finds_in_every_invalid_fixture() {
     for case in &cases {
         let tmp = common::site_from_fixture(&format!("invalid/{case}"));
         let root = common::site_root(&tmp);
-        if case == "symlink-outside-site" {
-            // As in tests/invalid.rs: git cannot hold this link.
-            std::os::unix::fs::symlink(
-                common::repo().join("README.md"),
-                root.join("content/static/report.pdf"),
-            )
-            .unwrap();
-        }
+        // As in tests/invalid.rs: what git cannot hold.
+        common::setup_invalid(case, &root);
         let before = tree(tmp.path());
         let diags = limes::check::check(&limes::BuildOptions {
             root: root.clone(),

@@ -35,29 +35,6 @@ const FILE_LEVEL: &[&str] = &[
     "is an address limes uses itself",
 ];
 
-/// Prepares what git cannot hold well (run after copying the fixture).
-fn setup(case: &str, root: &Path) {
-    if case == "symlink-outside-site" {
-        // A file outside the site folder, linked from content/static/.
-        let target = common::repo().join("README.md");
-        std::os::unix::fs::symlink(target, root.join("content/static/report.pdf"))
-            .expect("create the symbolic link");
-    }
-    if case == "theme-file-symlink-outside-site" {
-        // A file of the theme linked to one outside the site folder.
-        let target = common::repo().join("README.md");
-        std::os::unix::fs::symlink(target, root.join("themes/default/static/css/extra.css"))
-            .expect("create the symbolic link");
-    }
-    if case == "theme-folder-symlink-outside-site" {
-        // The theme's folder a link to one outside the site folder.
-        let theme = root.join("themes/default");
-        fs::remove_dir_all(&theme).expect("remove the copied theme");
-        std::os::unix::fs::symlink(common::repo().join("themes/default"), &theme)
-            .expect("create the symbolic link");
-    }
-}
-
 #[test]
 fn every_invalid_fixture_fails_with_its_exact_diagnostics_and_keeps_the_output() {
     let bless = std::env::var("LIMES_BLESS").is_ok_and(|v| v == "1");
@@ -77,7 +54,7 @@ fn every_invalid_fixture_fails_with_its_exact_diagnostics_and_keeps_the_output()
         let mut problems: Vec<String> = Vec::new();
         let tmp = common::site_from_fixture(&format!("invalid/{case}"));
         let root = common::site_root(&tmp);
-        setup(case, &root);
+        common::setup_invalid(case, &root);
         let out = tmp.path().join("public");
         let previous = common::previous_output(&out);
 

@@ -513,12 +513,16 @@ mod tests {
             Some("en/practices/a b/index.html")
         );
         assert_eq!(lookup("//en//x.css").as_deref(), Some("en/x.css"));
+        // Decoded once: a double-encoded `..` is a name no file has, never a step up.
+        assert_eq!(lookup("/%252e%252e/x").as_deref(), Some("%2e%2e/x"));
         for bad in [
             "/../secret",
             "/en/../../secret",
             "/%2e%2e/secret",
             "/en/..%2f..%2fsecret",
             "/en/%2E%2E%5Csecret",
+            "/.%2e/secret",
+            "/%c0%ae%c0%ae/secret",
             "/a%00b",
             "/a\\b",
             "/./x",

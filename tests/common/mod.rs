@@ -187,7 +187,7 @@ pub fn section<'a>(hay: &'a str, start: &str, end: &str) -> &'a str {
 
 /// Runs the limes binary in `cwd` with `args`.
 pub fn limes(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_limes"))
+    Command::new(server::bin())
         .args(args)
         .current_dir(cwd)
         .output()
@@ -211,4 +211,28 @@ pub fn ok(cwd: &Path, args: &[&str]) -> String {
         text(&out.stderr)
     );
     text(&out.stdout)
+}
+
+/// Prepares what git cannot hold well in a fixture of `tests/fixtures/invalid/`
+/// (run after copying it; tests/invalid.rs and tests/check.rs).
+pub fn setup_invalid(case: &str, root: &Path) {
+    if case == "symlink-outside-site" {
+        // A file outside the site folder, linked from content/static/.
+        let target = repo().join("README.md");
+        std::os::unix::fs::symlink(target, root.join("content/static/report.pdf"))
+            .expect("create the symbolic link");
+    }
+    if case == "theme-file-symlink-outside-site" {
+        // A file of the theme linked to one outside the site folder.
+        let target = repo().join("README.md");
+        std::os::unix::fs::symlink(target, root.join("themes/default/static/css/extra.css"))
+            .expect("create the symbolic link");
+    }
+    if case == "theme-folder-symlink-outside-site" {
+        // The theme's folder a link to one outside the site folder.
+        let theme = root.join("themes/default");
+        fs::remove_dir_all(&theme).expect("remove the copied theme");
+        std::os::unix::fs::symlink(repo().join("themes/default"), &theme)
+            .expect("create the symbolic link");
+    }
 }

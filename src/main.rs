@@ -292,18 +292,15 @@ fn report_created(result: Result<limes::scaffold::Created, limes::scaffold::Fail
 
 /// `limes serve`: the preview, until Ctrl+C.
 fn serve(root: PathBuf, port: u16, bind: String, allow_missing_strings: bool) -> ExitCode {
-    let addr = match limes::serve::address(&bind, port) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    if let Err(e) = limes::serve::address(&bind, port) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     let opts = limes::serve::Options {
         build: BuildOptions {
             root: root.clone(),
-            // Links and feeds of the preview point at the preview.
-            base_url: Some(format!("http://{addr}")),
+            // Links and feeds of the preview point at the preview: `serve::run` puts
+            // its address (with the port it got) in `base_url`.
             allow_missing_strings,
             // The preview shows drafts; a build never publishes them.
             drafts: true,

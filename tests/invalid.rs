@@ -27,6 +27,7 @@ const FILE_LEVEL: &[&str] = &[
     "is not one of the site's languages",
     "does not say its language",
     "symbolic link to",
+    "symbolic link points outside the site folder",
     "is not UTF-8 text",
     "in two Unicode forms",
     "differ only in letter case",

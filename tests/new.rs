@@ -215,7 +215,7 @@ fn new_refuses_what_would_not_build_and_writes_nothing() {
         &root,
         &["new", "practice", "Café Social"],
         1,
-        "error: `Café Social` is not a valid slug\n  = help: slugs use lowercase ASCII letters, digits and single `-` between them, for example `caf-social`\n",
+        "error: `Café Social` is not a valid slug\n  = help: slugs use lowercase ASCII letters, digits and single `-` between them, for example `cafe-social`\n",
     );
     refused(
         &root,

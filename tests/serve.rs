@@ -1,126 +1,18 @@
 //! `limes serve` as an editor and a hostile client meet it: it answers only with files
-//! of the site, rebuilds after a change, reports a broken build to the open pages while
-//! still serving the last good site, holds many concurrent requests, and writes
-//! nothing. (The browser's side, reloading and the overlay, is checked by
-//! tests/browser/run.mjs.)
+//! of the site, whatever the path, the method or the links in the site, rebuilds after
+//! a change, reports a broken build to the open pages while still serving the last
+//! good site, and writes nothing. (Load and slow clients: tests/serve_load.rs. The
+//! browser's side, reloading and the overlay, is checked by tests/browser/run.mjs.)
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::server::{Server, header};
 use common::{site_from_fixture, site_root};
-
-/// A running `limes serve` on a free port; stopped when dropped.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-    log: mpsc::Receiver<String>,
-}
-
-impl Server {
-    fn start(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_limes"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root)
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start limes serve");
-        let stderr = child.stderr.take().unwrap();
-        let (tx, log) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let addr = loop {
-            let line = log
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .expect("limes serve said where it listens");
-            if let Some(rest) = line.split(" at http://").nth(1) {
-                break rest.split('/').next().unwrap().parse().unwrap();
-            }
-        };
-        Server { child, addr, log }
-    }
-
-    /// Waits for the terminal line of the next build.
-    fn next_build(&self) -> String {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let line = self
-                .log
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .expect("a rebuild within 60 s");
-            if line.starts_with("Built in ") || line.starts_with("error: the site does not build") {
-                return line;
-            }
-        }
-    }
-
-    /// One raw HTTP/1.1 request: the status line's code, the headers (lower-case
-    /// names) and the body.
-    fn request(&self, method: &str, target: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
-        raw(self.addr, method, target)
-    }
-
-    fn get(&self, target: &str) -> (u16, Vec<(String, String)>, String) {
-        let (code, headers, body) = self.request("GET", target);
-        (code, headers, String::from_utf8_lossy(&body).into_owned())
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn raw(addr: SocketAddr, method: &str, target: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
-    let mut s = TcpStream::connect(addr).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let request =
-        format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    s.write_all(request.as_bytes()).unwrap();
-    let mut bytes = Vec::new();
-    s.read_to_end(&mut bytes).expect("read the answer");
-    let end = bytes
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a complete head");
-    let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
-    let mut lines = head.lines();
-    let code = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    let body = bytes[end + 4..].to_vec();
-    (code, headers, body)
-}
-
-fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-}
 
 /// The latest status the server sends to open pages (the first event of the stream).
 fn status(addr: SocketAddr) -> serde_json::Value {
@@ -303,45 +195,6 @@ fn rebuilds_after_a_change_and_reports_a_broken_build() {
     assert_eq!(server.get("/en/new-page/").0, 404);
 }
 
-#[test]
-fn holds_a_thousand_concurrent_requests() {
-    let tmp = site_from_fixture("minimal");
-    let server = Server::start(&site_root(&tmp));
-    let addr = server.addr;
-    let targets = [
-        "/en/",
-        "/fr/",
-        "/sitemap.xml",
-        "/no/such/page",
-        "/en/practices/social-activation/",
-    ];
-    let workers: Vec<_> = (0..1000)
-        .map(|i| {
-            let target = targets[i % targets.len()];
-            std::thread::spawn(move || raw(addr, "GET", target).0)
-        })
-        .collect();
-    let codes: Vec<u16> = workers.into_iter().map(|w| w.join().unwrap()).collect();
-    let expected = |i: usize| {
-        if targets[i % targets.len()] == "/no/such/page" {
-            404
-        } else {
-            200
-        }
-    };
-    let wrong: Vec<_> = codes
-        .iter()
-        .enumerate()
-        .filter(|(i, c)| **c != expected(*i))
-        .collect();
-    assert!(
-        wrong.is_empty(),
-        "{} answers were wrong: {:?}",
-        wrong.len(),
-        &wrong[..wrong.len().min(5)]
-    );
-}
-
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_it_even_with_pages_open() {
@@ -398,5 +251,295 @@ fn a_templates_folder_made_later_is_watched() {
             .get("/en/")
             .2
             .contains("<!-- the site's own base, edited -->")
+    );
+}
+
+/// Every way of writing a path out of the site, and the files around the site.
+#[test]
+fn no_path_reaches_outside_the_site() {
+    let tmp = site_from_fixture("minimal");
+    let root = site_root(&tmp);
+    let secret = tmp.path().join("secret.txt");
+    std::fs::write(&secret, "not for the web").unwrap();
+    let server = Server::start(&root);
+    let absolute = secret.display().to_string();
+    let mut targets: Vec<String> = [
+        // Plain.
+        "/../secret.txt",
+        "/..",
+        "/en/../../secret.txt",
+        "/en/./../../secret.txt",
+        "/en/..;/../secret.txt",
+        // Percent-encoded dots, slashes and backslashes, in either case.
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/secret.txt",
+        "/.%2e/secret.txt",
+        "/%2e./secret.txt",
+        "/en/%2e%2e%2f%2e%2e%2fsecret.txt",
+        "/en%2f..%2f..%2fsecret.txt",
+        "/%2f..%2fsecret.txt",
+        "/..%5c..%5csecret.txt",
+        "/en/..%5Csecret.txt",
+        // Encoded twice (decoded once, these are names no file has).
+        "/%252e%252e/secret.txt",
+        "/%252e%252e%252fsecret.txt",
+        "/en/%25%32%65%25%32%65/secret.txt",
+        // Overlong UTF-8 for `.` and `/`, and NUL.
+        "/%c0%ae%c0%ae/secret.txt",
+        "/..%c0%afsecret.txt",
+        "/%00",
+        "/secret.txt%00.html",
+        // Raw backslashes (refused by the HTTP parser or the lookup).
+        "/..\\secret.txt",
+        // Drive letters.
+        "/C:%5Csecret.txt",
+        "/c:/secret.txt",
+        // The site's own sources.
+        "/observatory.toml",
+        "/content/practices/social-activation/index.en.md",
+        "/themes/default/templates/base.html",
+        "/i18n/en.toml",
+        // Absolute-form targets.
+        "http://127.0.0.1/../secret.txt",
+        "http://example.org/%2e%2e/secret.txt",
+    ]
+    .iter()
+    .map(|t| t.to_string())
+    .collect();
+    // The secret's absolute path, as the path and inside one, plain and encoded.
+    targets.push(absolute.clone());
+    targets.push(format!("/{absolute}"));
+    targets.push(format!("/en/{absolute}"));
+    targets.push(absolute.replace('/', "%2f"));
+    for target in &targets {
+        for method in ["GET", "HEAD"] {
+            let (code, _, body) = server.request(method, target);
+            assert!(
+                code == 404 || code == 400,
+                "{method} {target}: status {code}"
+            );
+            let body = String::from_utf8_lossy(&body);
+            assert!(!body.contains("not for the web"), "{method} {target}");
+        }
+    }
+    // Absolute-form targets name the same files as paths do.
+    assert_eq!(server.get("http://example.org/en/").0, 200);
+}
+
+/// The files of the site are served from where the build found them, inside the
+/// site: a file, a link or a folder of `content/static/` or of the theme made a link
+/// out of the site after the last good build (its build fails, but the last good site
+/// stays served) does not lead out.
+#[cfg(unix)]
+#[test]
+fn no_link_leads_outside_the_site() {
+    use std::os::unix::fs::symlink;
+    let tmp = site_from_fixture("minimal");
+    let root = site_root(&tmp);
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(outside.join("a.txt"), "not for the web").unwrap();
+    let secret = tmp.path().join("secret.txt");
+    std::fs::write(&secret, "not for the web").unwrap();
+    let statics = root.join("content/static");
+    std::fs::create_dir_all(statics.join("docs")).unwrap();
+    std::fs::write(statics.join("report.txt"), "public report").unwrap();
+    std::fs::write(statics.join("docs/a.txt"), "public a").unwrap();
+    // Links inside the site are fine.
+    symlink(statics.join("report.txt"), statics.join("alias.txt")).unwrap();
+    let server = Server::start(&root);
+    assert_eq!(server.get("/report.txt").2, "public report");
+    assert_eq!(server.get("/alias.txt").2, "public report");
+    assert_eq!(server.get("/docs/a.txt").2, "public a");
+    assert_eq!(server.get("/css/site.css").0, 200);
+
+    // A file, a link and a folder made links out of the site, and the theme's
+    // stylesheet.
+    let css = root.join("themes/default/static/css/site.css");
+    std::fs::remove_file(&css).unwrap();
+    symlink(&secret, &css).unwrap();
+    std::fs::remove_file(statics.join("report.txt")).unwrap();
+    symlink(&secret, statics.join("report.txt")).unwrap();
+    std::fs::remove_file(statics.join("alias.txt")).unwrap();
+    symlink(&secret, statics.join("alias.txt")).unwrap();
+    std::fs::remove_dir_all(statics.join("docs")).unwrap();
+    symlink(&outside, statics.join("docs")).unwrap();
+    assert!(
+        server
+            .next_build()
+            .starts_with("error: the site does not build")
+    );
+    // Later bursts of the same changes fail too: whichever build is last, none of
+    // these is served.
+    std::thread::sleep(Duration::from_millis(300));
+    for target in ["/report.txt", "/alias.txt", "/docs/a.txt", "/css/site.css"] {
+        for method in ["GET", "HEAD"] {
+            let (code, _, body) = server.request(method, target);
+            assert_eq!(code, 404, "{method} {target}");
+            assert!(!String::from_utf8_lossy(&body).contains("not for the web"));
+        }
+    }
+    // The rest of the last good site still is.
+    assert_eq!(server.get("/en/").0, 200);
+}
+
+/// Only `GET` and `HEAD`, on every address: the site's files, its missing ones and
+/// the preview's own.
+#[test]
+fn other_methods_are_not_allowed_anywhere() {
+    let tmp = site_from_fixture("minimal");
+    let server = Server::start(&site_root(&tmp));
+    for target in [
+        "/en/",
+        "/en",
+        "/no/such/page",
+        "/css/site.css",
+        "/__limes/live.js",
+        "/__limes/events",
+        "/__limes/page?path=/en/",
+        "/__limes/nothing",
+    ] {
+        for method in [
+            "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND", "MKCOL", "BREW",
+        ] {
+            let (code, headers, _) = server.request(method, target);
+            assert_eq!(code, 405, "{method} {target}");
+            assert_eq!(
+                header(&headers, "allow"),
+                Some("GET, HEAD"),
+                "{method} {target}"
+            );
+            assert_eq!(
+                header(&headers, "x-content-type-options"),
+                Some("nosniff"),
+                "{method} {target}"
+            );
+        }
+    }
+    let (code, headers, _) = server.request("OPTIONS", "*");
+    assert_eq!((code, header(&headers, "allow")), (405, Some("GET, HEAD")));
+    let (code, headers, _) = server.request("CONNECT", &server.addr.to_string());
+    assert_eq!((code, header(&headers, "allow")), (405, Some("GET, HEAD")));
+}
+
+/// The head of an answer that never ends (the event stream).
+fn head_only(addr: SocketAddr, target: &str) -> (u16, Vec<(String, String)>) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(s, "GET {target} HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut reader = BufReader::new(s);
+    let mut head = Vec::new();
+    let mut line = String::new();
+    while reader.read_line(&mut line).unwrap() > 0 && line != "\r\n" {
+        head.extend_from_slice(line.as_bytes());
+        line.clear();
+    }
+    head.extend_from_slice(b"\r\n");
+    let (code, headers, _) = common::server::parse(&head, true).unwrap();
+    (code, headers)
+}
+
+#[test]
+fn no_answer_is_sniffed() {
+    let tmp = site_from_fixture("minimal");
+    let server = Server::start(&site_root(&tmp));
+    let mut answers = Vec::new();
+    for (method, target, expected) in [
+        ("GET", "/en/", 200),
+        ("HEAD", "/en/", 200),
+        ("GET", "/css/site.css", 200),
+        ("HEAD", "/css/site.css", 200),
+        ("GET", "/sitemap.xml", 200),
+        ("GET", "/__limes/live.js", 200),
+        ("GET", "/__limes/page?path=/en/", 200),
+        ("GET", "/__limes/page?path=/nothing/", 404),
+        ("GET", "/__limes/page", 400),
+        ("GET", "/__limes/nothing", 404),
+        ("GET", "/en", 301),
+        ("GET", "/no/such/page", 404),
+        ("GET", "/%2e%2e/x", 404),
+        ("POST", "/en/", 405),
+    ] {
+        let (code, headers, _) = server.request(method, target);
+        assert_eq!(code, expected, "{method} {target}");
+        answers.push((format!("{method} {target}"), headers));
+    }
+    let (code, headers) = head_only(server.addr, "/__limes/events");
+    assert_eq!(code, 200);
+    answers.push(("GET /__limes/events".into(), headers));
+    for (what, headers) in answers {
+        assert_eq!(
+            header(&headers, "x-content-type-options"),
+            Some("nosniff"),
+            "{what}"
+        );
+    }
+}
+
+/// A folder asked without its final `/` goes to it, with the query, at the root of the
+/// preview even for a site published under a path (the preview serves every site at
+/// its root, and its links point there).
+#[test]
+fn folders_are_redirected_to_with_their_query() {
+    let tmp = site_from_fixture("minimal");
+    let root = site_root(&tmp);
+    let config = std::fs::read_to_string(root.join("observatory.toml")).unwrap();
+    std::fs::write(
+        root.join("observatory.toml"),
+        config.replace(
+            "https://observatory.example.org",
+            "https://example.org/observatory",
+        ),
+    )
+    .unwrap();
+    let server = Server::start(&root);
+    for (target, to) in [
+        ("/en", "/en/"),
+        ("/fr", "/fr/"),
+        ("/en?x=1&y=%20z", "/en/?x=1&y=%20z"),
+        (
+            "/en/practices/social-activation?q",
+            "/en/practices/social-activation/?q",
+        ),
+        ("//fr", "/fr/"),
+        ("/%65n", "/en/"),
+    ] {
+        for method in ["GET", "HEAD"] {
+            let (code, headers, _) = server.request(method, target);
+            assert_eq!(code, 301, "{method} {target}");
+            assert_eq!(header(&headers, "location"), Some(to), "{method} {target}");
+        }
+        let (code, _, _) = server.get(to);
+        assert_eq!(code, 200, "{to}");
+    }
+    // The pages' links point at the preview's root, not at the published path.
+    let (_, _, page) = server.get("/en/");
+    assert!(
+        page.contains("href=\"/en/practices/social-activation/\""),
+        "{page}"
+    );
+    assert!(!page.contains("/observatory/"), "{page}");
+    assert_eq!(server.get("/observatory/en/").0, 404);
+    // A file is never redirected, nor a missing folder.
+    assert_eq!(server.get("/sitemap.xml").0, 200);
+    assert_eq!(server.get("/en/nothing").0, 404);
+}
+
+/// Without `--bind`, only this machine reaches the preview.
+#[test]
+fn listens_on_loopback_by_default() {
+    let tmp = site_from_fixture("minimal");
+    let server = Server::start(&site_root(&tmp));
+    assert_eq!(
+        server.addr.ip(),
+        std::net::IpAddr::from([127, 0, 0, 1]),
+        "{}",
+        server.addr
+    );
+    // And the links of the preview name the port it got (`--port 0`).
+    let (_, _, sitemap) = server.get("/sitemap.xml");
+    assert!(
+        sitemap.contains(&format!("<loc>http://{}/", server.addr)),
+        "{sitemap}"
     );
 }

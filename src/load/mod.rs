@@ -50,6 +50,21 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// Whether `path` leads to a place inside the site folder, whose real path is
+/// `canonical_root`, whatever links lead there.
+fn inside_site(path: &Path, canonical_root: &Path) -> bool {
+    path.canonicalize()
+        .map(|t| t.starts_with(canonical_root))
+        .unwrap_or(false)
+}
+
+/// The problem of a symbolic link (at `rel`) out of the site folder: nothing of a site
+/// comes from outside it.
+fn link_out(rel: String) -> Diagnostic {
+    Diagnostic::file(rel, "symbolic link points outside the site folder")
+        .help("copy the file into the site instead of linking to it")
+}
+
 /// Files nobody writes on purpose: hidden files and editor backups.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')

@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::input::{StaticFile, Template, Theme};
 
-use super::{Names, is_ignored, rel_path};
+use super::{Names, inside_site, is_ignored, link_out, rel_path};
 use crate::text;
 
 /// Reads every template and lists every static file of the site's theme.
@@ -53,6 +53,23 @@ fn files_under(
     if !dir.is_dir() {
         return Vec::new();
     }
+    // Nothing from outside the site, as in content/: the folder, or a folder above
+    // it in the site (the theme's), may be a link out of it.
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    if !inside_site(dir, &canonical_root) {
+        let mut within: Vec<&Path> = dir.ancestors().filter(|a| a.starts_with(root)).collect();
+        within.reverse();
+        let link = within.into_iter().find(|a| a.is_symlink()).unwrap_or(dir);
+        let problem = link_out(rel_path(root, link));
+        // The theme's templates and static files under one link: said once.
+        if !diags
+            .iter()
+            .any(|d| d.file == problem.file && d.message == problem.message)
+        {
+            diags.push(problem);
+        }
+        return Vec::new();
+    }
     let mut out = Vec::new();
     let mut names = Names::default();
     let mut walker = walkdir::WalkDir::new(dir)
@@ -69,6 +86,13 @@ fn files_under(
             }
         };
         if entry.depth() > 0 && is_ignored(&entry.file_name().to_string_lossy()) {
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.path_is_symlink() && !inside_site(entry.path(), &canonical_root) {
+            diags.push(link_out(rel_path(root, entry.path())));
             if entry.file_type().is_dir() {
                 walker.skip_current_dir();
             }

@@ -5,8 +5,11 @@
 //! last good version ([`state`], `live.js`). Writes nothing.
 //!
 //! The server is axum on tokio: the pages come from memory; static files are read
-//! from the site by tower-http. Only paths of the site are answered: nothing outside
-//! it is reachable, whatever the encoding of the request.
+//! from the site by tower-http, each only from where the last good build found it.
+//! A request's path is only ever looked up among the files of the build, never
+//! joined to a folder, so nothing outside the site is reachable, whatever the
+//! encoding of the request. No lock is held while an answer is written: a client
+//! that stops reading holds up nobody but itself.
 
 pub mod state;
 pub mod watch;
@@ -43,20 +46,36 @@ const SEARCH_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 /// What `limes serve` is asked to do.
 #[derive(Clone, Debug)]
 pub struct Options {
+    /// How to build; its `base_url` is replaced by the preview's own address (the
+    /// preview serves the site at the root of that address, whatever path the site is
+    /// published under).
     pub build: BuildOptions,
     pub bind: String,
     pub port: u16,
 }
 
-/// Builds once, then serves and rebuilds on every change until the process is
-/// stopped. `report` is told each build's outcome and how long it took (ms);
-/// `ready` the address once the socket listens.
+/// Listens, builds once, then serves and rebuilds on every change until the process
+/// is stopped. `report` is told each build's outcome and how long it took (ms);
+/// `ready` the address once the first build is served.
 pub fn run(
-    opts: Options,
+    mut opts: Options,
     report: impl Fn(&Outcome, u128) + Send + Sync + 'static,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
-    let live = Arc::new(Live::new());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    // The socket first: a port taken is said before a long build, and the links of
+    // the preview name the port it got (`--port 0`). Requests made during the first
+    // build wait for it.
+    let addr = address(&opts.bind, opts.port)?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(addr))
+        .map_err(|e| std::io::Error::other(format!("cannot listen on {addr}: {e}")))?;
+    let local = listener.local_addr()?;
+    opts.build.base_url = Some(format!("http://{local}"));
+    let live = Arc::new(Live::of_site(&opts.build.root));
     let root = opts.build.root.clone();
     let mut rebuilder = Rebuilder::new(opts.build.clone());
     // The pages first; the search indexes they change after, unless more changes
@@ -101,16 +120,8 @@ pub fn run(
                 rebuild(&changed, &|| batches.waiting());
             }
         })?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    ready(local);
     runtime.block_on(async move {
-        let addr = address(&opts.bind, opts.port)?;
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|e| std::io::Error::other(format!("cannot listen on {addr}: {e}")))?;
-        ready(listener.local_addr()?);
         // Ctrl+C stops at once: the open pages' event streams never end, so waiting
         // for connections to close would never stop.
         tokio::select! {
@@ -132,7 +143,8 @@ pub fn address(bind: &str, port: u16) -> std::io::Result<SocketAddr> {
     Ok(SocketAddr::new(ip, port))
 }
 
-/// The preview's routes: its own under [`PREFIX`], then the site.
+/// The preview's routes: its own under [`PREFIX`], then the site; every one behind
+/// [`guard`].
 pub fn router(live: Arc<Live>) -> Router {
     Router::new()
         .route("/__limes/live.js", get(live_js))
@@ -140,6 +152,27 @@ pub fn router(live: Arc<Live>) -> Router {
         .route("/__limes/page", get(page_version))
         .fallback(site)
         .with_state(live)
+        .layer(axum::middleware::from_fn(guard))
+}
+
+/// Around every request: only `GET` and `HEAD` go on (anything else is answered
+/// `405` with `Allow: GET, HEAD`, on every address alike), and no answer is sniffed
+/// (the preview's own and axum's refusals included).
+async fn guard(req: Request, next: axum::middleware::Next) -> Response {
+    let mut r = if req.method() == Method::GET || req.method() == Method::HEAD {
+        next.run(req).await
+    } else {
+        let mut r = (StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n").into_response();
+        set_common(r.headers_mut(), "text/plain; charset=utf-8");
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        r
+    };
+    r.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    r
 }
 
 async fn live_js() -> Response {
@@ -220,15 +253,8 @@ fn find(snapshot: &state::Snapshot, key: &str) -> Option<Found> {
     }
 }
 
-/// Every other request: a file of the site.
-async fn site(State(live): State<Arc<Live>>, method: Method, uri: Uri, req: Request) -> Response {
-    if method != Method::GET && method != Method::HEAD {
-        let mut r = (StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n").into_response();
-        set_common(r.headers_mut(), "text/plain; charset=utf-8");
-        r.headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
-        return r;
-    }
+/// Every other request (a `GET` or `HEAD`: see [`guard`]): a file of the site.
+async fn site(State(live): State<Arc<Live>>, uri: Uri, req: Request) -> Response {
     let snapshot = live.snapshot();
     if snapshot.generation == 0 {
         return not_built(&live);
@@ -259,15 +285,15 @@ async fn site(State(live): State<Arc<Live>>, method: Method, uri: Uri, req: Requ
             set_common(r.headers_mut(), "text/plain; charset=utf-8");
             r
         }
-        Some(Found::File(key)) => serve_entry(&snapshot, &key, StatusCode::OK, req).await,
+        Some(Found::File(key)) => serve_entry(&live, &snapshot, &key, StatusCode::OK, req).await,
         None => {
             // Under /<lang>/, that language's 404 page; else the one of every language.
             let lang = uri.path().trim_start_matches('/').split('/').next();
             let own = lang.map(|l| format!("{l}/404.html"));
             match own.filter(|k| snapshot.files.contains_key(k)) {
-                Some(key) => serve_entry(&snapshot, &key, StatusCode::NOT_FOUND, req).await,
+                Some(key) => serve_entry(&live, &snapshot, &key, StatusCode::NOT_FOUND, req).await,
                 None if snapshot.files.contains_key("404.html") => {
-                    serve_entry(&snapshot, "404.html", StatusCode::NOT_FOUND, req).await
+                    serve_entry(&live, &snapshot, "404.html", StatusCode::NOT_FOUND, req).await
                 }
                 None => not_found_plain(),
             }
@@ -276,6 +302,7 @@ async fn site(State(live): State<Arc<Live>>, method: Method, uri: Uri, req: Requ
 }
 
 async fn serve_entry(
+    live: &Live,
     snapshot: &state::Snapshot,
     key: &str,
     status: StatusCode,
@@ -299,15 +326,23 @@ async fn serve_entry(
             set_common(r.headers_mut(), kind);
             r
         }
-        // Ranges, conditional requests and HEAD as tower-http answers them.
-        Content::File(path, _) => match ServeFile::new(path).oneshot(req).await {
-            Ok(r) => {
-                let mut r = r.map(Body::new);
-                set_common(r.headers_mut(), kind);
-                r
+        // Only from where the build found it, inside the site ([`Live::serves`]).
+        // Then ranges, conditional requests and HEAD as tower-http answers them,
+        // from the resolved path.
+        Content::File { path, real, .. } => {
+            let now = tokio::fs::canonicalize(path).await.ok();
+            let Some(now) = now.filter(|now| live.serves(real.as_deref(), now)) else {
+                return not_found_plain();
+            };
+            match ServeFile::new(now).oneshot(req).await {
+                Ok(r) => {
+                    let mut r = r.map(Body::new);
+                    set_common(r.headers_mut(), kind);
+                    r
+                }
+                Err(_) => not_found_plain(),
             }
-            Err(_) => not_found_plain(),
-        },
+        }
     }
 }
 
@@ -478,12 +513,16 @@ mod tests {
             Some("en/practices/a b/index.html")
         );
         assert_eq!(lookup("//en//x.css").as_deref(), Some("en/x.css"));
+        // Decoded once: a double-encoded `..` is a name no file has, never a step up.
+        assert_eq!(lookup("/%252e%252e/x").as_deref(), Some("%2e%2e/x"));
         for bad in [
             "/../secret",
             "/en/../../secret",
             "/%2e%2e/secret",
             "/en/..%2f..%2fsecret",
             "/en/%2E%2E%5Csecret",
+            "/.%2e/secret",
+            "/%c0%ae%c0%ae/secret",
             "/a%00b",
             "/a\\b",
             "/./x",

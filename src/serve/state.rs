@@ -21,20 +21,30 @@ use crate::output::{Body, OutputFile};
 pub enum Content {
     /// Made by limes, held in memory.
     Bytes(Bytes),
-    /// A static file of the site or its theme, read from where it is on each request;
-    /// its length and modification time when the build saw it.
-    File(PathBuf, Option<(u64, SystemTime)>),
+    /// A static file of the site or its theme, read from where it is on each request
+    /// (only from where the build found it: see `real`).
+    File {
+        /// Where the build found it.
+        path: PathBuf,
+        /// Its length and modification time when the build saw it.
+        stamp: Option<(u64, SystemTime)>,
+        /// Its real path (every symbolic link resolved) when the build saw it. The
+        /// preview serves the file only while its real path is still this one, and
+        /// only if it is inside the site folder (see [`Live::serves`]).
+        real: Option<PathBuf>,
+    },
 }
 
 impl Content {
     fn of(body: Body) -> Self {
         match body {
             Body::Bytes(b) => Content::Bytes(Bytes::from(b)),
-            Body::Copy(from) => {
-                let stamp = std::fs::metadata(&from)
+            Body::Copy(path) => {
+                let stamp = std::fs::metadata(&path)
                     .ok()
                     .and_then(|m| Some((m.len(), m.modified().ok()?)));
-                Content::File(from, stamp)
+                let real = path.canonicalize().ok();
+                Content::File { path, stamp, real }
             }
         }
     }
@@ -42,7 +52,18 @@ impl Content {
     fn same(&self, other: &Content) -> bool {
         match (self, other) {
             (Content::Bytes(a), Content::Bytes(b)) => a == b,
-            (Content::File(a, sa), Content::File(b, sb)) => a == b && sa.is_some() && sa == sb,
+            (
+                Content::File {
+                    path: a,
+                    stamp: sa,
+                    real: ra,
+                },
+                Content::File {
+                    path: b,
+                    stamp: sb,
+                    real: rb,
+                },
+            ) => a == b && sa.is_some() && sa == sb && ra == rb,
             _ => false,
         }
     }
@@ -268,6 +289,8 @@ pub struct Status {
 
 /// The preview's state, shared by the builder and the server.
 pub struct Live {
+    /// The real path of the site folder, when its static files may be served.
+    root: Option<PathBuf>,
     snapshot: RwLock<Arc<Snapshot>>,
     status: watch::Sender<Arc<Status>>,
     /// The files of the search indexes being made again after the pages were
@@ -300,6 +323,29 @@ impl Default for Live {
 }
 
 impl Live {
+    /// The state of a preview of the site folder `root`: its static files are served
+    /// from inside it only.
+    pub fn of_site(root: &std::path::Path) -> Self {
+        Live {
+            root: Some(root.canonicalize().unwrap_or_else(|_| root.to_path_buf())),
+            ..Self::new()
+        }
+    }
+
+    /// Whether a static file found by the build at the real path `real` may be served
+    /// now that its path resolves to `now`: only from where the build found it (a file
+    /// made a link to another place since is not served: the build that would see it
+    /// is not the one served), and only from inside the site folder, whatever links
+    /// led there (the build refuses links out of `content/`; none is followed out of
+    /// the site here either).
+    pub fn serves(&self, real: Option<&std::path::Path>, now: &std::path::Path) -> bool {
+        match (&self.root, real) {
+            (Some(root), Some(real)) => real == now && now.starts_with(root),
+            _ => false,
+        }
+    }
+
+    /// A state that serves no file read from the disk (for tests).
     pub fn new() -> Self {
         let (status, _) = watch::channel(Arc::new(Status {
             generation: 0,
@@ -308,6 +354,7 @@ impl Live {
             labels: Labels::english(),
         }));
         Live {
+            root: None,
             snapshot: RwLock::new(Arc::new(Snapshot::default())),
             status,
             held: watch::channel(Arc::new(BTreeSet::new())).0,
@@ -423,5 +470,35 @@ impl Live {
                 Outcome::Failed(diags)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file is served only from the real path the build saw, inside the site.
+    #[test]
+    fn files_are_served_from_where_the_build_found_them_inside_the_site() {
+        let live = Live {
+            root: Some(PathBuf::from("/site")),
+            ..Live::new()
+        };
+        let at = |p: &str| PathBuf::from(p);
+        assert!(live.serves(
+            Some(&at("/site/content/static/a.pdf")),
+            &at("/site/content/static/a.pdf")
+        ));
+        // Made a link to another file since, even inside the site.
+        assert!(!live.serves(
+            Some(&at("/site/content/static/a.pdf")),
+            &at("/site/content/b.md")
+        ));
+        // Out of the site, even where the build saw it.
+        assert!(!live.serves(Some(&at("/elsewhere/a.pdf")), &at("/elsewhere/a.pdf")));
+        assert!(!live.serves(Some(&at("/site-other/a.pdf")), &at("/site-other/a.pdf")));
+        // A file the build could not resolve, and a state with no site.
+        assert!(!live.serves(None, &at("/site/a.pdf")));
+        assert!(!Live::new().serves(Some(&at("/site/a.pdf")), &at("/site/a.pdf")));
     }
 }

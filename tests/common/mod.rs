@@ -3,6 +3,8 @@
 //! and building it.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -82,6 +84,19 @@ pub fn prepare_invalid(case: &str, root: &Path) {
                 "../../practices/social-activation/index.en.md",
                 "content/pages/about/index.en.md",
             );
+        }
+        // A file of the theme linked to one outside the site folder.
+        "theme-file-symlink-outside-site" => {
+            let target = repo().join("README.md");
+            std::os::unix::fs::symlink(target, root.join("themes/default/static/css/extra.css"))
+                .expect("create the symbolic link");
+        }
+        // The theme's folder a link to one outside the site folder.
+        "theme-folder-symlink-outside-site" => {
+            let theme = root.join("themes/default");
+            fs::remove_dir_all(&theme).expect("remove the copied theme");
+            std::os::unix::fs::symlink(repo().join("themes/default"), &theme)
+                .expect("create the symbolic link");
         }
         _ => {}
     }
@@ -209,7 +224,7 @@ pub fn section<'a>(hay: &'a str, start: &str, end: &str) -> &'a str {
 
 /// Runs the limes binary in `cwd` with `args`.
 pub fn limes(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_limes"))
+    Command::new(server::bin())
         .args(args)
         .current_dir(cwd)
         .output()

@@ -545,11 +545,23 @@ fn hold(path: &Path, out: &Path, progress: &dyn Progress) -> io::Result<fs::File
             Ok(()) => {}
             Err(rustix::io::Errno::WOULDBLOCK) => {
                 if !told {
-                    let mut pid = [0u8; 24];
-                    let n = file.read_at(&mut pid, 0).unwrap_or(0);
-                    let holder = std::str::from_utf8(&pid[..n])
-                        .ok()
-                        .and_then(|s| s.trim().parse().ok());
+                    // The holder writes its id just after it takes the lock: a build
+                    // that comes in between reads it a moment later.
+                    let read_pid = || {
+                        let mut pid = [0u8; 24];
+                        let n = file.read_at(&mut pid, 0).unwrap_or(0);
+                        std::str::from_utf8(&pid[..n])
+                            .ok()
+                            .and_then(|s| s.trim().parse::<u32>().ok())
+                    };
+                    let mut holder = read_pid();
+                    for _ in 0..50 {
+                        if holder.is_some() {
+                            break;
+                        }
+                        std::thread::sleep(std::time::Duration::from_millis(10));
+                        holder = read_pid();
+                    }
                     progress.waiting(out, holder);
                     told = true;
                 }

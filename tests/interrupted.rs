@@ -63,6 +63,9 @@ fn kill_while_writing(root: &Path, out: &Path, signal: &str) -> bool {
     let mut text = fs::read_to_string(&changed).unwrap();
     text.push_str("More.\n");
     fs::write(&changed, text).unwrap();
+    // What an earlier killed build left is not this build's staging folder (this
+    // build renames it aside and removes it as it starts).
+    let before = names(parent);
     let mut child = Command::new(env!("CARGO_BIN_EXE_limes"))
         .args(["build", "--root"])
         .arg(root)
@@ -76,7 +79,7 @@ fn kill_while_writing(root: &Path, out: &Path, signal: &str) -> bool {
     let staging = loop {
         let found = names(parent)
             .into_iter()
-            .find(|n| n.contains(".limes-staging-"));
+            .find(|n| n.contains(".limes-staging-") && !before.contains(n));
         if let Some(s) = found.map(|n| parent.join(n))
             && s.join(MARKER).exists()
         {

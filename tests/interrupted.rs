@@ -12,6 +12,19 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use limes::output::MARKER;
 
+/// Whether this process ignores SIGINT (bit 2 of `SigIgn` in /proc/self/status), as
+/// children of a non-interactive shell's background job do; its children inherit it.
+fn sigint_ignored() -> bool {
+    fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("SigIgn:"))
+                .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
+        })
+        .is_some_and(|mask| mask & (1 << (2 - 1)) != 0)
+}
+
 /// The names in `dir`, sorted.
 fn names(dir: &Path) -> Vec<String> {
     let mut n: Vec<String> = fs::read_dir(dir)
@@ -118,6 +131,12 @@ fn the_next_build_removes_what_a_killed_build_left() {
         String::from_utf8_lossy(&first.stderr)
     );
     for signal in ["KILL", "TERM", "INT"] {
+        if signal == "INT" && sigint_ignored() {
+            // Started in the background by a shell without job control, this process
+            // and every child ignore SIGINT: no Ctrl-C can reach them.
+            eprintln!("SIGINT is ignored by this process (inherited); that case is skipped");
+            continue;
+        }
         let previous = common::list_files(&out);
         let mut interrupted = false;
         for _ in 0..5 {

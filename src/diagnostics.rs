@@ -227,7 +227,7 @@ impl Source {
         let len = self.text[floor_char(&self.text, span.start)..end]
             .chars()
             .count();
-        Diagnostic {
+        let mut d = Diagnostic {
             severity: Severity::Error,
             file: self.rel.clone(),
             line,
@@ -239,7 +239,9 @@ impl Source {
                 start: col - 1,
                 len,
             })),
-        }
+        };
+        shorten_snippet(&mut d);
+        d
     }
 
     /// An error about a whole line (1-based), underlining nothing in particular.
@@ -255,6 +257,34 @@ impl Source {
         }
         d
     }
+}
+
+/// Cuts the quoted line of a diagnostic down to the part around what it underlines,
+/// for files written on one long line (exported drawings often are, and a
+/// mistake can repeat a character thousands of times on one line).
+fn shorten_snippet(d: &mut Diagnostic) {
+    // Lines up to LONG characters are quoted whole; longer ones, WIDTH of them.
+    const LONG: usize = 160;
+    const WIDTH: usize = 100;
+    const BEFORE: usize = 30;
+    let Some(s) = d.snippet.as_deref_mut() else {
+        return;
+    };
+    let chars: Vec<char> = s.text.chars().collect();
+    if chars.len() <= LONG {
+        return;
+    }
+    let from = s.start.saturating_sub(BEFORE);
+    let to = (from + WIDTH).min(chars.len());
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < chars.len() { "…" } else { "" };
+    let mut text: String = lead.to_string();
+    text.extend(&chars[from..to]);
+    text.push_str(tail);
+    let start = s.start - from + lead.chars().count();
+    s.len = s.len.min(to.saturating_sub(s.start)).max(1);
+    s.start = start;
+    s.text = text;
 }
 
 fn floor_char(s: &str, mut i: usize) -> usize {

@@ -63,10 +63,14 @@ pub fn scan(md: &str) -> (Vec<InternalLink>, Vec<ControlReference>) {
     let has_control = crate::text::has_control;
     let mut links = Vec::new();
     let mut controls = Vec::new();
-    for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
-        // An address is written percent-encoded (`%07`): only text and titles matter.
+    let mut events = Parser::new_ext(md, options()).into_offset_iter();
+    for (event, range) in events.by_ref() {
+        // An address is written percent-encoded (`%07`): only text, titles and raw
+        // HTML matter (a sanitizer decodes the references of raw HTML, and a browser
+        // those of trusted HTML).
         let decoded = match &event {
             Event::Text(t) if has_control(t) => Some(range.clone()),
+            Event::Html(t) | Event::InlineHtml(t) if t.contains("&#") => Some(range.clone()),
             Event::Start(Tag::Link { title, .. } | Tag::Image { title, .. })
                 if has_control(title) =>
             {
@@ -88,6 +92,14 @@ pub fn scan(md: &str) -> (Vec<InternalLink>, Vec<ControlReference>) {
             });
         }
     }
+    // The titles of reference definitions (`[r]: /a "title"`), which no event holds.
+    for (_, def) in events.reference_definitions().iter() {
+        if def.title.as_deref().is_some_and(has_control)
+            && let Some(within) = definition_title(md, def.span.clone())
+        {
+            controls.extend(control_references(md, within));
+        }
+    }
     // A link's range holds its text's: the same reference may be found twice.
     controls.sort_by_key(|r| r.span.start);
     controls.dedup();
@@ -106,6 +118,21 @@ fn inline_title(md: &str, range: Range<usize>) -> Option<Range<usize>> {
         _ => return None,
     };
     let inner = &text[..text.len() - close.len_utf8()];
+    let start = inner.rfind(open)?;
+    Some(range.start + start..range.start + text.len())
+}
+
+/// Where the title of the reference definition `md[range]` is written
+/// (`[r]: /b "title"`): between the last pair of its delimiters.
+fn definition_title(md: &str, range: Range<usize>) -> Option<Range<usize>> {
+    let text = md.get(range.clone())?.trim_end();
+    let open = match text.chars().last()? {
+        '"' => '"',
+        '\'' => '\'',
+        ')' => '(',
+        _ => return None,
+    };
+    let inner = &text[..text.len() - 1];
     let start = inner.rfind(open)?;
     Some(range.start + start..range.start + text.len())
 }

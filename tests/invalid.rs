@@ -31,6 +31,7 @@ const FILE_LEVEL: &[&str] = &[
     "is not UTF-8 text",
     "in two Unicode forms",
     "differ only in letter case",
+    "differs only in letter case",
     "is also written in",
     "the file is not UTF-8 text",
     "the interface strings of",

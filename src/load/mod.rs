@@ -109,12 +109,20 @@ pub fn read_strings(
     allow_missing: bool,
 ) -> (Strings, Vec<Diagnostic>) {
     let mut problems = Vec::new();
+    let mut refused = Vec::new();
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let files = config
         .languages
         .iter()
         .map(|l| {
             let rel = format!("i18n/{l}.toml");
-            let text = std::fs::read(root.join(&rel)).ok().map(|bytes| {
+            let path = root.join(&rel);
+            // Nothing of a site comes from outside it (as in content/ and themes/).
+            if path.exists() && !inside_site(&path, &canonical_root) {
+                refused.push(rel);
+                return (l.clone(), None);
+            }
+            let text = std::fs::read(&path).ok().map(|bytes| {
                 match text::decode(&rel, bytes.clone()) {
                     Ok((src, found)) => {
                         problems.extend(found);
@@ -131,6 +139,9 @@ pub fn read_strings(
         })
         .collect();
     let (strings, mut diags) = Strings::parse(config, files, allow_missing);
+    // A refused file is not also said to be missing.
+    diags.retain(|d| !refused.contains(&d.file));
+    diags.extend(refused.into_iter().map(link_out));
     diags.extend(problems);
     (strings, diags)
 }
@@ -549,40 +560,13 @@ fn static_diagnostics(rel: &str, bytes: &[u8]) -> Vec<Diagnostic> {
             let d = match p.span {
                 Some(span) if span.start <= exact => {
                     let start = span.start.min(src.text.len());
-                    let mut d = src.error(start..span.end.clamp(start, src.text.len()), p.message);
-                    shorten_snippet(&mut d);
-                    d
+                    src.error(start..span.end.clamp(start, src.text.len()), p.message)
                 }
                 _ => Diagnostic::file(rel, p.message),
             };
             d.help(p.help)
         })
         .collect()
-}
-
-/// Cuts the quoted line of a diagnostic down to the part around what it underlines,
-/// for files written on one long line (exported drawings often are).
-fn shorten_snippet(d: &mut Diagnostic) {
-    const WIDTH: usize = 100;
-    const BEFORE: usize = 30;
-    let Some(s) = d.snippet.as_deref_mut() else {
-        return;
-    };
-    let chars: Vec<char> = s.text.chars().collect();
-    if chars.len() <= WIDTH {
-        return;
-    }
-    let from = s.start.saturating_sub(BEFORE);
-    let to = (from + WIDTH).min(chars.len());
-    let lead = if from > 0 { "…" } else { "" };
-    let tail = if to < chars.len() { "…" } else { "" };
-    let mut text: String = lead.to_string();
-    text.extend(&chars[from..to]);
-    text.push_str(tail);
-    let start = s.start - from + lead.chars().count();
-    s.len = s.len.min(to.saturating_sub(s.start)).max(1);
-    s.start = start;
-    s.text = text;
 }
 
 /// Finds the TOML between a first line `+++` and the next line `+++`. Returns the byte

@@ -21,11 +21,20 @@ pub fn load_theme(root: &Path, config: &Config) -> (Theme, Vec<Diagnostic>) {
     for dir in [theme_dir.join("templates"), root.join("templates")] {
         for (name, path) in files_under(&dir, &mut diags, root) {
             let rel = rel_path(root, &path);
-            match std::fs::read_to_string(&path) {
-                Ok(text) => {
-                    let text = text::normalise_newlines(text);
-                    templates.insert(name, Template { text, rel });
+            // Read as every text file of the site is: UTF-8, any line endings, no
+            // control characters (a page holding one is not valid HTML).
+            match std::fs::read(&path).map(|bytes| text::decode(&rel, bytes)) {
+                Ok(Ok((src, found))) => {
+                    diags.extend(found);
+                    templates.insert(
+                        name,
+                        Template {
+                            text: src.text,
+                            rel,
+                        },
+                    );
                 }
+                Ok(Err(d)) => diags.push(d),
                 Err(e) => diags.push(Diagnostic::file(rel, format!("cannot read template: {e}"))),
             }
         }

@@ -171,7 +171,9 @@ impl<'s> Plan<'s> {
 
     /// The files, sorted by path, or every problem reported.
     pub fn finish(self) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-        let state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        let clashes = case_clashes(&state.files);
+        state.diagnostics.extend(clashes);
         if !state.diagnostics.is_empty() {
             return Err(state.diagnostics);
         }
@@ -185,7 +187,9 @@ impl<'s> Plan<'s> {
     /// The files a streaming plan wrote, with their sizes, sorted by path; or why it
     /// failed.
     pub fn finish_written(self) -> Result<Vec<(String, u64)>, Failed> {
-        let state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        let clashes = case_clashes(&state.files);
+        state.diagnostics.extend(clashes);
         if !state.diagnostics.is_empty() {
             return Err(Failed::Site(state.diagnostics));
         }
@@ -196,6 +200,63 @@ impl<'s> Plan<'s> {
         written.sort_unstable();
         Ok(written)
     }
+}
+
+/// Files of the plan whose paths differ from another's only in letter case, in the file
+/// name or in a folder above it (`EN/logo.png` beside the generated `en/...`): Windows,
+/// macOS and many web hosts keep them as one, so one would replace the other. Limes
+/// names its own files consistently, so a clash always involves a file of the site,
+/// which is named.
+fn case_clashes(files: &BTreeMap<String, (Option<Body>, Origin)>) -> Vec<Diagnostic> {
+    use std::collections::HashMap;
+    // Each path and each folder above it, in lower case, with how it is spelled and
+    // the site's file that spelled it so (none: limes).
+    let mut seen: HashMap<String, (&str, Option<&str>)> = HashMap::new();
+    let mut out = Vec::new();
+    // The site's files last: each is compared with everything limes generates.
+    let order = files
+        .iter()
+        .filter(|(_, (_, o))| matches!(o, Origin::Generated))
+        .chain(
+            files
+                .iter()
+                .filter(|(_, (_, o))| matches!(o, Origin::File(_))),
+        );
+    for (path, (_, origin)) in order {
+        let rel = match origin {
+            Origin::File(rel) => Some(rel.as_str()),
+            Origin::Generated => None,
+        };
+        for (i, _) in path.match_indices('/').chain([(path.len(), "")]) {
+            let prefix = &path[..i];
+            match seen.get(&prefix.to_lowercase()) {
+                Some(&(spelled, other)) if spelled != prefix => {
+                    let (Some(rel), whole) = (rel, i == path.len()) else {
+                        break;
+                    };
+                    let of = other.map(|o| format!(" ({o})")).unwrap_or_default();
+                    let message = if whole {
+                        format!(
+                            "this file would be published as /{path}, which differs only in letter case from /{spelled}{of}: on Windows, macOS and many web hosts the two are one file"
+                        )
+                    } else {
+                        format!(
+                            "this file would be published as /{path}, in a folder /{prefix}/ that differs only in letter case from /{spelled}/{of}: on Windows, macOS and many web hosts the two are one folder"
+                        )
+                    };
+                    out.push(Diagnostic::file(rel, message).help(
+                        "rename or move the file so that the two are spelled alike, or differ in more than letter case",
+                    ));
+                    break;
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(prefix.to_lowercase(), (prefix, rel));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// `rel` as a path under `root`, or `None` if it could leave it (`..`, absolute,

@@ -54,7 +54,7 @@ function fill(s, values) {
 
 // The ids of a query parameter: `a,b` or repeated (`?p=a&p=b`), in order, once each, in
 // lower case (addresses spell territory ids so; slugs are lower case).
-function idsOf(params, name) {
+export function idsOf(params, name) {
   const out = [];
   for (const v of params.getAll(name)) {
     for (const id of v.split(",")) {
@@ -63,6 +63,15 @@ function idsOf(params, name) {
     }
   }
   return out;
+}
+
+// The address of the comparison of `ids` (practices or territories), with the commas
+// between them left as they are: `?practices=a,b` after the page's path.
+export function addressOf(pathname, name, ids) {
+  const params = new URLSearchParams();
+  if (ids.length) params.set(name, ids.join(","));
+  const q = params.toString().replace(/%2C/g, ",");
+  return pathname + (q ? `?${q}` : "");
 }
 
 // ---------------------------------------------------------------------------
@@ -230,10 +239,7 @@ function comparePage(cfg, pick) {
   const t = cfg.t;
 
   const setAddress = (name, ids, push) => {
-    const params = new URLSearchParams();
-    if (ids.length) params.set(name, ids.join(","));
-    const q = params.toString().replace(/%2C/g, ",");
-    const url = location.pathname + (q ? `?${q}` : "");
+    const url = addressOf(location.pathname, name, ids);
     if (push) history.pushState(null, "", url);
     else history.replaceState(null, "", url);
   };

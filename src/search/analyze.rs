@@ -9,7 +9,7 @@
 //!    the next one: the elided part (`l'`, `dell'`, `'s`) is dropped when the language lists
 //!    it.
 //! 3. Stopwords (compared folded) are left out; words longer than [`MAX_WORD`] characters
-//!    too.
+//!    too, and words that fold to nothing (marks alone, such as a stray accent).
 //! 4. The keys of a word: its folded form (diacritics removed, đ → d, æ → ae...), and with
 //!    a stemmer, the folded stem of the word and the stem of the folded word (so that a
 //!    query typed without diacritics finds the same stem).
@@ -125,10 +125,12 @@ impl Analyzer {
             .to_lowercase();
         let mut out = Vec::new();
         for (word, before, after) in split(&text) {
-            if self.elided(word, before, after)
-                || word.chars().count() > MAX_WORD
-                || self.stopwords.contains(&fold(word))
-            {
+            if self.elided(word, before, after) || word.chars().count() > MAX_WORD {
+                continue;
+            }
+            // A word of marks alone (a stray accent) folds to nothing: no key.
+            let folded = fold(word);
+            if folded.is_empty() || self.stopwords.contains(&folded) {
                 continue;
             }
             out.push(word.to_string());
@@ -142,7 +144,8 @@ impl Analyzer {
         let mut keys = vec![folded.clone()];
         if let Some(stemmer) = &self.stemmer {
             for key in [fold(&stemmer.stem(word)), stemmer.stem(&folded)] {
-                if !keys.contains(&key) {
+                // A stem may be nothing but marks (a mark, then a plural `s`).
+                if !key.is_empty() && !keys.contains(&key) {
                     keys.push(key);
                 }
             }
@@ -212,7 +215,8 @@ impl Analyzer {
             if words.len() >= CACHED_WORDS {
                 words.clear();
             }
-            let analysed = Rc::new(if self.stopwords.contains(&fold(word)) {
+            let folded = fold(word);
+            let analysed = Rc::new(if folded.is_empty() || self.stopwords.contains(&folded) {
                 Analysed::Stop
             } else {
                 Analysed::Keys(self.keys(word).into_boxed_slice())

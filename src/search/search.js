@@ -65,7 +65,8 @@ export class Analyzer {
   // Whether a word of split() is indexed.
   kept(w) {
     const elided = (w.after && this.before.has(w.word)) || (w.before && this.after.has(w.word));
-    return !elided && Array.from(w.word).length <= MAX_WORD && !this.stopwords.has(this.fold(w.word));
+    const folded = this.fold(w.word);
+    return !elided && Array.from(w.word).length <= MAX_WORD && folded !== "" && !this.stopwords.has(folded);
   }
 
   words(text) {
@@ -257,7 +258,7 @@ export class Index {
 // The search page
 // ---------------------------------------------------------------------------
 
-const PARAMS = ["theme", "target_group", "country", "border", "status"];
+export const PARAMS = ["theme", "target_group", "country", "border", "status"];
 // Results shown at first, and added by each "more".
 const PAGE = 10;
 
@@ -288,20 +289,22 @@ function passes(facets, state, d, except) {
   });
 }
 
-function readState() {
-  const p = new URLSearchParams(location.search);
+// The state of the page in its address (`?q=...&lang=all&theme=...`): what the reader
+// searched for and the filters chosen. Exported for tests/compare/url_state.test.mjs.
+export function readState(search = location.search) {
+  const p = new URLSearchParams(search);
   const state = { q: p.get("q") || "", all: p.get("lang") === "all", filters: {} };
   for (const name of PARAMS) state.filters[name] = p.getAll(name).filter(Boolean);
   return state;
 }
 
-function stateUrl(state) {
+export function stateUrl(state, pathname = location.pathname) {
   const p = new URLSearchParams();
   if (state.q) p.set("q", state.q);
   if (state.all) p.set("lang", "all");
   for (const name of PARAMS) for (const v of state.filters[name]) p.append(name, v);
   const qs = p.toString();
-  return location.pathname + (qs ? `?${qs}` : "");
+  return pathname + (qs ? `?${qs}` : "");
 }
 
 // Whether the last word of a query is still being typed (it matches as a prefix).

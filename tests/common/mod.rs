@@ -3,6 +3,7 @@
 //! and building it.
 #![allow(dead_code)]
 
+pub mod html;
 pub mod server;
 
 use std::fs;
@@ -89,6 +90,14 @@ pub fn prepare_invalid(case: &str, root: &Path) {
         "theme-file-symlink-outside-site" => {
             let target = repo().join("README.md");
             std::os::unix::fs::symlink(target, root.join("themes/default/static/css/extra.css"))
+                .expect("create the symbolic link");
+        }
+        // An interface file linked to a file outside the site folder (whose lines an
+        // error would quote).
+        "i18n-symlink-outside-site" => {
+            let file = root.join("i18n/fr.toml");
+            fs::remove_file(&file).expect("remove the copied interface file");
+            std::os::unix::fs::symlink(repo().join("README.md"), &file)
                 .expect("create the symbolic link");
         }
         // The theme's folder a link to one outside the site folder.

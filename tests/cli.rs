@@ -194,7 +194,7 @@ fn version_exits_0() {
 
 /// `limes ARGS` in `cwd` with its standard streams as pipes, outside CI unless `ci`.
 fn limes_in_pipe(cwd: &Path, args: &[&str], ci: bool) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_limes"));
+    let mut cmd = Command::new(common::server::bin());
     cmd.args(args).current_dir(cwd).env_remove("CI");
     if ci {
         cmd.env("CI", "true");

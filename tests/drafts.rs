@@ -117,7 +117,7 @@ fn with_drafts_every_draft_is_published() {
 #[test]
 fn the_command_line_build_leaves_drafts_out() {
     let tmp = common::site_from_fixture("drafts");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_limes"))
+    let out = std::process::Command::new(common::server::bin())
         .args(["build", "--root", "site"])
         .current_dir(tmp.path())
         .output()

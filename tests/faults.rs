@@ -43,8 +43,8 @@ fn names(dir: &Path) -> Vec<String> {
     n
 }
 
-fn limes_exe() -> &'static str {
-    env!("CARGO_BIN_EXE_limes")
+fn limes_exe() -> String {
+    common::server::bin().to_string_lossy().into_owned()
 }
 
 /// Runs `wrapper` (a command that runs the rest, or nothing) with `args`.
@@ -202,7 +202,7 @@ fn a_limit_on_file_size_is_reported_and_the_previous_site_stays() {
     // the one added. Past it a write ends the process with SIGXFSZ unless it is
     // ignored: then it fails with EFBIG.
     let ran = Command::new("sh")
-        .args(["-c", "ulimit -f 1024 && exec \"$0\" \"$@\"", limes_exe()])
+        .args(["-c", "ulimit -f 1024 && exec \"$0\" \"$@\"", &limes_exe()])
         .args(["build", "--root"])
         .arg(&root)
         .arg("--out")
@@ -240,7 +240,7 @@ fn assert_refused_read_only(read_only: &Path, tmp: &Path, root: &Path, out: &Pat
         run(
             w,
             &[
-                limes_exe(),
+                &limes_exe(),
                 "build",
                 "--root",
                 &root.display().to_string(),

@@ -57,7 +57,7 @@ fn site_of(n: usize) -> tempfile::TempDir {
 }
 
 fn build(root: &Path, out: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_limes"))
+    Command::new(common::server::bin())
         .args(["build", "--root"])
         .arg(root)
         .arg("--out")
@@ -79,7 +79,7 @@ fn kill_while_writing(root: &Path, out: &Path, signal: &str) -> bool {
     // What an earlier killed build left is not this build's staging folder (this
     // build renames it aside and removes it as it starts).
     let before = names(parent);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_limes"))
+    let mut child = Command::new(common::server::bin())
         .args(["build", "--root"])
         .arg(root)
         .arg("--out")
@@ -260,7 +260,7 @@ fn a_build_killed_at_any_moment_leaves_one_complete_output() {
     // while the test runs (a rebuild of limes meanwhile would).
     let bin = tempfile::tempdir().unwrap();
     let exe = bin.path().join("limes");
-    fs::copy(env!("CARGO_BIN_EXE_limes"), &exe).unwrap();
+    fs::copy(common::server::bin(), &exe).unwrap();
     let build = |root: &Path, out: &Path| {
         Command::new(&exe)
             .args(["build", "--root"])

@@ -59,7 +59,7 @@ fn touch(file: &Path, secs: u64) {
 
 /// Runs `limes status --root <root> <args>`, never letting git look above `ceiling`.
 fn status(root: &Path, ceiling: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_limes"))
+    Command::new(common::server::bin())
         .arg("status")
         .arg("--root")
         .arg(root)
@@ -293,7 +293,7 @@ fn text_shows_the_table_and_the_missing_slugs() {
 
 #[test]
 fn help_shows_examples() {
-    let out = Command::new(env!("CARGO_BIN_EXE_limes"))
+    let out = Command::new(common::server::bin())
         .args(["status", "--help"])
         .output()
         .expect("run the limes binary");

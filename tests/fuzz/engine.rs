@@ -8,7 +8,8 @@
 //! - `LIMES_FUZZ_CASES=N`: the cases of a run without a time budget.
 //! - `LIMES_FUZZ_LOG=FILE`: append one line per target run (what `scripts/fuzz` reports).
 //! - `LIMES_FUZZ_STATE=FILE`: the seed of the batch being run, for a crash that kills
-//!   the process.
+//!   the process; replaying that seed with `LIMES_FUZZ_DUMP=FILE` writes each case
+//!   into FILE before running it, so FILE holds the case that crashed.
 
 use std::fmt::Debug;
 use std::io::Write;
@@ -69,7 +70,11 @@ where
         let n = config.cases;
         let mut runner =
             TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &bytes));
+        let dump = std::env::var("LIMES_FUZZ_DUMP").ok();
         let result = runner.run(&strategy, |value| {
+            if let Some(path) = &dump {
+                let _ = std::fs::write(path, format!("{value:#?}"));
+            }
             let t = Instant::now();
             let outcome = test(&value);
             let took = t.elapsed();

@@ -296,6 +296,7 @@ fn serve(root: PathBuf, port: u16, bind: String, allow_missing_strings: bool) ->
         eprintln!("error: {e}");
         return ExitCode::from(2);
     }
+    let bind_shown = bind.clone();
     let opts = limes::serve::Options {
         build: BuildOptions {
             root: root.clone(),
@@ -350,11 +351,19 @@ fn serve(root: PathBuf, port: u16, bind: String, allow_missing_strings: bool) ->
             );
         }
     };
+    let everywhere =
+        limes::serve::address(&bind_shown, port).is_ok_and(|a| a.ip().is_unspecified());
     let result = limes::serve::run(opts, report, |addr| {
         eprintln!(
             "Serving a preview of {} at http://{addr}/ (Ctrl+C to stop)",
             root.display()
         );
+        if everywhere {
+            eprintln!(
+                "  and to other machines at http://<this machine's name or address>:{}/ (the preview's own links name {addr})",
+                addr.port()
+            );
+        }
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -72,6 +72,93 @@ pub fn parse(
     offset: usize,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Table> {
+    let brackets = match bracket_count(text) {
+        Ok(n) => n,
+        Err(at) => {
+            diags.push(
+                source
+                    .error(offset + at..offset + at + 1, "more than 100,000 `[` and `{` in one file")
+                    .help("no settings or front matter needs so many: check that this is the file you meant, or split it"),
+            );
+            return None;
+        }
+    };
+    let (table, found) = on_deep_stack(brackets, || {
+        let mut found = Vec::new();
+        let table = parse_here(source, text, offset, &mut found);
+        (table, found)
+    });
+    diags.extend(found);
+    table
+}
+
+/// The most `[` and `{` one TOML text may hold (see [`on_deep_stack`]).
+pub const MAX_BRACKETS: usize = 100_000;
+
+/// The number of `[` and `{` in `text`, or the byte offset of the one past
+/// [`MAX_BRACKETS`].
+pub fn bracket_count(text: &str) -> Result<usize, usize> {
+    let mut n = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if matches!(b, b'[' | b'{') {
+            n += 1;
+            if n > MAX_BRACKETS {
+                return Err(i);
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// Runs `parse`, a parse of a TOML text holding `brackets` `[` and `{`, on a stack
+/// deep enough for it. toml's parser goes one call deeper for each `[` and `{` it is
+/// inside, and some mistakes take it past its own limit of 80: 20 kB of front matter
+/// (`x = {a{[]a{[]a…`) overflowed a thread's stack and aborted limes. The depth can
+/// never exceed the number of brackets, so a text with more than a few is parsed on a
+/// thread whose stack has room for all of them (reserved, not used, unless needed).
+pub fn on_deep_stack<T: Send>(brackets: usize, parse: impl FnOnce() -> T + Send) -> T {
+    const SHALLOW: usize = 64;
+    const PER_BRACKET: usize = 8 * 1024;
+    if brackets <= SHALLOW {
+        return parse();
+    }
+    let size = (1 << 20) + brackets * PER_BRACKET;
+    let slot = std::sync::Mutex::new(Some(parse));
+    let take = || {
+        slot.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .expect("parsed once")
+    };
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("limes-toml".into())
+            .stack_size(size)
+            .spawn_scoped(scope, || take()());
+        match spawned {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            // No thread to be had: parse here, as before.
+            Err(_) => take()(),
+        }
+    })
+}
+
+/// `toml::from_str` of a text of the site that only helps (`limes new` reading the
+/// site's vocabularies, say): `None` when it does not parse, and never a crash on one
+/// made to go deep (see [`on_deep_stack`]).
+pub fn from_str_or_none<T: serde::de::DeserializeOwned + Send>(text: &str) -> Option<T> {
+    let brackets = bracket_count(text).ok()?;
+    on_deep_stack(brackets, || toml::from_str(text).ok())
+}
+
+fn parse_here(
+    source: &Source,
+    text: &str,
+    offset: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Table> {
     match DeTable::parse(text) {
         Ok(t) => {
             let span = t.span();

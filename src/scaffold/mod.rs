@@ -110,7 +110,7 @@ pub(crate) struct Texts {
 impl Texts {
     pub(crate) fn new(root: Option<&Path>, lang: &str) -> Texts {
         let strings = |text: &str| -> BTreeMap<String, String> {
-            toml::from_str::<toml::Table>(text)
+            crate::spanned::from_str_or_none::<toml::Table>(text)
                 .map(|t| {
                     t.into_iter()
                         .filter_map(|(k, v)| match v {

@@ -350,7 +350,7 @@ impl SiteIds {
         let read = |rel: &str| -> toml::Table {
             fs::read_to_string(root.join(rel))
                 .ok()
-                .and_then(|t| toml::from_str(&text::normalise_newlines(t)).ok())
+                .and_then(|t| spanned::from_str_or_none(&text::normalise_newlines(t)))
                 .unwrap_or_default()
         };
         let vocab = read("content/vocabularies.toml");
@@ -418,7 +418,7 @@ fn placeholder_country(root: &Path, config: &Config, ids: &SiteIds) -> String {
         .join(format!("{}.toml", config.default_language));
     fs::read_to_string(path)
         .ok()
-        .and_then(|t| toml::from_str::<toml::Table>(&text::normalise_newlines(t)).ok())
+        .and_then(|t| spanned::from_str_or_none::<toml::Table>(&text::normalise_newlines(t)))
         .and_then(|t| t.get("countries")?.as_table()?.keys().next().cloned())
         .unwrap_or_else(|| "FR".to_string())
 }
@@ -435,7 +435,7 @@ fn first_practice_country(root: &Path) -> Option<String> {
         let text = text::normalise_newlines(fs::read_to_string(e.path()).ok()?);
         let src = Source::new("", text);
         let (front, _) = load::split_front_matter(&src).ok()?;
-        let table: toml::Table = toml::from_str(&src.text[front]).ok()?;
+        let table: toml::Table = spanned::from_str_or_none(&src.text[front])?;
         table
             .get("countries")?
             .as_array()?

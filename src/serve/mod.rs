@@ -73,7 +73,7 @@ pub fn run(
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind(addr))
         .map_err(|e| std::io::Error::other(format!("cannot listen on {addr}: {e}")))?;
-    let local = listener.local_addr()?;
+    let local = browsable(listener.local_addr()?);
     opts.build.base_url = Some(format!("http://{local}"));
     let live = Arc::new(Live::of_site(&opts.build.root));
     let root = opts.build.root.clone();
@@ -129,6 +129,22 @@ pub fn run(
             _ = tokio::signal::ctrl_c() => Ok(()),
         }
     })
+}
+
+/// The address a browser on this machine opens for a socket bound to `addr`: a
+/// socket on every interface (`0.0.0.0`, `::`) is reached through the loopback one
+/// (no browser opens `http://0.0.0.0/`), which the preview's links then name.
+pub fn browsable(addr: SocketAddr) -> SocketAddr {
+    use std::net::{Ipv4Addr, Ipv6Addr};
+    match addr.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => {
+            (Ipv4Addr::LOCALHOST, addr.port()).into()
+        }
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => {
+            (Ipv6Addr::LOCALHOST, addr.port()).into()
+        }
+        _ => addr,
+    }
 }
 
 /// `bind:port` as a socket address (`::1` and `[::1]` both accepted).
@@ -502,6 +518,15 @@ pub fn content_type(path: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_socket_on_every_interface_is_browsed_through_loopback() {
+        let b = |s: &str| browsable(s.parse().unwrap()).to_string();
+        assert_eq!(b("0.0.0.0:1111"), "127.0.0.1:1111");
+        assert_eq!(b("[::]:8080"), "[::1]:8080");
+        assert_eq!(b("192.168.1.5:1111"), "192.168.1.5:1111");
+        assert_eq!(b("[::1]:1111"), "[::1]:1111");
+    }
 
     #[test]
     fn paths_name_files_of_the_site_only() {

@@ -100,6 +100,14 @@ pub fn prepare_invalid(case: &str, root: &Path) {
             std::os::unix::fs::symlink(repo().join("README.md"), &file)
                 .expect("create the symbolic link");
         }
+        // A front matter of 300 kB that is nothing but brackets.
+        "toml-too-many-brackets" => {
+            let file = root.join("content/practices/social-activation/index.en.md");
+            let text = fs::read_to_string(&file).expect("read the practice");
+            let deep = format!("x = {}\n", "[".repeat(150_000));
+            fs::write(&file, text.replacen("+++\n", &format!("+++\n{deep}"), 1))
+                .expect("write the practice");
+        }
         // The theme's folder a link to one outside the site folder.
         "theme-folder-symlink-outside-site" => {
             let theme = root.join("themes/default");

@@ -357,6 +357,7 @@ pub fn render(md: &str, policy: RawHtml, base: &str, resolve: Resolver) -> Rende
     // First pass: heading texts, to give every heading a unique id.
     let mut headings = Vec::new();
     let mut used: HashSet<String> = HashSet::new();
+    let mut next_number: std::collections::HashMap<String, usize> = Default::default();
     let mut ids: Vec<String> = Vec::new();
     let mut in_heading: Option<(u8, Option<String>, String)> = None;
     // The text of each table's header row, cell by cell: the table's name when no
@@ -404,10 +405,12 @@ pub fn render(md: &str, policy: RawHtml, base: &str, resolve: Resolver) -> Rende
                 if let Some((level, given, text)) = in_heading.take() {
                     let base = given.unwrap_or_else(|| anchor_of(&text));
                     let mut id = base.clone();
-                    let mut n = 1;
+                    // Numbering goes on from the last number given to this base, so
+                    // that thousands of headings alike take linear time, not square.
+                    let n = next_number.entry(base.clone()).or_insert(1);
                     while !used.insert(id.clone()) {
                         id = format!("{base}-{n}");
-                        n += 1;
+                        *n += 1;
                     }
                     ids.push(id.clone());
                     headings.push(Heading { level, id, text });
@@ -970,6 +973,19 @@ mod tests {
             ))
         })
         .html
+    }
+
+    #[test]
+    fn headings_alike_are_numbered_in_order() {
+        let html = r(&"## Results\n\n".repeat(4), RawHtml::Escape);
+        for id in ["results", "results-1", "results-2", "results-3"] {
+            assert!(html.contains(&format!("id=\"{id}\"")), "{id} in {html}");
+        }
+        // A number already taken by a heading of its own is skipped.
+        let html = r("## A 1\n\n## A\n\n## A\n", RawHtml::Escape);
+        for id in ["a-1", "a", "a-2"] {
+            assert!(html.contains(&format!("id=\"{id}\"")), "{id} in {html}");
+        }
     }
 
     #[test]

@@ -65,6 +65,8 @@ where
             cases: if budget.is_some() { 100 } else { quick },
             failure_persistence: None,
             max_shrink_iters: 4096,
+            // Shrinking a slow case runs it again and again: a few minutes at most.
+            max_shrink_time: 180_000,
             ..Config::default()
         };
         let n = config.cases;

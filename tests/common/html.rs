@@ -208,9 +208,13 @@ pub fn tag_problems(tag: &Tag) -> Vec<String> {
     let mut problems = Vec::new();
     let shown = format!("<{} {:?}> at byte {}", tag.name, tag.attrs, tag.at);
     for (name, value) in &tag.attrs {
+        // The address as a browser reads it (WHATWG URL): C0 controls and spaces
+        // around it dropped, tabs and line breaks anywhere in it too (`java\tscript:`
+        // is `javascript:`), but not spaces inside (`j avascript:` is a relative path).
         let compact: String = value
+            .trim_matches(|c: char| c <= ' ')
             .chars()
-            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
             .collect::<String>()
             .to_ascii_lowercase();
         if name.starts_with("on") {

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
 
-/// A case that takes longer than this fails: the inputs are small (at most
+/// A case that takes longer than this fails a timed run: the inputs are small (at most
 /// [`MAX_INPUT`] bytes), so only something worse than linear can take so long.
 const SLOW: Duration = Duration::from_secs(5);
 
@@ -82,7 +82,9 @@ where
             let took = t.elapsed();
             slowest.set(slowest.get().max(took));
             outcome.map_err(TestCaseError::fail)?;
-            if took > SLOW {
+            // Only when fuzzing for a while (a release build): the suite's debug
+            // build on a busy machine could take that long for an honest case.
+            if budget.is_some() && took > SLOW {
                 return Err(TestCaseError::fail(format!("the case took {took:?}")));
             }
             Ok(())

@@ -9,6 +9,7 @@
 pub mod check;
 pub mod config;
 pub mod diagnostics;
+pub mod geo;
 pub mod i18n;
 pub mod incremental;
 pub mod input;

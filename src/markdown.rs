@@ -352,7 +352,7 @@ pub fn render(md: &str, policy: RawHtml, base: &str, resolve: Resolver) -> Rende
         RawHtml::Sanitize if too_deep(md).is_some() => RawHtml::Escape,
         p => p,
     };
-    let events: Vec<Event> = Parser::new_ext(md, options()).collect();
+    let events = first_footnote_definitions(Parser::new_ext(md, options()).collect());
 
     // First pass: heading texts, to give every heading a unique id.
     let mut headings = Vec::new();
@@ -417,6 +417,29 @@ pub fn render(md: &str, policy: RawHtml, base: &str, resolve: Resolver) -> Rende
                 }
             }
             _ => {}
+        }
+    }
+
+    // Footnotes numbered in the order they first appear (referred to or defined), as
+    // pulldown-cmark numbers them, each with an id no heading has: the label's words
+    // (`[^rota]` is `#rota`), numbered on when a heading or another label took them.
+    let mut footnotes: std::collections::HashMap<String, (usize, String)> = Default::default();
+    for ev in &events {
+        if let Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) = ev
+            && !footnotes.contains_key(label.as_ref())
+        {
+            let n = footnotes.len() + 1;
+            let mut base = anchor_of(label);
+            if base.is_empty() {
+                base = format!("note-{n}");
+            }
+            let mut id = base.clone();
+            let k = next_number.entry(base.clone()).or_insert(1);
+            while !used.insert(id.clone()) {
+                id = format!("{base}-{k}");
+                *k += 1;
+            }
+            footnotes.insert(label.to_string(), (n, id));
         }
     }
 
@@ -587,6 +610,23 @@ pub fn render(md: &str, policy: RawHtml, base: &str, resolve: Resolver) -> Rende
                 };
                 out_events.push(Event::Html(CowStr::from(format!("</{name}>"))));
             }
+            Event::FootnoteReference(label) => {
+                let (n, id) = &footnotes[label.as_ref()];
+                out_events.push(Event::InlineHtml(CowStr::from(format!(
+                    "<sup class=\"footnote-reference\"><a href=\"#{}\">{n}</a></sup>",
+                    attr_escape(id)
+                ))));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let (n, id) = &footnotes[label.as_ref()];
+                out_events.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">{n}</sup>\n",
+                    attr_escape(id)
+                ))));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                out_events.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
             Event::Html(h) | Event::InlineHtml(h) if policy == RawHtml::Escape => {
                 out_events.push(Event::Text(h))
             }
@@ -603,6 +643,28 @@ pub fn render(md: &str, policy: RawHtml, base: &str, resolve: Resolver) -> Rende
         html: html_out,
         headings,
     }
+}
+
+/// The events of a body with only the first definition of each footnote: a second
+/// `[^rota]: ...` would give the page two elements of one id (and readers could never
+/// reach it: the reference goes to the first).
+fn first_footnote_definitions(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut defined = HashSet::new();
+    let mut skipping = false;
+    events
+        .into_iter()
+        .filter(|ev| match ev {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                skipping = !defined.insert(label.clone());
+                !skipping
+            }
+            Event::End(TagEnd::FootnoteDefinition) if skipping => {
+                skipping = false;
+                false
+            }
+            _ => !skipping,
+        })
+        .collect()
 }
 
 /// The opening tag of the box a table scrolls in: `role=region`, `tabindex=0` and a
@@ -973,6 +1035,24 @@ mod tests {
             ))
         })
         .html
+    }
+
+    #[test]
+    fn footnotes_have_ids_of_their_own() {
+        let html = r(
+            "## Rota\n\nA rota.[^rota] Also.[^2]\n\n[^rota]: One.\n\n[^rota]: Again.\n\n[^2]: Two.\n",
+            RawHtml::Escape,
+        );
+        // The heading keeps its id; the note takes the next; the second definition
+        // of one label is dropped; numbers follow the order of first appearance.
+        assert!(html.contains("<h2 id=\"rota\">"), "{html}");
+        assert!(html.contains("<a href=\"#rota-1\">1</a>"), "{html}");
+        assert!(html.contains("<div class=\"footnote-definition\" id=\"rota-1\"><sup class=\"footnote-definition-label\">1</sup>"), "{html}");
+        assert!(
+            html.contains("<a href=\"#2\">2</a>") && html.contains("id=\"2\""),
+            "{html}"
+        );
+        assert!(!html.contains("Again"), "{html}");
     }
 
     #[test]

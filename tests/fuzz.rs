@@ -782,4 +782,10 @@ const REGRESSIONS_MARKDOWN: &[(&str, &str)] = &[
     // Thousands of empty headings: each one's id was looked for from `-1` up, in
     // square time (44 kB took 1.8 s).
     ("headings alike", "#\n+++\n#\n]\n+++\n#\n+++\n#\n"),
+    // A footnote defined twice gave two elements one id, and a footnote took the id
+    // of a heading of the same words.
+    (
+        "footnotes",
+        "## Rota\n\nA rota.[^rota] Twice.[^rota]\n\n[^rota]: One.\n\n[^rota]: Two.\n",
+    ),
 ];

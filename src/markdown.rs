@@ -68,18 +68,21 @@ pub fn scan(md: &str) -> (Vec<InternalLink>, Vec<ControlReference>) {
         // An address is written percent-encoded (`%07`): only text, titles and raw
         // HTML matter (a sanitizer decodes the references of raw HTML, and a browser
         // those of trusted HTML).
+        // (HTML reads `&#x1` without its `;` too; CommonMark does not.)
         let decoded = match &event {
-            Event::Text(t) if has_control(t) => Some(range.clone()),
-            Event::Html(t) | Event::InlineHtml(t) if t.contains("&#") => Some(range.clone()),
+            Event::Text(t) if has_control(t) => Some((range.clone(), true)),
+            Event::Html(t) | Event::InlineHtml(t) if t.contains("&#") => {
+                Some((range.clone(), false))
+            }
             Event::Start(Tag::Link { title, .. } | Tag::Image { title, .. })
                 if has_control(title) =>
             {
-                inline_title(md, range.clone())
+                inline_title(md, range.clone()).map(|r| (r, true))
             }
             _ => None,
         };
-        if let Some(within) = decoded {
-            controls.extend(control_references(md, within));
+        if let Some((within, semicolon)) = decoded {
+            controls.extend(control_references(md, within, semicolon));
         }
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event
             && let Some((kind, id, anchor)) = parse_internal(dest_url)
@@ -97,7 +100,7 @@ pub fn scan(md: &str) -> (Vec<InternalLink>, Vec<ControlReference>) {
         if def.title.as_deref().is_some_and(has_control)
             && let Some(within) = definition_title(md, def.span.clone())
         {
-            controls.extend(control_references(md, within));
+            controls.extend(control_references(md, within, true));
         }
     }
     // A link's range holds its text's: the same reference may be found twice.
@@ -139,8 +142,9 @@ fn definition_title(md: &str, range: Range<usize>) -> Option<Range<usize>> {
 
 /// The numeric character references in `md[range]` that stand for a control
 /// character (CommonMark: `&#` and up to 7 digits, or `&#x` and up to 6 hex digits,
-/// then `;`; `&#0;` is U+FFFD).
-fn control_references(md: &str, range: Range<usize>) -> Vec<ControlReference> {
+/// then `;`; `&#0;` is U+FFFD). In raw HTML (`semicolon` false) the `;` may be
+/// missing, as browsers and the sanitizer read `&#x1` too.
+fn control_references(md: &str, range: Range<usize>, semicolon: bool) -> Vec<ControlReference> {
     let text = &md[range.clone()];
     let mut out = Vec::new();
     for (at, _) in text.match_indices("&#") {
@@ -160,7 +164,8 @@ fn control_references(md: &str, range: Range<usize>) -> Vec<ControlReference> {
             })
             .count();
         let max = if radix == 16 { 6 } else { 7 };
-        if len == 0 || len > max || !digits[len..].starts_with(';') {
+        let ends = digits[len..].starts_with(';');
+        if len == 0 || len > max || (semicolon && !ends) {
             continue;
         }
         let c = u32::from_str_radix(&digits[..len], radix)
@@ -171,7 +176,7 @@ fn control_references(md: &str, range: Range<usize>) -> Vec<ControlReference> {
             let start = range.start + at;
             out.push(ControlReference {
                 c,
-                span: start..start + skip + len + 1,
+                span: start..start + skip + len + usize::from(ends),
             });
         }
     }

@@ -779,6 +779,8 @@ const REGRESSIONS_MARKDOWN: &[(&str, &str)] = &[
         "a reference in a raw HTML attribute",
         "<span title=\"&#x1B;\">x</span>",
     ),
+    // HTML reads a numeric reference without its `;` (the check wanted one).
+    ("a reference without `;` in raw HTML", "<span title=\"&#x1 B\">x</span> <b>&#7</b>"),
     // Thousands of empty headings: each one's id was looked for from `-1` up, in
     // square time (44 kB took 1.8 s).
     ("headings alike", "#\n+++\n#\n]\n+++\n#\n+++\n#\n"),

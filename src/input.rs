@@ -67,6 +67,8 @@ pub struct Loaded {
     pub indicators: Option<Source>,
     pub borders: Option<Source>,
     pub observations: Vec<Source>,
+    /// `content/diagnostics/*.geojson`: the shapes of territories.
+    pub shapes: Vec<Source>,
     pub statics: Vec<StaticFile>,
     pub theme: Theme,
 }

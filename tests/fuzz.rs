@@ -5,7 +5,7 @@
 //!
 //! - `front_matter`: mutated records and TOML files through decoding, the front matter
 //!   split and the TOML parse; every problem must point inside the file.
-//! - `site`: mutated records, settings, vocabularies, diagnostics and interface strings
+//! - `site`: mutated records, settings, vocabularies, diagnostics, shapes and interface strings
 //!   built into a whole site: no panic, every problem inside its file, every HTML tag
 //!   safe, nothing written outside the output folder, nothing of the site touched.
 //! - `csv`: mutated observation files, built the same way.
@@ -205,6 +205,7 @@ impl Workspace {
             "indicators.toml" => "content/diagnostics/indicators.toml",
             "borders.toml" => "content/diagnostics/borders.toml",
             _ if name.ends_with(".csv") => "content/diagnostics/social.csv",
+            _ if name.ends_with(".geojson") => "content/diagnostics/shapes.geojson",
             _ if name.ends_with(".toml") => "i18n/en.toml",
             _ if corpus_path.contains("/partners/") => {
                 "content/partners/karst-care-network/index.en.md"
@@ -256,12 +257,12 @@ impl Workspace {
                 }
             }
         }
-        contained(
-            self.tmp.path(),
-            &self.root,
-            &self.files,
-            &[self.out.as_path()],
-        )
+        // The file of the case is the site's too while it runs.
+        let mut files = self.files.clone();
+        if !files.iter().any(|f| f == slot) {
+            files.push(slot.to_string());
+        }
+        contained(self.tmp.path(), &self.root, &files, &[self.out.as_path()])
     }
 }
 
@@ -337,7 +338,7 @@ fn in_workspace<T>(f: impl FnOnce(&Workspace) -> T) -> T {
 
 #[test]
 fn site() {
-    let corpus = corpus(&["md", "toml"]);
+    let corpus = corpus(&["md", "toml", "geojson"]);
     fuzz("site", 40, (0..corpus.len(), edits(6)), |(i, e)| {
         let (rel, base) = &corpus[*i];
         in_workspace(|w| w.case(Workspace::slot(rel), &apply(base, e)))
@@ -780,7 +781,10 @@ const REGRESSIONS_MARKDOWN: &[(&str, &str)] = &[
         "<span title=\"&#x1B;\">x</span>",
     ),
     // HTML reads a numeric reference without its `;` (the check wanted one).
-    ("a reference without `;` in raw HTML", "<span title=\"&#x1 B\">x</span> <b>&#7</b>"),
+    (
+        "a reference without `;` in raw HTML",
+        "<span title=\"&#x1 B\">x</span> <b>&#7</b>",
+    ),
     // Thousands of empty headings: each one's id was looked for from `-1` up, in
     // square time (44 kB took 1.8 s).
     ("headings alike", "#\n+++\n#\n]\n+++\n#\n+++\n#\n"),

@@ -16,6 +16,8 @@ pub struct Shape {
     /// The territory's id as the territories file spells it.
     pub id: String,
     pub polygons: Vec<Vec<LonLatRing>>,
+    /// Where its feature starts in the file (byte offset), for messages.
+    pub at: usize,
 }
 
 /// Reads the shapes of `src`. `territory` gives the id of the territory a feature
@@ -44,11 +46,13 @@ pub fn read(
         value.get("features").and_then(|f| f.as_array()),
     ) {
         (Some("FeatureCollection"), Some(features)) => features,
-        _ => {
-            diags.push(
-                whole("not a GeoJSON FeatureCollection".into())
-                    .help("the file must be an object with \"type\": \"FeatureCollection\" and a list of \"features\""),
-            );
+        (kind, _) => {
+            let help = if kind == Some("Topology") {
+                "this is TopoJSON: convert it to GeoJSON first (mapshaper, QGIS or topojson-client's topo2geo can)"
+            } else {
+                "the file must be an object with \"type\": \"FeatureCollection\" and a list of \"features\""
+            };
+            diags.push(whole("not a GeoJSON FeatureCollection".into()).help(help));
             return (Vec::new(), diags);
         }
     };
@@ -88,11 +92,15 @@ pub fn read(
             continue;
         }
         match polygons(feature.get("geometry")) {
-            Ok(polygons) => shapes.push(Shape { id, polygons }),
-            Err(why) => diags.push(
-                here(format!("feature `{written}`: {why}"))
-                    .help("coordinates are [longitude, latitude] in degrees (WGS 84); each ring ends where it starts"),
-            ),
+            Ok(polygons) => shapes.push(Shape { id, polygons, at }),
+            Err(why) => {
+                let help = if why.contains("geometry") {
+                    "draw the territory as a Polygon, or a MultiPolygon for one of several parts"
+                } else {
+                    "coordinates are [longitude, latitude] in degrees (WGS 84); each ring ends where it starts"
+                };
+                diags.push(here(format!("feature `{written}`: {why}")).help(help));
+            }
         }
     }
     (shapes, diags)

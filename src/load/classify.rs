@@ -35,11 +35,11 @@ pub(super) fn classify(parts: &[&str], is_dir: bool, config: &Config) -> Class {
             "territories.toml" | "indicators.toml" | "borders.toml" => {
                 Class::Data(name.to_string())
             }
-            n if n.ends_with(".csv") => Class::Data(n.to_string()),
+            n if n.ends_with(".csv") || n.ends_with(".geojson") => Class::Data(n.to_string()),
             n => {
                 let help = match closest(n, ["territories.toml", "indicators.toml", "borders.toml"]) {
-                    Some(c) => format!("did you mean `{c}`? content/diagnostics/ holds territories.toml, indicators.toml, borders.toml and *.csv observations"),
-                    None => "content/diagnostics/ holds territories.toml, indicators.toml, borders.toml and *.csv observations".into(),
+                    Some(c) => format!("did you mean `{c}`? content/diagnostics/ holds territories.toml, indicators.toml, borders.toml, *.csv observations and *.geojson shapes"),
+                    None => "content/diagnostics/ holds territories.toml, indicators.toml, borders.toml, *.csv observations and *.geojson shapes".into(),
                 };
                 Class::Bad(
                     format!("unexpected file `{n}` in content/diagnostics/"),

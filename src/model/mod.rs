@@ -301,6 +301,9 @@ pub struct Site {
     pub indicators: Vec<Indicator>,
     pub borders: Vec<BorderArea>,
     pub observations: Vec<Observation>,
+    /// The shapes of territories (`content/diagnostics/*.geojson`), by territory id;
+    /// a territory without one is not drawn on maps.
+    pub shapes: BTreeMap<TerritoryId, crate::geo::read::Shape>,
     pub statics: Vec<StaticFile>,
     pub theme: Theme,
     pub index: Index,

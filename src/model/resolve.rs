@@ -8,11 +8,11 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::config::{Config, RawHtml};
-use crate::diagnostics::{Diagnostic, closest};
+use crate::diagnostics::{Diagnostic, Source, closest};
 use crate::i18n::Strings;
 use crate::input::{Loaded, RecordFile, RecordKind};
 use crate::markdown;
-use crate::types::{Lang, Slug};
+use crate::types::{Lang, Slug, TerritoryId};
 
 use super::data;
 use super::merge::{Ctx, merge_page, merge_partner, merge_practice};
@@ -66,6 +66,7 @@ pub fn resolve(
         &index.indicator,
         diags,
     );
+    let shapes = shapes(&loaded.shapes, &index, diags);
 
     // Files of one record, default language first, then the site's language order.
     let lang_pos = |l: &Lang| {
@@ -292,6 +293,7 @@ pub fn resolve(
         indicators,
         borders,
         observations,
+        shapes,
         statics: loaded.statics,
         theme: loaded.theme,
         index,
@@ -301,6 +303,46 @@ pub fn resolve(
             territories: loaded.territories,
         },
     })
+}
+
+/// The shapes of `content/diagnostics/*.geojson` by territory; a territory drawn in two
+/// features (of one file or two) is an error at the second.
+fn shapes(
+    files: &[Source],
+    index: &Index,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<TerritoryId, crate::geo::read::Shape> {
+    let ids: Vec<&str> = index.territory.keys().map(|t| t.as_str()).collect();
+    let lookup = |written: &str| {
+        index
+            .territory_lower
+            .get(&written.to_ascii_lowercase())
+            .map(|t| t.to_string())
+    };
+    let mut out: BTreeMap<TerritoryId, crate::geo::read::Shape> = BTreeMap::new();
+    let mut first_in: BTreeMap<String, String> = BTreeMap::new();
+    for src in files {
+        let (shapes, found) = crate::geo::read::read(src, &lookup, &ids);
+        diags.extend(found);
+        for shape in shapes {
+            if let Some(file) = first_in.get(&shape.id) {
+                diags.push(
+                    src.error(
+                        shape.at..shape.at + 1,
+                        format!("a second shape for `{}`", shape.id),
+                    )
+                    .help(format!("{file} has one already: keep one of them")),
+                );
+                continue;
+            }
+            let Some(id) = TerritoryId::parse(&shape.id) else {
+                continue;
+            };
+            first_in.insert(shape.id.clone(), src.rel.clone());
+            out.insert(id, shape);
+        }
+    }
+    out
 }
 
 /// Gives each translation in the graph the Markdown body of its file: a copy when the

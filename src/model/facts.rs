@@ -135,6 +135,15 @@ impl FactValue for OfficialName {
     }
 }
 
+impl FactValue for super::Location {
+    fn same(&self, other: &Self) -> bool {
+        self == other
+    }
+    fn show(&self) -> String {
+        format!("{{ lat = {}, lon = {} }}", self.lat, self.lon)
+    }
+}
+
 impl FactValue for Status {
     fn same(&self, other: &Self) -> bool {
         self == other

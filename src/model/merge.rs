@@ -357,6 +357,7 @@ pub(super) fn merge_partner(
         country: country.unwrap_or_default(),
         territory,
         official_name: value(facts.official_name),
+        location: value(facts.location),
         texts,
     }
 }

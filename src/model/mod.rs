@@ -171,6 +171,13 @@ pub struct OfficialName {
     pub name: String,
 }
 
+/// Where an organisation is: latitude and longitude in degrees (WGS 84).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Location {
+    pub lat: f64,
+    pub lon: f64,
+}
+
 #[derive(Clone, Debug)]
 pub struct Partner {
     pub slug: Slug,
@@ -180,6 +187,8 @@ pub struct Partner {
     /// `official_name = { ro = "..." }`: shown in every language, the translated name
     /// as a gloss.
     pub official_name: Option<OfficialName>,
+    /// `location = { lat = ..., lon = ... }`: its place on maps.
+    pub location: Option<Location>,
     /// Boxed, as a practice's.
     pub texts: BTreeMap<Lang, Box<PartnerText>>,
 }

@@ -10,8 +10,8 @@ use crate::types::{Date, Lang};
 
 use super::facts::{List, Stated, facts};
 use super::{
-    Budget, Contact, Level, OfficialName, PageText, PartnerText, PracticeText, ResultFact,
-    SourceRef, Status,
+    Budget, Contact, Level, Location, OfficialName, PageText, PartnerText, PracticeText,
+    ResultFact, SourceRef, Status,
 };
 
 facts! {
@@ -39,6 +39,7 @@ facts! {
         country: String,
         territory: String,
         official_name: OfficialName,
+        location: Location,
     }
 }
 
@@ -340,6 +341,7 @@ pub(crate) fn partner(
     let city = f.opt_str("city", diags).map(|s| s.value);
     let website = url_field(&mut f, "website", diags);
     let official_name = official_name(&mut f, file, diags);
+    let location = location(&mut f, file, diags);
     f.finish(diags);
     let text = PartnerText {
         name: name
@@ -359,9 +361,102 @@ pub(crate) fn partner(
             country,
             territory,
             official_name,
+            location,
         },
         text,
     )
+}
+
+/// `location = { lat = 42.70, lon = 2.89 }`: where the organisation is, in degrees
+/// (WGS 84), for maps; a city's coordinates are enough.
+fn location(f: &mut Fields, file: &RecordFile, diags: &mut Vec<Diagnostic>) -> Stated<Location> {
+    const EXAMPLE: &str = "location = { lat = 42.70, lon = 2.89 }";
+    let entry = f.raw("location")?;
+    let span = entry.node.span.clone();
+    let crate::spanned::Value::Table(t) = &entry.node.value else {
+        diags.push(
+            file.src
+                .error(
+                    span,
+                    format!(
+                        "`location` must be a table of `lat` and `lon`, found {}",
+                        entry.node.value.type_name()
+                    ),
+                )
+                .help(format!(
+                    "write the latitude and longitude in degrees: {EXAMPLE}"
+                )),
+        );
+        return None;
+    };
+    let mut at = |key: &str, limit: f64| -> Option<f64> {
+        let Some(e) = t.get(key) else {
+            diags.push(
+                file.src
+                    .error(span.clone(), format!("`location` has no `{key}`"))
+                    .help(format!("write both, in degrees: {EXAMPLE}")),
+            );
+            return None;
+        };
+        let value = match &e.node.value {
+            crate::spanned::Value::Int(n) => *n as f64,
+            crate::spanned::Value::Float(x) if x.is_finite() => *x,
+            other => {
+                diags.push(
+                    file.src
+                        .error(
+                            e.node.span.clone(),
+                            format!(
+                                "`location.{key}` must be a number, found {}",
+                                other.type_name()
+                            ),
+                        )
+                        .help(format!("write it in degrees, without quotes: {EXAMPLE}")),
+                );
+                return None;
+            }
+        };
+        if value.abs() > limit {
+            let what = if key == "lat" {
+                "latitude"
+            } else {
+                "longitude"
+            };
+            diags.push(
+                file.src
+                    .error(
+                        e.node.span.clone(),
+                        format!("{what} {value} is outside -{limit} to {limit}"),
+                    )
+                    .help(format!(
+                        "write degrees (WGS 84), as a map application gives them: {EXAMPLE}; are `lat` and `lon` swapped?"
+                    )),
+            );
+            return None;
+        }
+        Some(value)
+    };
+    let lat = at("lat", 90.0);
+    let lon = at("lon", 180.0);
+    for e in &t.entries {
+        if e.key != "lat" && e.key != "lon" {
+            diags.push(
+                file.src
+                    .error(
+                        e.key_span.clone(),
+                        format!("unknown field `location.{}`", e.key),
+                    )
+                    .help(format!("a location has `lat` and `lon`: {EXAMPLE}")),
+            );
+        }
+    }
+    Some(Spanned {
+        value: Location {
+            lat: lat?,
+            lon: lon?,
+        },
+        span,
+    })
 }
 
 /// `official_name = { ro = "Asociația CRIES" }`: the organisation's one official name,

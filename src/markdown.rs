@@ -7,7 +7,8 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{
-    Alignment, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html,
+    Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    html,
 };
 
 use crate::config::RawHtml;
@@ -78,6 +79,13 @@ pub fn scan(md: &str) -> (Vec<InternalLink>, Vec<ControlReference>) {
                 if has_control(title) =>
             {
                 inline_title(md, range.clone()).map(|r| (r, true))
+            }
+            // A fence's info string (```` ```&#7; ````), which becomes a class.
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if has_control(info) => {
+                let line = md[range.clone()]
+                    .find('\n')
+                    .map_or(range.end, |i| range.start + i);
+                Some((range.start..line, true))
             }
             _ => None,
         };

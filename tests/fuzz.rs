@@ -785,6 +785,11 @@ const REGRESSIONS_MARKDOWN: &[(&str, &str)] = &[
         "a reference without `;` in raw HTML",
         "<span title=\"&#x1 B\">x</span> <b>&#7</b>",
     ),
+    // A fence's info string decodes its references into the code block's class.
+    (
+        "a reference in a fence's info string",
+        "```&#7;\ncode\n```\n",
+    ),
     // Thousands of empty headings: each one's id was looked for from `-1` up, in
     // square time (44 kB took 1.8 s).
     ("headings alike", "#\n+++\n#\n]\n+++\n#\n+++\n#\n"),

@@ -69,6 +69,8 @@ pub struct Loaded {
     pub observations: Vec<Source>,
     /// `content/diagnostics/*.geojson`: the shapes of territories.
     pub shapes: Vec<Source>,
+    /// `content/diagnostics/background.geojson`: what every map draws in grey beneath.
+    pub background: Option<Source>,
     pub statics: Vec<StaticFile>,
     pub theme: Theme,
 }

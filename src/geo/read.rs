@@ -29,34 +29,13 @@ pub fn read(
     ids: &[&str],
 ) -> (Vec<Shape>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let value: serde_json::Value = match serde_json::from_str(&src.text) {
-        Ok(v) => v,
-        Err(e) => {
-            let at = offset_of(&src.text, e.line(), e.column());
-            diags.push(
-                src.error(at..at + 1, format!("not JSON: {}", strip_position(&e.to_string())))
-                    .help("a shapes file is GeoJSON: a FeatureCollection exported by a GIS program or published by a statistical office"),
-            );
-            return (Vec::new(), diags);
-        }
+    let Some((value, starts)) = collection(src, &mut diags) else {
+        return (Vec::new(), diags);
     };
-    let whole = |message: String| src.error_at_line(1, message);
-    let features = match (
-        value.get("type").and_then(|t| t.as_str()),
-        value.get("features").and_then(|f| f.as_array()),
-    ) {
-        (Some("FeatureCollection"), Some(features)) => features,
-        (kind, _) => {
-            let help = if kind == Some("Topology") {
-                "this is TopoJSON: convert it to GeoJSON first (mapshaper, QGIS or topojson-client's topo2geo can)"
-            } else {
-                "the file must be an object with \"type\": \"FeatureCollection\" and a list of \"features\""
-            };
-            diags.push(whole("not a GeoJSON FeatureCollection".into()).help(help));
-            return (Vec::new(), diags);
-        }
-    };
-    let starts = feature_starts(&src.text);
+    let features = value["features"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
     let mut shapes: Vec<Shape> = Vec::new();
     for (i, feature) in features.iter().enumerate() {
         let at = starts.get(i).copied().unwrap_or(0);
@@ -104,6 +83,102 @@ pub fn read(
         }
     }
     (shapes, diags)
+}
+
+/// The polygons of every feature of `content/diagnostics/background.geojson`, the
+/// background of every map (coasts, neighbouring countries): features need no id, and
+/// an id they have is not looked up.
+pub fn read_background(src: &Source) -> (Vec<Vec<LonLatRing>>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let Some((value, starts)) = collection(src, &mut diags) else {
+        return (Vec::new(), diags);
+    };
+    let features = value["features"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let mut out = Vec::new();
+    for (i, feature) in features.iter().enumerate() {
+        let at = starts.get(i).copied().unwrap_or(0);
+        match polygons(feature.get("geometry")) {
+            Ok(polygons) => out.extend(polygons),
+            Err(why) => diags.push(
+                src.error(at..at + 1, format!("feature {}: {why}", i + 1))
+                    .help("the background is drawn from Polygons and MultiPolygons in [longitude, latitude] (WGS 84), each ring ending where it starts"),
+            ),
+        }
+    }
+    (out, diags)
+}
+
+/// The text of `src` as a GeoJSON `FeatureCollection` (its `"features"` a list) and where
+/// each feature starts, or `None` with the problem in `diags`.
+fn collection(
+    src: &Source,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(serde_json::Value, Vec<usize>)> {
+    let value: serde_json::Value = match serde_json::from_str(&src.text) {
+        Ok(v) => v,
+        Err(e) => {
+            let at = offset_of(&src.text, e.line(), e.column());
+            diags.push(
+                src.error(at..at + 1, format!("not JSON: {}", strip_position(&e.to_string())))
+                    .help("a shapes file is GeoJSON: a FeatureCollection exported by a GIS program or published by a statistical office"),
+            );
+            return None;
+        }
+    };
+    let kind = value.get("type").and_then(|t| t.as_str());
+    if kind != Some("FeatureCollection") || !value.get("features").is_some_and(|f| f.is_array()) {
+        let help = if kind == Some("Topology") {
+            "this is TopoJSON: convert it to GeoJSON first (mapshaper, QGIS or topojson-client's topo2geo can)"
+        } else {
+            "the file must be an object with \"type\": \"FeatureCollection\" and a list of \"features\""
+        };
+        diags.push(
+            src.error_at_line(1, "not a GeoJSON FeatureCollection")
+                .help(help),
+        );
+        return None;
+    }
+    for key in CREDIT_KEYS {
+        if value.get(key).is_some_and(|v| !v.is_string()) {
+            diags.push(
+                src.error_at_line(1, format!("`{key}` of a shapes file must be a text"))
+                    .help(format!("write it like \"{key}\": \"Natural Earth, public domain\"; it is named under every map and in the open data")),
+            );
+        }
+    }
+    let starts = feature_starts(&src.text);
+    Some((value, starts))
+}
+
+/// The members beside `"features"` that name where the shapes come from and under
+/// which licence (GeoJSON lets a file carry members of its own).
+const CREDIT_KEYS: [&str; 2] = ["source", "license"];
+
+/// Where the shapes of a file come from and their licence, as its `"source"` and
+/// `"license"` members say (texts; anything else is reported by [`read`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Credit {
+    pub source: Option<String>,
+    pub license: Option<String>,
+}
+
+/// The [`Credit`] of the GeoJSON text `text`.
+pub fn credit(text: &str) -> Credit {
+    let value: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+    let text_of = |key: &str| {
+        value
+            .get(key)
+            .and_then(|v| v.as_str())
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    Credit {
+        source: text_of("source"),
+        license: text_of("license"),
+    }
 }
 
 /// The polygons of a geometry, or what is wrong with it.

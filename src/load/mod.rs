@@ -264,6 +264,7 @@ pub fn load_content(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
                 "territories.toml" => loaded.territories = Some(src),
                 "indicators.toml" => loaded.indicators = Some(src),
                 "borders.toml" => loaded.borders = Some(src),
+                "background.geojson" => loaded.background = Some(src),
                 n if n.ends_with(".geojson") => loaded.shapes.push(src),
                 _ => loaded.observations.push(src),
             },

@@ -313,6 +313,12 @@ pub struct Site {
     /// The shapes of territories (`content/diagnostics/*.geojson`), by territory id;
     /// a territory without one is not drawn on maps.
     pub shapes: BTreeMap<TerritoryId, crate::geo::read::Shape>,
+    /// The polygons of `content/diagnostics/background.geojson` (coasts, neighbouring
+    /// countries), drawn in grey beneath every map; empty without one.
+    pub background: Vec<Vec<crate::geo::read::LonLatRing>>,
+    /// Where the shapes and the background come from, per file that says so (its
+    /// path under the site, its credit), in file order.
+    pub shape_credits: Vec<(String, crate::geo::read::Credit)>,
     pub statics: Vec<StaticFile>,
     pub theme: Theme,
     pub index: Index,

@@ -67,6 +67,23 @@ pub fn resolve(
         diags,
     );
     let shapes = shapes(&loaded.shapes, &index, diags);
+    let shape_credits: Vec<(String, crate::geo::read::Credit)> = loaded
+        .shapes
+        .iter()
+        .chain(&loaded.background)
+        .map(|src| (src.rel.clone(), crate::geo::read::credit(&src.text)))
+        .filter(|(_, c)| c.source.is_some() || c.license.is_some())
+        .collect();
+    let mut shape_credits = shape_credits;
+    shape_credits.sort_by(|a, b| a.0.cmp(&b.0));
+    let background = match &loaded.background {
+        Some(src) => {
+            let (polygons, found) = crate::geo::read::read_background(src);
+            diags.extend(found);
+            polygons
+        }
+        None => Vec::new(),
+    };
 
     // Files of one record, default language first, then the site's language order.
     let lang_pos = |l: &Lang| {
@@ -294,6 +311,8 @@ pub fn resolve(
         borders,
         observations,
         shapes,
+        background,
+        shape_credits,
         statics: loaded.statics,
         theme: loaded.theme,
         index,

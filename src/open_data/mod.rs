@@ -54,6 +54,9 @@ pub const RESOURCES: &[&str] = &[
     "terms",
 ];
 
+/// The shapes of the territories under `/data/`, when the site has some.
+pub const SHAPES: &str = "shapes.geojson";
+
 /// How several ids are joined in one CSV cell.
 pub const LIST_SEPARATOR: &str = ";";
 
@@ -201,11 +204,72 @@ pub fn publish(site: &Site, views: &Views, plan: &Plan) {
             }
         }
     }
+    if let Some(bytes) = shapes(site) {
+        plan.add(routes.file(lang, Route::Data(SHAPES)), bytes);
+    }
     match package(site, routes, &tables) {
         Ok(bytes) => plan.add(routes.file(lang, Route::Data(PACKAGE)), bytes),
         Err(e) => problems.push(bug("datapackage", &e.to_string())),
     }
     plan.report(problems);
+}
+
+/// Every territory's shape as one GeoJSON FeatureCollection, in the order of the ids:
+/// each feature's `id` the territory's (as territories.toml spells it), its name in
+/// the default language among its properties, its rings as the content gives them
+/// (not simplified), closed again as GeoJSON wants. `None` without shapes.
+fn shapes(site: &Site) -> Option<Vec<u8>> {
+    if site.shapes.is_empty() {
+        return None;
+    }
+    let lang = &site.config.default_language;
+    let features: Vec<Value> = site
+        .shapes
+        .iter()
+        .map(|(id, shape)| {
+            let name = site
+                .territory(id)
+                .and_then(|t| site.config.pick(&t.name, lang))
+                .map(|(_, n)| n.clone());
+            let polygons: Vec<Value> = shape
+                .polygons
+                .iter()
+                .map(|rings| {
+                    Value::Array(
+                        rings
+                            .iter()
+                            .map(|ring| {
+                                let closed = ring.iter().chain(ring.first());
+                                Value::Array(
+                                    closed
+                                        .map(|(lon, lat)| serde_json::json!([lon, lat]))
+                                        .collect(),
+                                )
+                            })
+                            .collect(),
+                    )
+                })
+                .collect();
+            let geometry = if polygons.len() == 1 {
+                serde_json::json!({ "type": "Polygon", "coordinates": polygons[0] })
+            } else {
+                serde_json::json!({ "type": "MultiPolygon", "coordinates": polygons })
+            };
+            serde_json::json!({
+                "type": "Feature",
+                "id": id.as_str(),
+                "properties": { "id": id.as_str(), "name": name },
+                "geometry": geometry,
+            })
+        })
+        .collect();
+    let mut bytes = serde_json::to_vec(&serde_json::json!({
+        "type": "FeatureCollection",
+        "features": features,
+    }))
+    .ok()?;
+    bytes.push(b'\n');
+    Some(bytes)
 }
 
 /// Writing into memory cannot fail on any content; if it ever does, the build says so
@@ -325,7 +389,33 @@ struct Package<'a> {
     title: &'a str,
     description: String,
     homepage: String,
-    resources: Vec<Resource<'a>>,
+    resources: Vec<AnyResource<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum AnyResource<'a> {
+    Table(Box<Resource<'a>>),
+    File(FileResource),
+}
+
+/// A resource that is not a table: the shapes, as GeoJSON.
+#[derive(Serialize)]
+struct FileResource {
+    name: &'static str,
+    path: &'static str,
+    title: &'static str,
+    description: String,
+    format: &'static str,
+    mediatype: &'static str,
+    encoding: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sources: Vec<SourceDescriptor>,
+}
+
+#[derive(Serialize)]
+struct SourceDescriptor {
+    title: String,
 }
 
 #[derive(Serialize)]
@@ -424,11 +514,58 @@ fn package(site: &Site, routes: &Routes, tables: &[Table]) -> serde_json::Result
              languages are in the `*-texts` tables, one row per language."
         ),
         homepage: routes.absolute(&routes.url(lang, Route::Chooser)),
-        resources: tables.iter().map(resource).collect(),
+        resources: tables
+            .iter()
+            .map(|t| AnyResource::Table(Box::new(resource(t))))
+            .chain(shapes_resource(site).map(AnyResource::File))
+            .collect(),
     };
     let mut bytes = serde_json::to_vec_pretty(&package)?;
     bytes.push(b'\n');
     Ok(bytes)
+}
+
+/// The shapes' entry in the package: what the file holds, and where the shapes come
+/// from and under which licence, as their files say.
+fn shapes_resource(site: &Site) -> Option<FileResource> {
+    if site.shapes.is_empty() {
+        return None;
+    }
+    let credits: Vec<&crate::geo::read::Credit> = site
+        .shape_credits
+        .iter()
+        .filter(|(file, _)| !file.ends_with("/background.geojson"))
+        .map(|(_, c)| c)
+        .collect();
+    let mut said = String::new();
+    for c in &credits {
+        if let Some(s) = &c.source {
+            said.push_str(&format!(" Source: {}.", s.trim_end_matches('.')));
+        }
+        if let Some(l) = &c.license {
+            said.push_str(&format!(" Licence: {}.", l.trim_end_matches('.')));
+        }
+    }
+    Some(FileResource {
+        name: "shapes",
+        path: SHAPES,
+        title: "Shapes of the territories",
+        description: format!(
+            "The outline of each territory that has one, for maps: a GeoJSON \
+             FeatureCollection in longitude and latitude (WGS 84), one feature per \
+             territory whose `id` is the territory's (see `territories`), its name in \
+             the site's default language among its properties; as the observatory \
+             publishes them, not simplified.{said}"
+        ),
+        format: "geojson",
+        mediatype: "application/geo+json",
+        encoding: "utf-8",
+        sources: credits
+            .iter()
+            .filter_map(|c| c.source.clone())
+            .map(|title| SourceDescriptor { title })
+            .collect(),
+    })
 }
 
 fn resource(t: &Table) -> Resource<'_> {

@@ -35,6 +35,8 @@ impl Deref for LangShared {
 pub struct Shared {
     pub urls: Routes,
     pub langs: BTreeMap<Lang, LangShared>,
+    /// The maps' drawings, made once for every language.
+    pub maps: super::map::Cache,
 }
 
 #[derive(Serialize)]
@@ -67,7 +69,11 @@ impl Shared {
                 (lang, shared)
             })
             .collect();
-        Shared { urls, langs }
+        Shared {
+            urls,
+            langs,
+            maps: Default::default(),
+        }
     }
 
     fn for_lang(site: &Site, urls: &Routes, lang: &Lang, view: LangView) -> LangShared {

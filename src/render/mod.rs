@@ -7,6 +7,7 @@
 mod chart;
 mod context;
 mod feed;
+mod map;
 mod pages;
 mod sitemap;
 

@@ -33,6 +33,20 @@ fn shipped_strings(lang: &str) -> Option<&'static str> {
         .map(|(_, text)| *text)
 }
 
+/// The interface string `key` of `lang` as limes ships it: what a site's own strings
+/// fall back to for strings newer than the site's files (the maps' texts).
+pub fn shipped_string(lang: &str, key: &str) -> Option<String> {
+    use std::sync::OnceLock;
+    static TABLES: OnceLock<BTreeMap<&'static str, toml::Table>> = OnceLock::new();
+    let tables = TABLES.get_or_init(|| {
+        shipped::I18N
+            .iter()
+            .filter_map(|(l, text)| Some((*l, toml::from_str::<toml::Table>(text).ok()?)))
+            .collect()
+    });
+    tables.get(lang)?.get(key)?.as_str().map(str::to_string)
+}
+
 /// Why `new` or `init` wrote nothing.
 #[derive(Debug)]
 pub enum Failure {

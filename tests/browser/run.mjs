@@ -60,6 +60,13 @@
 //                   <title> (ids unique), a border chart's series match its
 //                   legend; no horizontal scrolling, nothing wider than the
 //                   viewport but inside .table-scroll.
+//   * maps at 320 px – on the border pages, an indicator page, the partners
+//                   listing and a practice page that have an svg.map: each fits
+//                   the viewport, is named by its own <title> and <desc>, every
+//                   territory and point has an accessible name (its <title> the
+//                   same, for the mouse) and is drawn, every link takes the focus
+//                   and leads to a page, the legend has a key and words per item;
+//                   no horizontal scrolling; then axe-core on each of those pages.
 //   * hostile markdown (escape|sanitize) – tests/fixtures/hostile, whose
 //                   Markdown and front matter try every way to run a script,
 //                   built with that raw_html mode and served as static files;
@@ -2679,6 +2686,112 @@ async function chartsNarrow(browser, targets) {
   return problems;
 }
 
+// --- maps at 320 px ---------------------------------------------------------------
+
+// In the page: maps that do not fit, are not named by their own <title>, or hold a
+// link or a shape without an accessible name; each map's legend; the addresses its
+// links lead to.
+function mapLayout() {
+  const problems = [];
+  const hrefs = [];
+  const vw = document.documentElement.clientWidth;
+  const maps = [...document.querySelectorAll('svg.map')];
+  maps.forEach((svg, index) => {
+    const label = `svg.map #${index + 1}`;
+    const box = svg.getBoundingClientRect();
+    if (box.width <= 0 || box.height <= 0) problems.push(`${label} is not drawn (${box.width}×${box.height})`);
+    if (box.left < -0.5 || box.right > vw + 0.5) problems.push(`${label} spans ${Math.round(box.left)}..${Math.round(box.right)} px, outside the ${vw} px viewport`);
+    const ids = (svg.getAttribute('aria-labelledby') ?? '').split(/\s+/).filter(Boolean);
+    if (ids.length === 0) problems.push(`${label} has no aria-labelledby`);
+    for (const id of ids) {
+      const all = document.querySelectorAll(`[id="${CSS.escape(id)}"]`);
+      if (all.length !== 1) problems.push(`${label}: aria-labelledby names ${JSON.stringify(id)}, which ${all.length} element(s) have`);
+      const target = document.getElementById(id);
+      if (target && target.parentElement !== svg) problems.push(`${label}: aria-labelledby ${JSON.stringify(id)} is not the map's own <title> or <desc>`);
+      if (target && !target.textContent.trim()) problems.push(`${label}: ${JSON.stringify(id)} is empty`);
+    }
+    const named = [...svg.querySelectorAll('a, g[role="img"]')];
+    if (named.length === 0) problems.push(`${label} has no territory or point`);
+    for (const el of named) {
+      const name = (el.getAttribute('aria-label') ?? '').trim();
+      const title = el.querySelector(':scope > title')?.textContent.trim() ?? '';
+      if (!name) problems.push(`${label}: a ${el.localName}.${el.getAttribute('class')} without an accessible name`);
+      if (name !== title) problems.push(`${label}: ${JSON.stringify(name)} is named ${JSON.stringify(title)} by its <title> (hover)`);
+      if (el.localName === 'a') {
+        const href = el.getAttribute('href') ?? '';
+        if (!href) problems.push(`${label}: the link ${JSON.stringify(name)} has no href`);
+        else hrefs.push(new URL(href, location.href).href);
+      }
+      const drawn = el.getBoundingClientRect();
+      if (drawn.width <= 0 || drawn.height <= 0) problems.push(`${label}: ${JSON.stringify(name)} is not drawn`);
+    }
+    const legend = svg.closest('figure')?.querySelectorAll('ul.map-legend > li') ?? [];
+    if (legend.length === 0) problems.push(`${label} has no legend (ul.map-legend in its figure)`);
+    for (const li of legend) {
+      if (!li.querySelector('svg.map-key')) problems.push(`${label}: the legend's ${JSON.stringify(li.textContent.trim())} has no key`);
+      if (!li.textContent.trim()) problems.push(`${label}: a legend item without words`);
+    }
+  });
+  return { maps: maps.length, hrefs, problems };
+}
+
+// The pages of `urls` whose HTML has an svg.map, at most `limit`.
+async function pagesWithMaps(urls, limit) {
+  const out = [];
+  for (const url of urls) {
+    if (out.length >= limit) break;
+    const response = await fetch(url, { redirect: 'manual' });
+    const html = response.status === 200 ? await response.text() : (await response.arrayBuffer(), '');
+    if (/<svg\b[^>]*\bclass="map"/i.test(html)) out.push(url);
+  }
+  return out;
+}
+
+async function mapsNarrow(browser, targets) {
+  const problems = [];
+  const context = await compareContext(browser, { viewport: CHART_VIEWPORT });
+  const followed = new Set();
+  try {
+    const page = await context.newPage();
+    const watcher = watchPage(page);
+    for (const { kind, url } of targets) {
+      const where = `${kind} ${show(url)} at ${CHART_VIEWPORT.width} px`;
+      try {
+        const response = await page.goto(url, { waitUntil: 'load' });
+        if (response?.status() !== 200) problems.push(`${where}: HTTP ${response?.status()}`);
+        await settle(page);
+        const layout = await page.evaluate(mapLayout);
+        // The page as a whole: no horizontal scrolling (the chart check's measure).
+        const whole = await page.evaluate(chartLayout);
+        const overflow = whole.problems.filter((p) => !p.startsWith('svg.chart'));
+        log(`      maps: ${where}: ${layout.maps} map(s), ${layout.hrefs.length} link(s)${layout.problems.length + overflow.length ? ' (problems)' : ''}`);
+        if (layout.maps === 0) problems.push(`${where}: no svg.map`);
+        problems.push(...layout.problems.map((p) => `${where}: ${p}`), ...overflow.map((p) => `${where}: ${p}`));
+        // A map's link is reached by the keyboard and leads to a page.
+        const first = page.locator('svg.map a').first();
+        if (await first.count()) {
+          await first.focus();
+          const focused = await page.evaluate(() => document.activeElement?.closest('svg.map') !== null && document.activeElement?.localName === 'a');
+          if (!focused) problems.push(`${where}: the map's first link cannot take the focus`);
+        }
+        for (const href of layout.hrefs) {
+          if (followed.has(href)) continue;
+          followed.add(href);
+          const r = await fetch(href, { redirect: 'manual' });
+          await r.arrayBuffer();
+          if (r.status !== 200) problems.push(`${where}: a map links to ${show(href)}, HTTP ${r.status}`);
+        }
+      } catch (err) {
+        problems.push(`${where}: ${err.message}`);
+      }
+      problems.push(...takeProblems(watcher, where));
+    }
+  } finally {
+    await context.close().catch(() => {});
+  }
+  return problems;
+}
+
 // The comparison and chart checks, each skipped (with its reason) when the
 // site has too little to compare or draw.
 async function compareChecks(browser, baseUrl, disc) {
@@ -2740,6 +2853,36 @@ async function compareChecks(browser, baseUrl, disc) {
   } else {
     if (none.length) log(`      charts: ${none[0]} has an svg.chart; the others are checked`);
     await check(`charts at ${CHART_VIEWPORT.width} px (fit, accessible name, no overflow)`, () => chartsNarrow(browser, targets));
+  }
+
+  // Maps: the border pages, an indicator page, the partners listing and a practice
+  // page that have one, at 320 px and under axe.
+  const [mapBorders, mapIndicators, mapPartners, mapPractices] = await Promise.all([
+    pagesWithMaps(disc.borders.map((b) => b.url), MAX_CHART_PAGES),
+    pagesWithMaps(disc.indicators.map((i) => i.url), 1),
+    pagesWithMaps([new URL(`${disc.root}partners/`, baseUrl).href], 1),
+    pagesWithMaps(disc.practices.map((p) => p.url), 1),
+  ]);
+  const mapTargets = [
+    ...mapBorders.map((url) => ({ kind: 'border', url })),
+    ...mapIndicators.map((url) => ({ kind: 'indicator', url })),
+    ...mapPartners.map((url) => ({ kind: 'partners listing', url })),
+    ...mapPractices.map((url) => ({ kind: 'practice', url })),
+  ];
+  if (mapTargets.length === 0) {
+    log(`SKIP  maps at ${CHART_VIEWPORT.width} px: no border, indicator, partners or practice page has an svg.map (the site has no shapes)`);
+  } else {
+    await check(`maps at ${CHART_VIEWPORT.width} px (fit, names, links, legend, no overflow)`, () => mapsNarrow(browser, mapTargets));
+    for (const { kind, url } of mapTargets) {
+      await check(`axe map on ${kind} ${show(url)}`, async () => {
+        const context = await compareContext(browser, { bypassCSP: true });
+        try {
+          return await axeProblems(context, url);
+        } finally {
+          await context.close().catch(() => {});
+        }
+      });
+    }
   }
 }
 
@@ -3011,7 +3154,7 @@ function hostileDomProblems({ shapes, forbidden }) {
     } else if (inMain && forbiddenInMain.has(tag) && !el.parentElement.closest(':is(svg, math, template)')
       // limes's own charts (drawn at build time, src/render/chart.rs): an editor's
       // <svg> never gets through escape or sanitize.
-      && !(tag === 'svg' && /^chart(-key)?$/.test(el.classList[0] ?? '') && !el.closest('.prose'))
+      && !(tag === 'svg' && /^(chart|map)(-key)?$/.test(el.classList[0] ?? '') && !el.closest('.prose'))
       // A template's own element written straight into <main> (the search
       // form, its <noscript>); Markdown is always inside a wrapper. Deeper
       // inside <main>, only one with the template's own literal id (the

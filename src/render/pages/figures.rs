@@ -192,14 +192,20 @@ fn side_label(site: &Site, ls: &LangShared, lang: &Lang, side: &[TerritoryId]) -
 /// and a chart.
 pub(super) fn border_ctx(
     site: &Site,
-    urls: &Routes,
+    shared: &Shared,
     ls: &LangShared,
     lang: &Lang,
     id: &str,
 ) -> Value {
+    let urls = &shared.urls;
     let Some(b) = site.border(id) else {
         return Value::from(());
     };
+    let labels: Vec<String> = b
+        .sides
+        .iter()
+        .map(|side| side_label(site, ls, lang, side))
+        .collect();
     let sides: Vec<Value> = b
         .sides
         .iter()
@@ -209,9 +215,10 @@ pub(super) fn border_ctx(
                 .iter()
                 .filter_map(|tid| territory_link(site, urls, lang, tid))
                 .collect();
-            context! { number => n + 1, label => side_label(site, ls, lang, side), territories => territories }
+            context! { number => n + 1, label => &labels[n], territories => territories }
         })
         .collect();
+    let map = super::maps::border_map(site, shared, ls, lang, b, &labels);
     // One column per territory, in side order; the name of a territory is its side's
     // when it is alone on it.
     let columns: Vec<(&TerritoryId, String, usize)> = b
@@ -232,9 +239,9 @@ pub(super) fn border_ctx(
                 .iter()
                 .any(|c| site.series(c.0, &ind.id).next().is_some())
         })
-        .map(|ind| border_indicator(site, urls, ls, lang, ind, &columns))
+        .map(|ind| border_indicator(site, shared, ls, lang, ind, &b.id, &columns))
         .collect();
-    context! { id => &b.id, sides => sides, indicators => indicators }
+    context! { id => &b.id, sides => sides, map => map, indicators => indicators }
 }
 
 /// One indicator on a border page. The table and chart have a column for each
@@ -243,12 +250,14 @@ pub(super) fn border_ctx(
 /// territories without any row are named as without data.
 fn border_indicator(
     site: &Site,
-    urls: &Routes,
+    shared: &Shared,
     ls: &LangShared,
     lang: &Lang,
     ind: &Indicator,
+    border: &str,
     columns: &[(&TerritoryId, String, usize)],
 ) -> Value {
+    let urls = &shared.urls;
     let locale = site.strings.locale(lang);
     let has_rows = |t: &TerritoryId| site.series(t, &ind.id).next().is_some();
     let cols: Vec<&(&TerritoryId, String, usize)> =
@@ -368,7 +377,24 @@ fn border_indicator(
         .collect();
     let chart_columns: Vec<(&TerritoryId, String)> =
         cols.iter().map(|c| (c.0, c.1.clone())).collect();
+    // The compared year on a map of the border's territories (those without any
+    // value hatched).
+    let everyone: Vec<&TerritoryId> = columns.iter().map(|c| c.0).collect();
+    let map = year.and_then(|y| {
+        super::maps::choropleth(
+            site,
+            shared,
+            ls,
+            lang,
+            ind,
+            &everyone,
+            y,
+            &format!("{border}\0{}", ind.id),
+            &format!("map-{}", ind.id),
+        )
+    });
     context! {
+        map => map,
         head => indicator_head(site, urls, lang, ind),
         headers => headers, missing => missing,
         comparable => sides.len() > 1,
@@ -520,6 +546,10 @@ pub(super) fn indicator(
                 indicator => indicator_head(site, urls, lang, ind),
                 year => year.map(|y| locale.year(y)),
                 rows => rows, missing => missing, chart => chart,
+                map => year.and_then(|y| {
+                    let all: Vec<&TerritoryId> = site.territories.iter().map(|t| &t.id).collect();
+                    super::maps::choropleth(site, shared, ls, lang, ind, &all, y, &ind.id, "values-map")
+                }),
                 data => data_links(urls, lang, &[
                     ("data_values", if site.observations.iter().any(|o| o.indicator == ind.id) { vec![("CSV", urls.url(lang, Route::Data(&crate::open_data::indicator_observations(&ind.id))))] } else { vec![] }),
                     ("data_observations", vec![("CSV", urls.url(lang, Route::Data("observations.csv"))), ("JSON", urls.url(lang, Route::Data("observations.json")))]),

@@ -220,7 +220,9 @@ pub(super) fn partners(
         .collect();
     sorted.sort_by(|a, b| site.strings.locale(lang).compare(&a.0, &b.0));
     items.extend(sorted.into_iter().map(|x| x.1));
-    let extra = context! { items => items };
+    let all: Vec<&crate::model::Partner> = site.partners.iter().collect();
+    let map = super::maps::partners_map(site, shared, ls, lang, &all, &[], "");
+    let extra = context! { items => items, map => map };
     interface_page(
         site,
         env,

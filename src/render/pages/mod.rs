@@ -8,6 +8,7 @@
 mod compare;
 mod figures;
 mod lists;
+mod maps;
 mod records;
 mod search;
 mod territories;
@@ -414,7 +415,7 @@ pub(crate) fn render(
                 shown: None,
             };
             let trail = [(facet_title.as_str(), urls.url(lang, Route::Facet(*facet)))];
-            let extra = context! { facet => facet.segment(), term => term, title_lang => title_lang, border => (*facet == Facet::Border).then(|| border_ctx(site, urls, ls, lang, term)) };
+            let extra = context! { facet => facet.segment(), term => term, title_lang => title_lang, border => (*facet == Facet::Border).then(|| border_ctx(site, shared, ls, lang, term)) };
             listing(
                 site,
                 env,

@@ -98,7 +98,11 @@ pub(super) fn practice(
         description: text.summary.clone().unwrap_or_default(),
         exists_in,
         shown,
-        content: context! { data => data_links(urls, lang, &[
+        content: context! { map => {
+            let partners: Vec<&crate::model::Partner> = p.partners.iter().filter_map(|s| site.partner(s)).collect();
+            let territories: Vec<&crate::types::TerritoryId> = p.territories.iter().collect();
+            super::maps::partners_map(site, shared, ls, lang, &partners, &territories, &p.slug)
+        }, data => data_links(urls, lang, &[
             ("data_practices", vec![("CSV", urls.url(lang, Route::Data("practices.csv"))), ("JSON", urls.url(lang, Route::Data("practices.json")))]),
         ]), ..practice.clone() },
     };

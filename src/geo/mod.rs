@@ -1,4 +1,4 @@
-//! Maps drawn at build time (issue 15, in progress; nothing is drawn yet): the shapes
+//! Geometry for the maps drawn at build time (`render::map`): the shapes
 //! of territories read from GeoJSON ([`read`]), the projection of longitudes and
 //! latitudes onto a map ([`project`]) and the simplification of shapes to what a map
 //! of a page can show, shared borders kept shared ([`simplify`]).

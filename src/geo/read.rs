@@ -201,7 +201,7 @@ fn polygons(geometry: Option<&serde_json::Value>) -> Result<Vec<Vec<LonLatRing>>
         "" => return Err("a geometry without a type".into()),
         other => {
             return Err(format!(
-                "the geometry is a {other}; a territory's shape is a Polygon or a MultiPolygon"
+                "the geometry is a {other}; a shape is a Polygon or a MultiPolygon"
             ));
         }
     };
@@ -413,7 +413,7 @@ mod tests {
             [
                 "2:3: feature `FRJ51` matches no territory",
                 "3:3: feature `SI`: position 1 of ring 1: latitude 95.5 is outside -90 to 90 (are longitude and latitude swapped?)",
-                "4:3: feature `HR`: the geometry is a Point; a territory's shape is a Polygon or a MultiPolygon",
+                "4:3: feature `HR`: the geometry is a Point; a shape is a Polygon or a MultiPolygon",
                 "5:3: feature 4 names no territory",
                 "6:3: feature `FRJ15`: ring 1 has 3 positions; a ring has at least 4, the last one repeating the first",
             ]

@@ -38,8 +38,8 @@ pub(super) fn classify(parts: &[&str], is_dir: bool, config: &Config) -> Class {
             n if n.ends_with(".csv") || n.ends_with(".geojson") => Class::Data(n.to_string()),
             n => {
                 let help = match closest(n, ["territories.toml", "indicators.toml", "borders.toml"]) {
-                    Some(c) => format!("did you mean `{c}`? content/diagnostics/ holds territories.toml, indicators.toml, borders.toml, *.csv observations and *.geojson shapes"),
-                    None => "content/diagnostics/ holds territories.toml, indicators.toml, borders.toml, *.csv observations and *.geojson shapes".into(),
+                    Some(c) => format!("did you mean `{c}`? content/diagnostics/ holds territories.toml, indicators.toml, borders.toml, *.csv observations, *.geojson shapes and a background.geojson"),
+                    None => "content/diagnostics/ holds territories.toml, indicators.toml, borders.toml, *.csv observations, *.geojson shapes and a background.geojson".into(),
                 };
                 Class::Bad(
                     format!("unexpected file `{n}` in content/diagnostics/"),

@@ -82,7 +82,7 @@ const sectionItem = (root, section) => new RegExp(`^${root.replace(/[.*+?^${}()|
 
 // The addresses of the links in `main` (or `scope`) of the page open in `page`.
 async function linksOf(page, scope = 'main') {
-  return page.$$eval(`${scope} a[href]`, (as) => as.map((a) => a.href));
+  return page.$$eval(`${scope} a[href]:not(svg a)`, (as) => as.map((a) => a.href));
 }
 
 async function open(page, url) {

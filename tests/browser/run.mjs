@@ -571,7 +571,7 @@ async function structureProblems(page) {
 
 // All links of the current page, in document order, with where they sit.
 async function pageAnchors(page) {
-  return page.$$eval('a[href]', (anchors) => anchors.map((a) => ({
+  return page.$$eval('a[href]:not(svg a)', (anchors) => anchors.map((a) => ({
     href: a.href.split('#')[0],
     pathname: a.pathname,
     origin: a.origin,
@@ -584,7 +584,7 @@ async function pageAnchors(page) {
 async function clickLinkTo(page, target) {
   const marked = await page.evaluate((wanted) => {
     for (const old of document.querySelectorAll('[data-limes-walk]')) old.removeAttribute('data-limes-walk');
-    const candidates = [...document.querySelectorAll('a[href]')].filter((a) => a.href.split('#')[0] === wanted);
+    const candidates = [...document.querySelectorAll('a[href]:not(svg a)')].filter((a) => a.href.split('#')[0] === wanted);
     const isVisible = (a) => {
       const box = a.getBoundingClientRect();
       return box.width > 0 && box.height > 0 && getComputedStyle(a).visibility !== 'hidden';
@@ -801,7 +801,7 @@ async function chooserRedirect(browser, baseUrl) {
     //    theme's site title goes to /<lang>/, so when no link on the page leads
     //    to / one is added to the header, and clicked like a reader would.
     await page.evaluate((href) => {
-      if ([...document.querySelectorAll('a[href]')].some((a) => a.href === href)) return;
+      if ([...document.querySelectorAll('a[href]:not(svg a)')].some((a) => a.href === href)) return;
       const a = document.createElement('a');
       a.href = href;
       a.textContent = 'chooser';

@@ -53,6 +53,11 @@ fn credit(site: &Site, ls: &LangShared, lang: &Lang) -> Option<String> {
     })
 }
 
+/// The address of the shapes as open data, when the site publishes them.
+fn shapes_url(site: &Site, shared: &Shared, lang: &Lang) -> Option<String> {
+    (!site.shapes.is_empty()).then(|| shared.urls.url(lang, Route::Data(crate::open_data::SHAPES)))
+}
+
 fn item(key: String, label: impl Into<String>) -> Value {
     context! { key => Value::from_safe_string(key), label => label.into() }
 }
@@ -185,7 +190,7 @@ pub(super) fn border_map(
         legend.push(item(map::swatch("point", false, ""), ls.s("partners")));
     }
     Some(
-        context! { svg => Value::from_safe_string(svg), legend => legend, credit => credit(site, ls, lang) },
+        context! { svg => Value::from_safe_string(svg), legend => legend, credit => credit(site, ls, lang), shapes_url => shapes_url(site, shared, lang) },
     )
 }
 
@@ -330,7 +335,7 @@ pub(super) fn choropleth(
         },
     );
     Some(
-        context! { svg => Value::from_safe_string(svg), legend => legend, note => note, credit => credit(site, ls, lang) },
+        context! { svg => Value::from_safe_string(svg), legend => legend, note => note, credit => credit(site, ls, lang), shapes_url => shapes_url(site, shared, lang) },
     )
 }
 
@@ -400,6 +405,6 @@ pub(super) fn partners_map(
         legend.push(item(map::swatch("own", false, ""), ls.s("territories")));
     }
     Some(
-        context! { svg => Value::from_safe_string(svg), legend => legend, title => title, credit => credit(site, ls, lang) },
+        context! { svg => Value::from_safe_string(svg), legend => legend, title => title, credit => credit(site, ls, lang), shapes_url => shapes_url(site, shared, lang) },
     )
 }

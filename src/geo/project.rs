@@ -43,6 +43,15 @@ impl Lambert {
             k * (self.cos_lat0 * sin_lat - self.sin_lat0 * cos_lat * cos_dlon),
         ))
     }
+
+    /// The cosine of the angle between the centre and (`lon`, `lat`) seen from the
+    /// middle of the sphere: 1 at the centre, 0 a quarter of the way round, -1 at the
+    /// opposite point.
+    pub fn cos_distance(&self, lon: f64, lat: f64) -> f64 {
+        let lat = lat.to_radians();
+        let (sin_lat, cos_lat) = lat.sin_cos();
+        self.sin_lat0 * sin_lat + self.cos_lat0 * cos_lat * (lon - self.lon0).to_radians().cos()
+    }
 }
 
 /// Places projected points in a box of `width` × `height` user units (SVG: y grows
@@ -79,10 +88,37 @@ impl Fit {
     }
 }
 
-/// The centre of a box of longitudes and latitudes, to centre a projection on: the
-/// middle of the latitudes, and of the longitudes the short way round.
-pub fn centre(lons: (f64, f64), lats: (f64, f64)) -> (f64, f64) {
-    ((lons.0 + lons.1) / 2.0, (lats.0 + lats.1) / 2.0)
+/// The centre of `points` (longitude, latitude) to centre a projection on: the middle
+/// of their latitudes, and the middle of their longitudes the short way round (the
+/// arc of the circle of longitudes left when its largest empty gap is taken out, so
+/// that a territory across the 180° meridian, Fiji or New Zealand's Chatham Islands,
+/// is centred on itself and not on the far side of the globe).
+pub fn centre(points: &[(f64, f64)]) -> (f64, f64) {
+    if points.is_empty() {
+        return (0.0, 0.0);
+    }
+    let (lat_lo, lat_hi) = points
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+            (a.min(p.1), b.max(p.1))
+        });
+    let mut lons: Vec<f64> = points.iter().map(|p| p.0.rem_euclid(360.0)).collect();
+    lons.sort_by(f64::total_cmp);
+    lons.dedup();
+    // The largest gap between neighbours, the one round the circle included.
+    let n = lons.len();
+    let (mut gap, mut after) = (lons[0] + 360.0 - lons[n - 1], 0);
+    for i in 1..n {
+        if lons[i] - lons[i - 1] > gap {
+            gap = lons[i] - lons[i - 1];
+            after = i;
+        }
+    }
+    // The occupied arc runs from lons[after] eastwards to the point before it.
+    let start = lons[after];
+    let span = 360.0 - gap;
+    let mid = (start + span / 2.0 + 180.0).rem_euclid(360.0) - 180.0;
+    (mid, (lat_lo + lat_hi) / 2.0)
 }
 
 #[cfg(test)]

@@ -27,10 +27,10 @@ pub fn read(
     src: &Source,
     territory: &dyn Fn(&str) -> Option<String>,
     ids: &[&str],
-) -> (Vec<Shape>, Vec<Diagnostic>) {
+) -> (Vec<Shape>, Credit, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let Some((value, starts)) = collection(src, &mut diags) else {
-        return (Vec::new(), diags);
+        return (Vec::new(), Credit::default(), diags);
     };
     let features = value["features"]
         .as_array()
@@ -82,16 +82,16 @@ pub fn read(
             }
         }
     }
-    (shapes, diags)
+    (shapes, credit_of(&value), diags)
 }
 
 /// The polygons of every feature of `content/diagnostics/background.geojson`, the
 /// background of every map (coasts, neighbouring countries): features need no id, and
 /// an id they have is not looked up.
-pub fn read_background(src: &Source) -> (Vec<Vec<LonLatRing>>, Vec<Diagnostic>) {
+pub fn read_background(src: &Source) -> (Vec<Vec<LonLatRing>>, Credit, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let Some((value, starts)) = collection(src, &mut diags) else {
-        return (Vec::new(), diags);
+        return (Vec::new(), Credit::default(), diags);
     };
     let features = value["features"]
         .as_array()
@@ -100,15 +100,28 @@ pub fn read_background(src: &Source) -> (Vec<Vec<LonLatRing>>, Vec<Diagnostic>) 
     let mut out = Vec::new();
     for (i, feature) in features.iter().enumerate() {
         let at = starts.get(i).copied().unwrap_or(0);
+        // A feature without a place (GeoJSON allows a null geometry) draws nothing.
+        if feature.get("geometry").is_none_or(|g| g.is_null()) {
+            continue;
+        }
         match polygons(feature.get("geometry")) {
             Ok(polygons) => out.extend(polygons),
             Err(why) => diags.push(
-                src.error(at..at + 1, format!("feature {}: {why}", i + 1))
+                src.error(at..at + 1, {
+                    // Named as the file names it, when it does.
+                    let name = feature
+                        .get("properties")
+                        .and_then(|p| p.get("name"))
+                        .and_then(|n| n.as_str())
+                        .map(|n| format!(" ({})", n.chars().filter(|c| !c.is_control()).take(60).collect::<String>()))
+                        .unwrap_or_default();
+                    format!("feature {}{name}: {why}", i + 1)
+                })
                     .help("the background is drawn from Polygons and MultiPolygons in [longitude, latitude] (WGS 84), each ring ending where it starts"),
             ),
         }
     }
-    (out, diags)
+    (out, credit_of(&value), diags)
 }
 
 /// The text of `src` as a GeoJSON `FeatureCollection` (its `"features"` a list) and where
@@ -165,19 +178,29 @@ pub struct Credit {
     pub license: Option<String>,
 }
 
-/// The [`Credit`] of the GeoJSON text `text`.
-pub fn credit(text: &str) -> Credit {
-    let value: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+/// The [`Credit`] a file's members give: texts, trimmed, control characters left out.
+fn credit_of(value: &serde_json::Value) -> Credit {
     let text_of = |key: &str| {
         value
             .get(key)
             .and_then(|v| v.as_str())
+            .map(|s| s.chars().filter(|c| !c.is_control()).collect::<String>())
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
     };
     Credit {
         source: text_of("source"),
         license: text_of("license"),
+    }
+}
+
+/// A coordinate as a message quotes it: as written for ordinary numbers, in
+/// scientific notation for huge ones (1e308, not 309 digits).
+fn number(v: f64) -> String {
+    if v.abs() >= 1e6 {
+        format!("{v:e}")
+    } else {
+        v.to_string()
     }
 }
 
@@ -190,13 +213,13 @@ fn polygons(geometry: Option<&serde_json::Value>) -> Result<Vec<Vec<LonLatRing>>
     let coords = g
         .get("coordinates")
         .ok_or("a geometry without coordinates")?;
-    let list = |v: &serde_json::Value, what: &str| -> Result<Vec<serde_json::Value>, String> {
+    fn list<'a>(v: &'a serde_json::Value, what: &str) -> Result<&'a [serde_json::Value], String> {
         v.as_array()
-            .cloned()
+            .map(Vec::as_slice)
             .ok_or_else(|| format!("{what} is not a list"))
-    };
-    let parts: Vec<serde_json::Value> = match kind {
-        "Polygon" => vec![coords.clone()],
+    }
+    let parts: &[serde_json::Value] = match kind {
+        "Polygon" => std::slice::from_ref(coords),
         "MultiPolygon" => list(coords, "the coordinates")?,
         "" => return Err("a geometry without a type".into()),
         other => {
@@ -228,22 +251,25 @@ fn polygons(geometry: Option<&serde_json::Value>) -> Result<Vec<Vec<LonLatRing>>
                 };
                 if !(-180.0..=180.0).contains(&lon) {
                     return Err(format!(
-                        "position {} of {place}: longitude {lon} is outside -180 to 180",
-                        k + 1
+                        "position {} of {place}: longitude {} is outside -180 to 180",
+                        k + 1,
+                        number(lon)
                     ));
                 }
                 if !(-90.0..=90.0).contains(&lat) {
                     return Err(format!(
-                        "position {} of {place}: latitude {lat} is outside -90 to 90 (are longitude and latitude swapped?)",
-                        k + 1
+                        "position {} of {place}: latitude {} is outside -90 to 90 (are longitude and latitude swapped?)",
+                        k + 1,
+                        number(lat)
                     ));
                 }
                 points.push((lon, lat));
             }
             if points.len() < 4 {
                 return Err(format!(
-                    "{place} has {} positions; a ring has at least 4, the last one repeating the first",
-                    points.len()
+                    "{place} has {} position{}; a ring has at least 4, the last one repeating the first",
+                    points.len(),
+                    if points.len() == 1 { "" } else { "s" }
                 ));
             }
             if points.first() != points.last() {
@@ -358,7 +384,7 @@ mod tests {
 
     fn run(text: &str) -> (Vec<Shape>, Vec<String>) {
         let src = Source::new("content/diagnostics/shapes.geojson", text.to_string());
-        let (shapes, diags) = read(&src, &territory, IDS);
+        let (shapes, _, diags) = read(&src, &territory, IDS);
         (
             shapes,
             diags

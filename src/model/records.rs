@@ -406,10 +406,15 @@ fn location(f: &mut Fields, file: &RecordFile, diags: &mut Vec<Diagnostic>) -> S
                     file.src
                         .error(
                             e.node.span.clone(),
-                            format!(
-                                "`location.{key}` must be a number, found {}",
-                                other.type_name()
-                            ),
+                            match other {
+                                crate::spanned::Value::Float(x) => {
+                                    format!("`location.{key}` must be a finite number, found {x}")
+                                }
+                                _ => format!(
+                                    "`location.{key}` must be a number, found {}",
+                                    other.type_name()
+                                ),
+                            },
                         )
                         .help(format!("write it in degrees, without quotes: {EXAMPLE}")),
                 );

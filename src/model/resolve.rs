@@ -66,24 +66,19 @@ pub fn resolve(
         &index.indicator,
         diags,
     );
-    let shapes = shapes(&loaded.shapes, &index, diags);
-    let shape_credits: Vec<(String, crate::geo::read::Credit)> = loaded
-        .shapes
-        .iter()
-        .chain(&loaded.background)
-        .map(|src| (src.rel.clone(), crate::geo::read::credit(&src.text)))
-        .filter(|(_, c)| c.source.is_some() || c.license.is_some())
-        .collect();
-    let mut shape_credits = shape_credits;
-    shape_credits.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut shape_credits: Vec<(String, crate::geo::read::Credit)> = Vec::new();
+    let shapes = shapes(&loaded.shapes, &index, &mut shape_credits, diags);
     let background = match &loaded.background {
         Some(src) => {
-            let (polygons, found) = crate::geo::read::read_background(src);
+            let (polygons, credit, found) = crate::geo::read::read_background(src);
             diags.extend(found);
+            shape_credits.push((src.rel.clone(), credit));
             polygons
         }
         None => Vec::new(),
     };
+    shape_credits.retain(|(_, c)| c.source.is_some() || c.license.is_some());
+    shape_credits.sort_by(|a, b| a.0.cmp(&b.0));
 
     // Files of one record, default language first, then the site's language order.
     let lang_pos = |l: &Lang| {
@@ -329,6 +324,7 @@ pub fn resolve(
 fn shapes(
     files: &[Source],
     index: &Index,
+    credits: &mut Vec<(String, crate::geo::read::Credit)>,
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<TerritoryId, crate::geo::read::Shape> {
     let ids: Vec<&str> = index.territory.keys().map(|t| t.as_str()).collect();
@@ -341,8 +337,9 @@ fn shapes(
     let mut out: BTreeMap<TerritoryId, crate::geo::read::Shape> = BTreeMap::new();
     let mut first_in: BTreeMap<String, String> = BTreeMap::new();
     for src in files {
-        let (shapes, found) = crate::geo::read::read(src, &lookup, &ids);
+        let (shapes, credit, found) = crate::geo::read::read(src, &lookup, &ids);
         diags.extend(found);
+        credits.push((src.rel.clone(), credit));
         for shape in shapes {
             if let Some(file) = first_in.get(&shape.id) {
                 diags.push(

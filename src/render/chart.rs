@@ -44,25 +44,41 @@ pub const STYLES: usize = 6;
 /// not exaggerated.
 pub fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     let lo = lo.min(0.0);
-    let hi = if hi <= lo { lo + 1.0 } else { hi };
+    // Equal ends (one value, or values too close for a float to tell apart) get a
+    // range of their own size; nothing infinite is drawn.
+    let hi = if hi - lo <= lo.abs() * 1e-9 {
+        lo + lo.abs().max(1.0)
+    } else {
+        hi
+    };
     let raw = (hi - lo) / 5.0;
-    let mag = 10f64.powf(raw.log10().floor());
+    if !(lo.is_finite() && hi.is_finite() && raw.is_finite() && raw > 0.0) {
+        return vec![0.0, 1.0];
+    }
+    let exponent = raw.log10().floor().clamp(-300.0, 300.0) as i32;
+    let mag = 10f64.powi(exponent);
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
         .iter()
         .map(|m| m * mag)
         .find(|s| *s >= raw)
         .unwrap_or(10.0 * mag);
     // Whole multiples of the step, divided once: 3 × 0.2 is 0.6, not 0.6000000000000001.
-    let factor = 10f64.powi((1 - mag.log10().round() as i32).max(0));
+    let factor = 10f64.powi((1 - exponent).max(0));
     let unit = (step * factor).round();
     let first = (lo / step).floor() as i64;
     let mut out = Vec::new();
-    for k in first..first + 60 {
+    for k in first..first.saturating_add(60) {
         let v = k as f64 * unit / factor;
+        if !v.is_finite() {
+            break;
+        }
         out.push(if v == 0.0 { 0.0 } else { v });
         if v >= hi - step * 1e-9 {
             break;
         }
+    }
+    if out.is_empty() {
+        out.push(lo);
     }
     out
 }
@@ -304,6 +320,24 @@ mod tests {
 
     fn fmt(v: f64) -> String {
         format!("{v}")
+    }
+
+    #[test]
+    fn ticks_survive_extreme_values() {
+        for (lo, hi) in [
+            (-1e300, 5.0),
+            (-1e300, 1e300),
+            (1e-300, 2e-300),
+            (0.0, f64::MAX),
+            (-f64::MAX, f64::MAX),
+            (5e-324, 1e-323),
+            (-1e300, -1e300),
+            (7.0, 7.0),
+        ] {
+            let t = ticks(lo, hi);
+            assert!(!t.is_empty() && t.len() <= 61, "{lo} {hi}: {t:?}");
+            assert!(t.iter().all(|v| v.is_finite()), "{lo} {hi}: {t:?}");
+        }
     }
 
     #[test]

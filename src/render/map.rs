@@ -35,6 +35,12 @@ const TOLERANCE: f64 = 0.5;
 /// about 190 km).
 const MIN_SPAN: f64 = 0.03;
 const FONT: f64 = 12.0;
+/// The cosine of the farthest a map draws from its centre (150°).
+const FAR: f64 = -0.866;
+/// A territory whose outline covers less than this (in square units) is drawn as a
+/// round mark of radius MARK instead.
+const MIN_AREA: f64 = 12.0;
+const MARK: f64 = 4.0;
 
 /// The polygons of one territory: each an outer ring and its holes.
 pub type Polygons = [Vec<LonLatRing>];
@@ -54,8 +60,9 @@ pub struct Geometry {
     background: String,
     /// Each layer's path and where its label goes, `None` when it is out of view.
     areas: Vec<Option<(String, (f64, f64))>>,
-    /// Each point in user units.
-    points: Vec<(f64, f64)>,
+    /// Each point in user units, `None` where it cannot be drawn (the far side of
+    /// the globe): the markers of [`svg`] are matched to the points by position.
+    points: Vec<Option<(f64, f64)>>,
 }
 
 /// Which ring of what the rings of a map belong to.
@@ -77,25 +84,17 @@ impl Geometry {
         let mut focus: Vec<(f64, f64)> = layers
             .iter()
             .filter(|l| l.focus)
-            .flat_map(|l| l.polygons.iter().filter_map(|p| p.first()).flatten())
-            .copied()
+            .flat_map(|l| main_parts(l.polygons))
             .collect();
         focus.extend_from_slice(points);
         if focus.is_empty() || (layers.is_empty() && background.is_empty()) {
             return None;
         }
-        let range = |f: fn(&(f64, f64)) -> f64| {
-            focus
-                .iter()
-                .map(f)
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-                    (a.min(v), b.max(v))
-                })
-        };
-        let (lon0, lat0) = centre(range(|p| p.0), range(|p| p.1));
+        let (lon0, lat0) = centre(&focus);
         let projection = Lambert::new(lon0, lat0);
         let projected: Vec<(f64, f64)> = focus
             .iter()
+            .filter(|p| projection.cos_distance(p.0, p.1) >= FAR)
             .filter_map(|p| projection.project(p.0, p.1))
             .collect();
         let (mut x0, mut y0, mut x1, mut y1) = bounds(&projected)?;
@@ -110,20 +109,32 @@ impl Geometry {
             .clamp(MIN_HEIGHT, MAX_HEIGHT)
             .round();
         let fit = Fit::new((x0, y0, x1, y1), WIDTH, height, 4.0);
-        let place = |p: &(f64, f64)| projection.project(p.0, p.1).map(|q| fit.place(q));
+        // What lies beyond FAR from the centre is left out: far enough to be off
+        // any map, and near the opposite point, where a ring that goes round it would
+        // be turned inside out.
+        let place = |p: &(f64, f64)| {
+            (projection.cos_distance(p.0, p.1) >= FAR)
+                .then(|| projection.project(p.0, p.1))
+                .flatten()
+                .map(|q| fit.place(q))
+        };
         let view = (-BLEED, -BLEED, WIDTH + BLEED, height + BLEED);
 
         // Every ring in view, cut to it, with what it belongs to and whether it is an
-        // outer ring.
+        // outer ring; and for each layer a point of it in view, to mark it with when
+        // it is too small to draw.
         let mut rings: Vec<Ring> = Vec::new();
         let mut owners: Vec<(Owner, bool)> = Vec::new();
+        let mut seen: Vec<Option<(f64, f64)>> = vec![None; layers.len()];
         let mut add = |polygon: &Vec<LonLatRing>, owner: Owner| {
             for (k, ring) in polygon.iter().enumerate() {
-                // A hemisphere away is no part of this map.
-                let Some(placed) = ring.iter().map(place).collect::<Option<Vec<_>>>() else {
+                let placed: Vec<(f64, f64)> = ring.iter().filter_map(place).collect();
+                let Some(b) = bounds(&placed).filter(|_| placed.len() >= 3) else {
+                    if k == 0 {
+                        break;
+                    }
                     continue;
                 };
-                let Some(b) = bounds(&placed) else { continue };
                 if b.2 < view.0 || b.0 > view.2 || b.3 < view.1 || b.1 > view.3 {
                     if k == 0 {
                         // The holes of an outer ring out of view are too.
@@ -132,6 +143,14 @@ impl Geometry {
                     continue;
                 }
                 let cut = clip(&placed, view);
+                if let (Owner::Layer(i), true) = (owner, k == 0)
+                    && seen[i].is_none()
+                    && !cut.is_empty()
+                {
+                    let n = cut.len() as f64;
+                    let sum = cut.iter().fold((0.0, 0.0), |a, p| (a.0 + p.0, a.1 + p.1));
+                    seen[i] = Some((sum.0 / n, sum.1 / n));
+                }
                 if cut.len() >= 3 {
                     rings.push(cut);
                     owners.push((owner, k == 0));
@@ -178,18 +197,70 @@ impl Geometry {
         let areas = paths
             .into_iter()
             .zip(largest)
-            .map(|(d, big)| {
-                let (_, ring) = big?;
-                Some((d, inside(ring)))
+            .zip(seen)
+            .map(|((d, big), seen)| match big {
+                // Big enough to see: its outline, its label inside.
+                Some((a, ring)) if a >= 2.0 * MIN_AREA => Some((d, inside(ring))),
+                // Too small for its outline to tell (an islet, a city state): a
+                // round mark where it is, so that it can still be seen and followed.
+                _ => seen.map(|(x, y)| {
+                    let r = MARK;
+                    (
+                        format!(
+                            "M{:.1} {y:.1}a{r} {r} 0 1 0 {} 0a{r} {r} 0 1 0 -{} 0Z",
+                            x - r,
+                            2.0 * r,
+                            2.0 * r
+                        ),
+                        (x, y - r - FONT / 2.0),
+                    )
+                }),
             })
             .collect();
+        let mut points: Vec<Option<(f64, f64)>> = points.iter().map(place).collect();
+        spread(&mut points);
         Some(Geometry {
             height,
             background,
             areas,
-            points: spread(points.iter().filter_map(place).collect()),
+            points,
         })
     }
+}
+
+/// The points that decide what a map of `polygons` shows: the outer rings of its
+/// largest part and of the parts near it. A country's distant parts (an overseas
+/// region, an island on the far side of an ocean) are drawn where the map reaches
+/// them, but do not stretch the map to include them.
+fn main_parts(polygons: &Polygons) -> Vec<(f64, f64)> {
+    let boxes: Vec<(f64, f64, f64, f64)> =
+        polygons.iter().filter_map(|p| bounds(p.first()?)).collect();
+    let size = |b: &(f64, f64, f64, f64)| {
+        (b.2 - b.0) * (b.3 - b.1) * ((b.1 + b.3) / 2.0).to_radians().cos().abs()
+    };
+    let Some(main) = boxes
+        .iter()
+        .copied()
+        .max_by(|a, b| size(a).total_cmp(&size(b)))
+    else {
+        return Vec::new();
+    };
+    let reach = (main.2 - main.0).max(main.3 - main.1).max(1.0);
+    // Near: the boxes are less than `reach` apart, longitudes compared the short way
+    // round (the parts of Fiji on both sides of 180° are neighbours).
+    let near = |b: &(f64, f64, f64, f64)| {
+        let dlon = ((b.0 + b.2) / 2.0 - (main.0 + main.2) / 2.0 + 180.0).rem_euclid(360.0) - 180.0;
+        let dlat = (b.1 + b.3) / 2.0 - (main.1 + main.3) / 2.0;
+        dlon.abs() <= (b.2 - b.0 + main.2 - main.0) / 2.0 + reach
+            && dlat.abs() <= (b.3 - b.1 + main.3 - main.1) / 2.0 + reach
+    };
+    polygons
+        .iter()
+        .filter_map(|p| p.first())
+        .filter(|ring| bounds(ring).is_some_and(|b| near(&b)))
+        .flatten()
+        .copied()
+        .collect()
 }
 
 /// The bounding box of `points`.
@@ -301,25 +372,28 @@ fn inside(ring: &[(f64, f64)]) -> (f64, f64) {
 
 /// Points at one place (two partners in one city) set apart on a small circle, so
 /// that each can be seen and followed.
-fn spread(mut points: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+fn spread(points: &mut [Option<(f64, f64)>]) {
     let mut groups: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
     for (i, p) in points.iter().enumerate() {
-        groups
-            .entry(((p.0 * 2.0).round() as i64, (p.1 * 2.0).round() as i64))
-            .or_default()
-            .push(i);
+        if let Some(p) = p {
+            groups
+                .entry(((p.0 / 4.0).round() as i64, (p.1 / 4.0).round() as i64))
+                .or_default()
+                .push(i);
+        }
     }
     let mut groups: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
     groups.sort();
     for group in groups {
-        let (cx, cy) = points[group[0]];
+        let Some((cx, cy)) = points[group[0]] else {
+            continue;
+        };
         let r = 5.0 + group.len() as f64;
         for (k, &i) in group.iter().enumerate() {
             let a = std::f64::consts::TAU * k as f64 / group.len() as f64;
-            points[i] = (cx + r * a.sin(), cy - r * a.cos());
+            points[i] = Some((cx + r * a.sin(), cy - r * a.cos()));
         }
     }
-    points
 }
 
 /// Appends `ring` to a path: `M` and its points, one decimal, `Z`.
@@ -399,6 +473,7 @@ pub fn svg(geom: &Geometry, texts: &Texts, areas: &[Area], markers: &[Marker]) -
         }
     };
     let mut labels = String::new();
+    let mut taken: Vec<(f64, f64, f64, f64)> = Vec::new();
     for (drawn, area) in geom.areas.iter().zip(areas) {
         let Some((d, at)) = drawn else { continue };
         if d.is_empty() {
@@ -416,20 +491,32 @@ pub fn svg(geom: &Geometry, texts: &Texts, areas: &[Area], markers: &[Marker]) -
             if area.missing { " na" } else { "" }
         );
         link(&mut s, &area.href, &area.name, &body, &class);
+        // Its value written on it, unless it would run out of the map or over
+        // another's (the value is in its name and in the table all the same).
         if let Some(label) = &area.label {
-            let _ = write!(
-                labels,
-                r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="{FONT}">{}</text>"#,
-                at.0,
-                at.1 + FONT / 3.0,
-                esc(label)
-            );
+            let half = label.chars().count() as f64 * FONT * 0.31 + 2.0;
+            let (x, y) = (at.0, at.1 + FONT / 3.0);
+            let place = (x - half, y - FONT, x + half, y + 3.0);
+            let fits =
+                place.0 >= 0.0 && place.2 <= WIDTH && place.1 >= 0.0 && place.3 <= geom.height;
+            let free = !taken.iter().any(|t: &(f64, f64, f64, f64)| {
+                t.0 < place.2 && place.0 < t.2 && t.1 < place.3 && place.1 < t.3
+            });
+            if fits && free {
+                taken.push(place);
+                let _ = write!(
+                    labels,
+                    r#"<text x="{x:.1}" y="{y:.1}" text-anchor="middle" font-size="{FONT}">{}</text>"#,
+                    esc(label)
+                );
+            }
         }
     }
     if !labels.is_empty() {
         let _ = write!(s, r#"<g class="labels" aria-hidden="true">{labels}</g>"#);
     }
     for (p, marker) in geom.points.iter().zip(markers) {
+        let Some(p) = p else { continue };
         let body = format!(r#"<circle cx="{:.1}" cy="{:.1}" r="5"/>"#, p.0, p.1);
         link(&mut s, &marker.href, &marker.name, &body, "point");
     }
@@ -480,7 +567,8 @@ pub fn bands(values: &[f64]) -> Vec<f64> {
     if !lo.is_finite() || !hi.is_finite() {
         return Vec::new();
     }
-    if hi - lo <= f64::EPSILON * hi.abs().max(1.0) {
+    // One value (or a spread no round number can cut, from -1e308 to 1e308): one band.
+    if hi - lo <= f64::EPSILON * hi.abs().max(1.0) || !(hi - lo).is_finite() {
         return vec![lo, hi];
     }
     let raw = (hi - lo) / 5.0;
@@ -580,6 +668,7 @@ mod tests {
         assert_eq!(bands(&[-3.0, 4.0]), vec![-4.0, -2.0, 0.0, 2.0, 4.0]);
         assert_eq!(bands(&[7.0, 7.0]), vec![7.0, 7.0]);
         assert_eq!(bands(&[]), Vec::<f64>::new());
+        assert_eq!(bands(&[-1.7e308, 1.7e308]), vec![-1.7e308, 1.7e308]);
         for values in [[1.0, 1234.5], [0.001, 0.0042], [55.5, 56.1]] {
             let b = bands(&values);
             assert!(b.len() >= 2 && b.len() <= 6, "{b:?}");
@@ -690,9 +779,134 @@ mod tests {
 
     #[test]
     fn points_at_one_place_are_set_apart() {
-        let p = spread(vec![(100.0, 100.0), (100.0, 100.0), (50.0, 50.0)]);
-        assert_ne!(p[0], p[1]);
-        assert_eq!(p[2], (50.0, 50.0));
+        let mut p = vec![
+            Some((100.0, 100.0)),
+            None,
+            Some((100.0, 100.0)),
+            Some((50.0, 50.0)),
+        ];
+        spread(&mut p);
+        assert_ne!(p[0], p[2]);
+        assert_eq!(p[1], None);
+        assert_eq!(p[3], Some((50.0, 50.0)));
+    }
+
+    #[test]
+    fn a_map_across_the_180th_meridian_is_centred_on_itself() {
+        // Fiji's islands lie on both sides of 180°: a square from 177° E to 178° W.
+        let fiji = vec![
+            vec![vec![
+                (177.0, -18.0),
+                (180.0, -18.0),
+                (180.0, -16.0),
+                (177.0, -16.0),
+            ]],
+            vec![vec![
+                (-180.0, -18.0),
+                (-178.0, -18.0),
+                (-178.0, -16.0),
+                (-180.0, -16.0),
+            ]],
+        ];
+        let g = Geometry::new(
+            &[Layer {
+                polygons: &fiji,
+                focus: true,
+            }],
+            &[],
+            &[],
+        )
+        .expect("a map");
+        let d = &g.areas[0].as_ref().unwrap().0;
+        // Both parts side by side in the middle of the map, not at its two ends.
+        let xs: Vec<f64> = d
+            .split(['M', 'Z', 'a'])
+            .flat_map(|part| {
+                part.split(' ')
+                    .step_by(2)
+                    .filter_map(|x| x.parse::<f64>().ok())
+            })
+            .collect();
+        let (lo, hi) = xs
+            .iter()
+            .fold((f64::MAX, f64::MIN), |a, x| (a.0.min(*x), a.1.max(*x)));
+        assert!(
+            lo > 20.0 && hi < 380.0 && hi - lo > 250.0,
+            "{lo}..{hi}: {d}"
+        );
+        let c = centre(&[(170.0, 0.0), (-170.0, 10.0)]);
+        assert!((c.0.abs() - 180.0).abs() < 1e-9 && c.1 == 5.0, "{c:?}");
+        assert_eq!(centre(&[(10.0, 40.0), (20.0, 50.0)]), (15.0, 45.0));
+    }
+
+    #[test]
+    fn the_far_side_of_the_globe_is_left_out() {
+        // Iberia in focus; a ring round its opposite point (New Zealand's place) would
+        // be turned inside out and cover the map: it is left out.
+        let iberia = square(-9.0, 37.0, 6.0);
+        let antipodes = square(171.0, -43.0, 6.0);
+        let g = Geometry::new(
+            &[Layer {
+                polygons: &iberia,
+                focus: true,
+            }],
+            &[],
+            &[&antipodes[0]],
+        )
+        .expect("a map");
+        assert!(g.background.is_empty(), "{}", g.background);
+    }
+
+    #[test]
+    fn markers_keep_their_points_when_one_cannot_be_drawn() {
+        let g = Geometry {
+            height: 100.0,
+            background: String::new(),
+            areas: vec![],
+            points: vec![None, Some((10.0, 10.0))],
+        };
+        let marker = |n: &str| Marker {
+            name: n.into(),
+            href: Some(format!("/{n}/")),
+        };
+        let svg = svg(
+            &g,
+            &Texts {
+                id: "m",
+                title: "t",
+                desc: "d",
+            },
+            &[],
+            &[marker("lost"), marker("drawn")],
+        );
+        assert!(!svg.contains("lost"), "{svg}");
+        assert!(
+            svg.contains(r#"href="/drawn/" aria-label="drawn""#),
+            "{svg}"
+        );
+    }
+
+    #[test]
+    fn a_territory_too_small_to_outline_is_a_mark() {
+        let country = square(12.0, 41.0, 2.0);
+        let city = square(12.45, 41.9, 0.005);
+        let g = Geometry::new(
+            &[
+                Layer {
+                    polygons: &country,
+                    focus: true,
+                },
+                Layer {
+                    polygons: &city,
+                    focus: true,
+                },
+            ],
+            &[],
+            &[],
+        )
+        .expect("a map");
+        let (d, _) = g.areas[1].as_ref().expect("the small one is drawn");
+        assert!(d.contains('a'), "a round mark: {d}");
     }
 
     #[test]

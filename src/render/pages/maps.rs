@@ -47,7 +47,8 @@ fn credit(site: &Site, ls: &LangShared, lang: &Lang) -> Option<String> {
         .iter()
         .filter_map(|(_, c)| c.source.as_deref())
         .collect();
-    sources.dedup();
+    let mut seen = std::collections::HashSet::new();
+    sources.retain(|s| seen.insert(*s));
     (!sources.is_empty()).then(|| {
         text(ls, lang, "map_source").replace("{source}", &crate::view::list(&ls.strings, &sources))
     })

@@ -56,7 +56,9 @@ pub struct Layer<'a> {
 #[derive(Debug)]
 pub struct Geometry {
     pub height: f64,
-    /// The background in one path (empty without one).
+    /// The background: a `<path>` per polygon (empty without one). One path for all
+    /// would let two copies of one country (a territory's shape and the background's)
+    /// cancel each other under the even-odd rule.
     background: String,
     /// Each layer's path and where its label goes, `None` when it is out of view.
     areas: Vec<Option<(String, (f64, f64))>>,
@@ -169,7 +171,7 @@ impl Geometry {
         }
         let simple = simplify(&rings, TOLERANCE);
 
-        let mut background = String::new();
+        let mut background: Vec<String> = Vec::new();
         let mut paths: Vec<String> = vec![String::new(); layers.len()];
         // The largest outer ring of each layer, for its label.
         let mut largest: Vec<Option<(f64, &Ring)>> = vec![None; layers.len()];
@@ -183,7 +185,12 @@ impl Geometry {
                 continue;
             };
             let d = match owner {
-                Owner::Background => &mut background,
+                Owner::Background => {
+                    if *outer || background.is_empty() {
+                        background.push(String::new());
+                    }
+                    background.last_mut().expect("pushed")
+                }
                 Owner::Layer(i) => {
                     let area = area(ring).abs();
                     if *outer && largest[*i].is_none_or(|(a, _)| area > a) {
@@ -219,6 +226,10 @@ impl Geometry {
             .collect();
         let mut points: Vec<Option<(f64, f64)>> = points.iter().map(place).collect();
         spread(&mut points);
+        let background = background
+            .iter()
+            .map(|d| format!(r#"<path d="{d}"/>"#))
+            .collect();
         Some(Geometry {
             height,
             background,
@@ -450,7 +461,7 @@ pub fn svg(geom: &Geometry, texts: &Texts, areas: &[Area], markers: &[Marker]) -
     if !geom.background.is_empty() {
         let _ = write!(
             s,
-            r#"<path class="background" aria-hidden="true" d="{}"/>"#,
+            r#"<g class="background" aria-hidden="true">{}</g>"#,
             geom.background
         );
     }
@@ -855,6 +866,20 @@ mod tests {
         )
         .expect("a map");
         assert!(g.background.is_empty(), "{}", g.background);
+    }
+
+    #[test]
+    fn one_country_drawn_twice_stays_land() {
+        // A territory's shape is also in the background (as the example's Slovenia):
+        // in one even-odd path the two copies would cancel out into sea.
+        let country = square(14.0, 45.0, 1.0);
+        let g = Geometry::new(&[], &[(14.5, 45.5)], &[&country[0], &country[0]]).expect("a map");
+        assert_eq!(
+            g.background.matches("<path d=").count(),
+            2,
+            "{}",
+            g.background
+        );
     }
 
     #[test]

@@ -251,3 +251,48 @@ fn a_site_without_shapes_draws_no_map() {
     assert!(!out.join("data/shapes.geojson").exists());
     assert!(!read(&out, "data/datapackage.json").contains("geojson"));
 }
+
+#[test]
+fn check_warns_of_a_location_far_from_its_territory() {
+    let tmp = site_from_fixture("rich");
+    let root = site_root(&tmp);
+    fs::write(root.join("content/diagnostics/shapes.geojson"), SHAPES).unwrap();
+    let partner = root.join("content/partners/karst-care-network/index.en.md");
+    let write = |location: &str| {
+        let text = fs::read_to_string(&partner).unwrap();
+        let text = match text.find("\nlocation = ") {
+            Some(i) => {
+                let end = i + 1 + text[i + 1..].find('\n').unwrap();
+                format!("{}{}", &text[..i + 1], &text[end + 1..])
+            }
+            None => text,
+        };
+        fs::write(
+            &partner,
+            text.replacen("city = ", &format!("location = {location}\ncity = "), 1),
+        )
+        .unwrap();
+    };
+    let check = || {
+        let out = common::limes(&root, &["check"]);
+        common::text(&out.stderr) + &common::text(&out.stdout)
+    };
+    // Sežana, where it is: nothing to say.
+    write("{ lat = 45.71, lon = 13.87 }");
+    let said = check();
+    assert!(!said.contains("far from its territory"), "{said}");
+    // Latitude and longitude swapped: said so, with the fix.
+    write("{ lat = 13.87, lon = 45.71 }");
+    let said = check();
+    assert_contains(
+        &said,
+        "content/partners/karst-care-network/index.en.md:7:1: warning: the location of `karst-care-network` is far from its territory `SI044`",
+    );
+    assert_contains(
+        &said,
+        "latitude and longitude look swapped: write location = { lat = 45.71, lon = 13.87 }",
+    );
+    // Elsewhere altogether: where the territory is.
+    write("{ lat = 48.2, lon = 16.37 }");
+    assert_contains(&check(), "`SI044` spans latitudes 45.50 to 45.80");
+}

@@ -1,7 +1,7 @@
 //! What a careful editor wants to know beyond what a build refuses, found in the
 //! resolved site and the pages rendered in memory: links to anchors their page does not
 //! have, partners no practice names, vocabulary terms no record uses, territories
-//! without data, images without alt text. Warnings only: `limes check` prints them, a
+//! without data, images without alt text, partners located far from their territory. Warnings only: `limes check` prints them, a
 //! build does not.
 
 use std::collections::{BTreeSet, HashMap};
@@ -27,6 +27,7 @@ pub(super) fn warnings(site: &Site, pages: Option<&[OutputFile]>) -> Vec<Diagnos
     let mut out = unnamed_partners(site, &named);
     out.extend(unused_terms(site, &named));
     out.extend(territories_without_data(site));
+    out.extend(partners_far_from_their_territory(site));
     out.extend(bodies(site, pages));
     out
 }
@@ -234,6 +235,77 @@ fn territories_without_data(site: &Site) -> Vec<Diagnostic> {
                 ))
                 .warning(),
         );
+    }
+    out
+}
+
+/// A partner whose `location` lies well outside the shape of its `territory`: a
+/// mistyped number, or latitude and longitude swapped (then said so). Only where the
+/// territory has a shape; "well outside" is beyond its bounding box grown by a fifth of
+/// its size and at least half a degree, so that a city on a coast or a border passes.
+fn partners_far_from_their_territory(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for p in &site.partners {
+        let (Some(at), Some(t)) = (&p.location, &p.territory) else {
+            continue;
+        };
+        let Some(shape) = site.shapes.get(t) else {
+            continue;
+        };
+        let rings = shape.polygons.iter().filter_map(|poly| poly.first());
+        let Some((x0, y0, x1, y1)) =
+            rings
+                .flatten()
+                .fold(None, |b: Option<(f64, f64, f64, f64)>, &(x, y)| {
+                    Some(match b {
+                        None => (x, y, x, y),
+                        Some(b) => (b.0.min(x), b.1.min(y), b.2.max(x), b.3.max(y)),
+                    })
+                })
+        else {
+            continue;
+        };
+        let grow = |lo: f64, hi: f64| ((hi - lo) / 5.0).max(0.5);
+        let (gx, gy) = (grow(x0, x1), grow(y0, y1));
+        let near = |lon: f64, lat: f64| {
+            lon >= x0 - gx && lon <= x1 + gx && lat >= y0 - gy && lat <= y1 + gy
+        };
+        if near(at.lon, at.lat) {
+            continue;
+        }
+        // Pointed at `location` in each translation that says it.
+        for r in site
+            .sources
+            .records
+            .iter()
+            .filter(|r| r.kind == RecordKind::Partner && r.slug == p.slug)
+        {
+            let Some(e) = r.front.get("location") else {
+                continue;
+            };
+            let help = if near(at.lat, at.lon) {
+                format!(
+                    "latitude and longitude look swapped: write location = {{ lat = {}, lon = {} }}",
+                    at.lon, at.lat
+                )
+            } else {
+                format!(
+                    "check the numbers (degrees: lat from south to north, lon from west to east); `{t}` spans latitudes {y0:.2} to {y1:.2} and longitudes {x0:.2} to {x1:.2}"
+                )
+            };
+            out.push(
+                r.src
+                    .error(
+                        e.key_span.start..e.node.span.end,
+                        format!(
+                            "the location of `{}` is far from its territory `{t}`",
+                            p.slug
+                        ),
+                    )
+                    .help(help)
+                    .warning(),
+            );
+        }
     }
     out
 }

@@ -48,6 +48,39 @@ pub fn simplify(rings: &[Ring], tolerance: f64) -> Vec<Option<Ring>> {
         .collect()
 }
 
+/// Every shape of `shapes` (each a list of polygons: an outer ring and its holes)
+/// simplified together at `tolerance`, borders kept shared, as [`simplify`] does: what
+/// a site's maps are drawn from, once per build, so that a file of hundreds of
+/// thousands of points costs one simplification and not one per map. A polygon whose
+/// outer ring would vanish is kept as it is (it is tiny: a map marks it), a hole that
+/// would vanish is left out.
+pub fn lighten(shapes: &[&[Vec<Ring>]], tolerance: f64) -> Vec<Vec<Vec<Ring>>> {
+    let rings: Vec<Ring> = shapes
+        .iter()
+        .flat_map(|s| s.iter().flatten().cloned())
+        .collect();
+    let mut simple = simplify(&rings, tolerance).into_iter();
+    shapes
+        .iter()
+        .map(|shape| {
+            shape
+                .iter()
+                .map(|polygon| {
+                    let mut out = Vec::with_capacity(polygon.len());
+                    for (k, ring) in polygon.iter().enumerate() {
+                        match simple.next().flatten() {
+                            Some(r) => out.push(r),
+                            None if k == 0 => out.push(ring.clone()),
+                            None => {}
+                        }
+                    }
+                    out
+                })
+                .collect()
+        })
+        .collect()
+}
+
 fn simplify_ring(
     ring: &Ring,
     tolerance: f64,

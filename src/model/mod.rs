@@ -316,6 +316,10 @@ pub struct Site {
     /// The polygons of `content/diagnostics/background.geojson` (coasts, neighbouring
     /// countries), drawn in grey beneath every map; empty without one.
     pub background: Vec<Vec<crate::geo::read::LonLatRing>>,
+    /// What maps draw of each territory's shape: its polygons lightened once for all
+    /// maps (about 40 m, well below what any map shows), borders kept shared with the
+    /// background's. `shapes` keeps them as the content gives them, for open data.
+    pub drawn: BTreeMap<TerritoryId, Vec<Vec<crate::geo::read::LonLatRing>>>,
     /// Where the shapes and the background come from, per file that says so (its
     /// path under the site, its credit), in file order.
     pub shape_credits: Vec<(String, crate::geo::read::Credit)>,

@@ -78,6 +78,17 @@ pub fn resolve(
         None => Vec::new(),
     };
     shape_credits.retain(|(_, c)| c.source.is_some() || c.license.is_some());
+    // The background and the shapes, lightened together for the maps.
+    let (drawn, background) = {
+        let mut all: Vec<&[Vec<crate::geo::read::LonLatRing>]> =
+            shapes.values().map(|s| s.polygons.as_slice()).collect();
+        all.push(&background);
+        let mut light = crate::geo::simplify::lighten(&all, LIGHTEN);
+        let background = light.pop().unwrap_or_default();
+        let drawn: BTreeMap<TerritoryId, Vec<Vec<crate::geo::read::LonLatRing>>> =
+            shapes.keys().cloned().zip(light).collect();
+        (drawn, background)
+    };
     shape_credits.sort_by(|a, b| a.0.cmp(&b.0));
 
     // Files of one record, default language first, then the site's language order.
@@ -307,6 +318,7 @@ pub fn resolve(
         observations,
         shapes,
         background,
+        drawn,
         shape_credits,
         statics: loaded.statics,
         theme: loaded.theme,
@@ -318,6 +330,10 @@ pub fn resolve(
         },
     })
 }
+
+/// How much the shapes are lightened for maps, in degrees (about 40 m): the finest map
+/// shows half a kilometre a unit.
+const LIGHTEN: f64 = 0.0004;
 
 /// The shapes of `content/diagnostics/*.geojson` by territory; a territory drawn in two
 /// features (of one file or two) is an error at the second.

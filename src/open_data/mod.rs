@@ -219,57 +219,57 @@ pub fn publish(site: &Site, views: &Views, plan: &Plan) {
 /// the default language among its properties, its rings as the content gives them
 /// (not simplified), closed again as GeoJSON wants. `None` without shapes.
 fn shapes(site: &Site) -> Option<Vec<u8>> {
+    use std::fmt::Write as _;
     if site.shapes.is_empty() {
         return None;
     }
     let lang = &site.config.default_language;
-    let features: Vec<Value> = site
-        .shapes
-        .iter()
-        .map(|(id, shape)| {
-            let name = site
-                .territory(id)
-                .and_then(|t| site.config.pick(&t.name, lang))
-                .map(|(_, n)| n.clone());
-            let polygons: Vec<Value> = shape
-                .polygons
-                .iter()
-                .map(|rings| {
-                    Value::Array(
-                        rings
-                            .iter()
-                            .map(|ring| {
-                                let closed = ring.iter().chain(ring.first());
-                                Value::Array(
-                                    closed
-                                        .map(|(lon, lat)| serde_json::json!([lon, lat]))
-                                        .collect(),
-                                )
-                            })
-                            .collect(),
-                    )
-                })
-                .collect();
-            let geometry = if polygons.len() == 1 {
-                serde_json::json!({ "type": "Polygon", "coordinates": polygons[0] })
-            } else {
-                serde_json::json!({ "type": "MultiPolygon", "coordinates": polygons })
-            };
-            serde_json::json!({
-                "type": "Feature",
-                "id": id.as_str(),
-                "properties": { "id": id.as_str(), "name": name },
-                "geometry": geometry,
-            })
-        })
-        .collect();
-    let mut bytes = serde_json::to_vec(&serde_json::json!({
-        "type": "FeatureCollection",
-        "features": features,
-    }))
-    .ok()?;
-    bytes.push(b'\n');
-    Some(bytes)
+    // Written straight into text: a shape of hundreds of thousands of points as a tree
+    // of JSON values would take ten times its size in memory.
+    let text = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[");
+    for (n, (id, shape)) in site.shapes.iter().enumerate() {
+        let name = site
+            .territory(id)
+            .and_then(|t| site.config.pick(&t.name, lang))
+            .map(|(_, name)| text(name))
+            .unwrap_or_else(|| "null".into());
+        let multi = shape.polygons.len() != 1;
+        let _ = write!(
+            out,
+            "{}{{\"type\":\"Feature\",\"id\":{id},\"properties\":{{\"id\":{id},\"name\":{name}}},\"geometry\":{{\"type\":\"{}\",\"coordinates\":",
+            if n > 0 { "," } else { "" },
+            if multi { "MultiPolygon" } else { "Polygon" },
+            id = text(id),
+        );
+        if multi {
+            out.push('[');
+        }
+        for (p, rings) in shape.polygons.iter().enumerate() {
+            out.push_str(if p > 0 { ",[" } else { "[" });
+            for (r, ring) in rings.iter().enumerate() {
+                out.push_str(if r > 0 { ",[" } else { "[" });
+                // Closed again, as GeoJSON wants.
+                for (k, (lon, lat)) in ring.iter().chain(ring.first()).enumerate() {
+                    let _ = write!(
+                        out,
+                        "{}[{},{}]",
+                        if k > 0 { "," } else { "" },
+                        number_text(*lon),
+                        number_text(*lat)
+                    );
+                }
+                out.push(']');
+            }
+            out.push(']');
+        }
+        if multi {
+            out.push(']');
+        }
+        out.push_str("}}");
+    }
+    out.push_str("]}\n");
+    Some(out.into_bytes())
 }
 
 /// Writing into memory cannot fail on any content; if it ever does, the build says so

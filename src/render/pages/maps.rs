@@ -32,10 +32,10 @@ fn ground<'a>(site: &'a Site, own: &[&TerritoryId]) -> Vec<&'a Vec<LonLatRing>> 
     site.background
         .iter()
         .chain(
-            site.shapes
+            site.drawn
                 .iter()
                 .filter(|(id, _)| !own.contains(id))
-                .flat_map(|(_, s)| &s.polygons),
+                .flat_map(|(_, polygons)| polygons),
         )
         .collect()
 }
@@ -136,7 +136,7 @@ pub(super) fn border_map(
         let layers: Vec<Layer> = own
             .iter()
             .map(|(t, _)| Layer {
-                polygons: &site.shapes[*t].polygons,
+                polygons: &site.drawn[*t],
                 focus: true,
             })
             .collect();
@@ -246,7 +246,7 @@ pub(super) fn choropleth(
         let layers: Vec<Layer> = drawn
             .iter()
             .map(|(t, v)| Layer {
-                polygons: &site.shapes[*t].polygons,
+                polygons: &site.drawn[*t],
                 focus: v.is_some(),
             })
             .collect();
@@ -365,7 +365,7 @@ pub(super) fn partners_map(
         let layers: Vec<Layer> = own
             .iter()
             .map(|t| Layer {
-                polygons: &site.shapes[*t].polygons,
+                polygons: &site.drawn[*t],
                 focus: true,
             })
             .collect();

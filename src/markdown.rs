@@ -135,10 +135,9 @@ fn inline_title(md: &str, range: Range<usize>) -> Option<Range<usize>> {
     let inner = &text[..text.len() - close.len_utf8()];
     // The opening delimiter: the last one not escaped (`"a \" b"` is one title).
     let start = inner
-        .match_indices(open)
+        .rmatch_indices(open)
         .map(|(i, _)| i)
-        .filter(|&i| inner[..i].chars().rev().take_while(|&c| c == '\\').count() % 2 == 0)
-        .last()?;
+        .find(|&i| inner[..i].chars().rev().take_while(|&c| c == '\\').count() % 2 == 0)?;
     Some(range.start + start..range.start + text.len())
 }
 

@@ -205,6 +205,7 @@ impl Workspace {
             "indicators.toml" => "content/diagnostics/indicators.toml",
             "borders.toml" => "content/diagnostics/borders.toml",
             _ if name.ends_with(".csv") => "content/diagnostics/social.csv",
+            "background.geojson" => "content/diagnostics/background.geojson",
             _ if name.ends_with(".geojson") => "content/diagnostics/shapes.geojson",
             _ if name.ends_with(".toml") => "i18n/en.toml",
             _ if corpus_path.contains("/partners/") => {

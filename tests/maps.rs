@@ -3,7 +3,7 @@
 //! zero) and lets the indicator's `better` decide which end is dark; every territory
 //! and point is a link with an accessible name, markup in names stays text, maps stay
 //! small, and a site without shapes draws none. The drawing itself (projection,
-//! simplification, an SVG snapshot) is tested in src/geo and src/render/map.rs; the
+//! simplification, an SVG snapshot) is tested in src/geo and src/render/map/; the
 //! maps at 320 px and under axe-core in tests/browser/run.mjs.
 
 mod common;

@@ -19,6 +19,7 @@
 //! Nothing here reads a clock or depends on the order of a hash: the same content gives
 //! the same bytes.
 
+mod shapes;
 mod tables;
 
 use serde::Serialize;
@@ -204,7 +205,7 @@ pub fn publish(site: &Site, views: &Views, plan: &Plan) {
             }
         }
     }
-    if let Some(bytes) = shapes(site) {
+    if let Some(bytes) = shapes::shapes(site) {
         plan.add(routes.file(lang, Route::Data(SHAPES)), bytes);
     }
     match package(site, routes, &tables) {
@@ -212,64 +213,6 @@ pub fn publish(site: &Site, views: &Views, plan: &Plan) {
         Err(e) => problems.push(bug("datapackage", &e.to_string())),
     }
     plan.report(problems);
-}
-
-/// Every territory's shape as one GeoJSON FeatureCollection, in the order of the ids:
-/// each feature's `id` the territory's (as territories.toml spells it), its name in
-/// the default language among its properties, its rings as the content gives them
-/// (not simplified), closed again as GeoJSON wants. `None` without shapes.
-fn shapes(site: &Site) -> Option<Vec<u8>> {
-    use std::fmt::Write as _;
-    if site.shapes.is_empty() {
-        return None;
-    }
-    let lang = &site.config.default_language;
-    // Written straight into text: a shape of hundreds of thousands of points as a tree
-    // of JSON values would take ten times its size in memory.
-    let text = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
-    let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[");
-    for (n, (id, shape)) in site.shapes.iter().enumerate() {
-        let name = site
-            .territory(id)
-            .and_then(|t| site.config.pick(&t.name, lang))
-            .map(|(_, name)| text(name))
-            .unwrap_or_else(|| "null".into());
-        let multi = shape.polygons.len() != 1;
-        let _ = write!(
-            out,
-            "{}{{\"type\":\"Feature\",\"id\":{id},\"properties\":{{\"id\":{id},\"name\":{name}}},\"geometry\":{{\"type\":\"{}\",\"coordinates\":",
-            if n > 0 { "," } else { "" },
-            if multi { "MultiPolygon" } else { "Polygon" },
-            id = text(id),
-        );
-        if multi {
-            out.push('[');
-        }
-        for (p, rings) in shape.polygons.iter().enumerate() {
-            out.push_str(if p > 0 { ",[" } else { "[" });
-            for (r, ring) in rings.iter().enumerate() {
-                out.push_str(if r > 0 { ",[" } else { "[" });
-                // Closed again, as GeoJSON wants.
-                for (k, (lon, lat)) in ring.iter().chain(ring.first()).enumerate() {
-                    let _ = write!(
-                        out,
-                        "{}[{},{}]",
-                        if k > 0 { "," } else { "" },
-                        number_text(*lon),
-                        number_text(*lat)
-                    );
-                }
-                out.push(']');
-            }
-            out.push(']');
-        }
-        if multi {
-            out.push(']');
-        }
-        out.push_str("}}");
-    }
-    out.push_str("]}\n");
-    Some(out.into_bytes())
 }
 
 /// Writing into memory cannot fail on any content; if it ever does, the build says so
@@ -396,26 +339,7 @@ struct Package<'a> {
 #[serde(untagged)]
 enum AnyResource<'a> {
     Table(Box<Resource<'a>>),
-    File(FileResource),
-}
-
-/// A resource that is not a table: the shapes, as GeoJSON.
-#[derive(Serialize)]
-struct FileResource {
-    name: &'static str,
-    path: &'static str,
-    title: &'static str,
-    description: String,
-    format: &'static str,
-    mediatype: &'static str,
-    encoding: &'static str,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    sources: Vec<SourceDescriptor>,
-}
-
-#[derive(Serialize)]
-struct SourceDescriptor {
-    title: String,
+    File(shapes::FileResource),
 }
 
 #[derive(Serialize)]
@@ -517,55 +441,12 @@ fn package(site: &Site, routes: &Routes, tables: &[Table]) -> serde_json::Result
         resources: tables
             .iter()
             .map(|t| AnyResource::Table(Box::new(resource(t))))
-            .chain(shapes_resource(site).map(AnyResource::File))
+            .chain(shapes::shapes_resource(site).map(AnyResource::File))
             .collect(),
     };
     let mut bytes = serde_json::to_vec_pretty(&package)?;
     bytes.push(b'\n');
     Ok(bytes)
-}
-
-/// The shapes' entry in the package: what the file holds, and where the shapes come
-/// from and under which licence, as their files say.
-fn shapes_resource(site: &Site) -> Option<FileResource> {
-    if site.shapes.is_empty() {
-        return None;
-    }
-    let credits: Vec<&crate::geo::read::Credit> = site
-        .shape_credits
-        .iter()
-        .filter(|(file, _)| !file.ends_with("/background.geojson"))
-        .map(|(_, c)| c)
-        .collect();
-    let mut said = String::new();
-    for c in &credits {
-        if let Some(s) = &c.source {
-            said.push_str(&format!(" Source: {}.", s.trim_end_matches('.')));
-        }
-        if let Some(l) = &c.license {
-            said.push_str(&format!(" Licence: {}.", l.trim_end_matches('.')));
-        }
-    }
-    Some(FileResource {
-        name: "shapes",
-        path: SHAPES,
-        title: "Shapes of the territories",
-        description: format!(
-            "The outline of each territory that has one, for maps: a GeoJSON \
-             FeatureCollection in longitude and latitude (WGS 84), one feature per \
-             territory whose `id` is the territory's (see `territories`), its name in \
-             the site's default language among its properties; as the observatory \
-             publishes them, not simplified.{said}"
-        ),
-        format: "geojson",
-        mediatype: "application/geo+json",
-        encoding: "utf-8",
-        sources: credits
-            .iter()
-            .filter_map(|c| c.source.clone())
-            .map(|title| SourceDescriptor { title })
-            .collect(),
-    })
 }
 
 fn resource(t: &Table) -> Resource<'_> {
